@@ -1,0 +1,152 @@
+using Npgsql;
+
+namespace Mnemo.Storage.Configuration;
+
+/// <summary>
+/// Works out which database to use from Mnemo's own settings and from the variables the seeds'
+/// services use: <c>DATABASE_URL</c> (<c>postgres://user:pass@host:port/db</c>) and
+/// <c>POSTGRES_HOST</c>/<c>PORT</c>/<c>USER</c>/<c>PASSWORD</c>/<c>DB</c>. Explicit Mnemo settings win.
+/// </summary>
+public static class StorageResolver
+{
+    /// <summary>The SQLite file used when nothing else is configured.</summary>
+    public const string DefaultSqliteConnectionString = "Data Source=./data/mnemo.db";
+
+    /// <summary>Resolves the storage to use; throws <see cref="StorageConfigurationException"/> with every problem when it cannot.</summary>
+    public static ResolvedStorage Resolve(StorageOptions options, Func<string, string?> configuration)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var provider = options.Provider?.Trim().ToLowerInvariant();
+        if (provider is not (null or "" or "sqlite" or "postgres" or "postgresql"))
+        {
+            throw new StorageConfigurationException($"Mnemo:Storage:Provider must be 'sqlite' or 'postgres', not '{options.Provider}'.");
+        }
+        if (provider == "postgresql")
+        {
+            provider = "postgres";
+        }
+
+        var databaseUrl = configuration("DATABASE_URL");
+        var postgresHost = configuration("POSTGRES_HOST");
+        if (string.IsNullOrEmpty(provider))
+        {
+            var impliesPostgres = IsPostgresUrl(options.ConnectionString)
+                || IsPostgresUrl(databaseUrl)
+                || (string.IsNullOrEmpty(options.ConnectionString) && !string.IsNullOrEmpty(postgresHost));
+            provider = impliesPostgres ? "postgres" : "sqlite";
+        }
+
+        if (provider == "sqlite")
+        {
+            var sqlite = string.IsNullOrWhiteSpace(options.ConnectionString) ? DefaultSqliteConnectionString : options.ConnectionString;
+            try
+            {
+                _ = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(sqlite);
+            }
+            catch (ArgumentException exception)
+            {
+                throw new StorageConfigurationException($"Mnemo:Storage:ConnectionString is not a valid SQLite connection string: {exception.Message}");
+            }
+            return new ResolvedStorage("sqlite", sqlite);
+        }
+
+        var postgres = options.ConnectionString;
+        if (string.IsNullOrWhiteSpace(postgres))
+        {
+            postgres = IsPostgresUrl(databaseUrl) ? databaseUrl : FromPostgresVariables(configuration);
+        }
+        if (string.IsNullOrWhiteSpace(postgres))
+        {
+            throw new StorageConfigurationException("The postgres provider needs Mnemo:Storage:ConnectionString, DATABASE_URL or POSTGRES_HOST.");
+        }
+        return new ResolvedStorage("postgres", IsPostgresUrl(postgres) ? FromUrl(postgres) : Validate(postgres));
+    }
+
+    /// <summary>Turns <c>postgres://user:pass@host:port/db?sslmode=require</c> into an Npgsql connection string.</summary>
+    public static string FromUrl(string url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
+        {
+            throw new StorageConfigurationException("The PostgreSQL URL is not a valid postgres://user:password@host:port/database URL.");
+        }
+        var builder = new NpgsqlConnectionStringBuilder
+        {
+            Host = uri.Host,
+            Port = uri.IsDefaultPort || uri.Port <= 0 ? 5432 : uri.Port,
+        };
+        var userInfo = uri.UserInfo.Split(':', 2);
+        if (userInfo[0].Length > 0)
+        {
+            builder.Username = Uri.UnescapeDataString(userInfo[0]);
+        }
+        if (userInfo.Length == 2)
+        {
+            builder.Password = Uri.UnescapeDataString(userInfo[1]);
+        }
+        var database = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));
+        if (database.Length > 0)
+        {
+            builder.Database = database;
+        }
+        foreach (var pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = pair.Split('=', 2);
+            var key = Uri.UnescapeDataString(parts[0]);
+            var value = parts.Length == 2 ? Uri.UnescapeDataString(parts[1]) : string.Empty;
+            try
+            {
+                builder[key.Replace("sslmode", "SSL Mode", StringComparison.OrdinalIgnoreCase)] = value;
+            }
+            catch (ArgumentException)
+            {
+                throw new StorageConfigurationException($"The PostgreSQL URL has an unsupported option '{key}'.");
+            }
+        }
+        return builder.ConnectionString;
+    }
+
+    private static string? FromPostgresVariables(Func<string, string?> configuration)
+    {
+        var host = configuration("POSTGRES_HOST");
+        if (string.IsNullOrWhiteSpace(host))
+        {
+            return null;
+        }
+        var builder = new NpgsqlConnectionStringBuilder { Host = host };
+        var port = configuration("POSTGRES_PORT");
+        if (!string.IsNullOrWhiteSpace(port))
+        {
+            if (!int.TryParse(port, System.Globalization.CultureInfo.InvariantCulture, out var number) || number is < 1 or > 65535)
+            {
+                throw new StorageConfigurationException($"POSTGRES_PORT must be a port number, not '{port}'.");
+            }
+            builder.Port = number;
+        }
+        builder.Username = configuration("POSTGRES_USER") is { Length: > 0 } user ? user : null;
+        builder.Password = configuration("POSTGRES_PASSWORD") is { Length: > 0 } password ? password : null;
+        builder.Database = configuration("POSTGRES_DB") is { Length: > 0 } database ? database : null;
+        return builder.ConnectionString;
+    }
+
+    private static string Validate(string connectionString)
+    {
+        try
+        {
+            return new NpgsqlConnectionStringBuilder(connectionString).ConnectionString;
+        }
+        catch (ArgumentException exception)
+        {
+            throw new StorageConfigurationException($"Mnemo:Storage:ConnectionString is not a valid PostgreSQL connection string: {exception.Message}");
+        }
+    }
+
+    private static bool IsPostgresUrl(string? value) =>
+        value is not null
+        && (value.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase)
+            || value.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase));
+}
+
+/// <summary>The storage settings cannot be used; the message says why, in one line.</summary>
+public sealed class StorageConfigurationException(string message) : Exception(message);

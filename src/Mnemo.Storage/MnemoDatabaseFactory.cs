@@ -1,0 +1,20 @@
+using Mnemo.Storage.Configuration;
+using Mnemo.Storage.Postgres;
+using Mnemo.Storage.Sqlite;
+
+namespace Mnemo.Storage;
+
+/// <summary>Creates the database for resolved settings.</summary>
+public static class MnemoDatabaseFactory
+{
+    /// <summary>The backend named by <paramref name="storage"/>.</summary>
+    public static MnemoDatabase Create(ResolvedStorage storage)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        return storage.Provider switch
+        {
+            "postgres" => new PostgresDatabase(storage.ConnectionString),
+            _ => new SqliteDatabase(storage.ConnectionString),
+        };
+    }
+}

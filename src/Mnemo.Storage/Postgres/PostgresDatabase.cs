@@ -1,0 +1,63 @@
+using System.Data.Common;
+using Npgsql;
+
+namespace Mnemo.Storage.Postgres;
+
+/// <summary>PostgreSQL through one <see cref="NpgsqlDataSource"/> (one pool) for the whole process.</summary>
+public sealed class PostgresDatabase : MnemoDatabase
+{
+    // Any constant that no other application on the cluster uses: "mnemo" in ASCII.
+    private const long MigrationLockKey = 0x6D6E656D6F;
+
+    private readonly NpgsqlDataSource _dataSource;
+
+    /// <summary>Creates the data source for <paramref name="connectionString"/>; nothing is opened yet.</summary>
+    public PostgresDatabase(string connectionString)
+    {
+        _dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
+    }
+
+    /// <inheritdoc />
+    public override SqlDialect Dialect => PostgresDialect.Instance;
+
+    /// <inheritdoc />
+    public override async ValueTask<DbConnection> OpenReadConnectionAsync(CancellationToken cancellationToken) =>
+        await _dataSource.OpenConnectionAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public override async Task<T> WriteAsync<T>(Func<DbTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var result = await work(transaction, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    /// <inheritdoc />
+    public override async Task RunExclusiveAsync(Func<DbConnection, CancellationToken, Task> work, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        // A session-level advisory lock on a connection of its own: other nodes starting at the
+        // same moment wait here, then find the migrations applied. Closing the connection
+        // releases the lock even if the unlock below never runs.
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using (var command = Dialect.Command(connection, "SELECT pg_advisory_lock(@key)").With("key", MigrationLockKey))
+        {
+            await command.ScalarAsync(cancellationToken);
+        }
+        try
+        {
+            await work(connection, cancellationToken);
+        }
+        finally
+        {
+            await using var unlock = Dialect.Command(connection, "SELECT pg_advisory_unlock(@key)").With("key", MigrationLockKey);
+            await unlock.ScalarAsync(CancellationToken.None);
+        }
+    }
+
+    /// <inheritdoc />
+    public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+}

@@ -1,0 +1,89 @@
+using System.Data.Common;
+using System.Net.Sockets;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Mnemo.Storage.Postgres;
+
+/// <summary>PostgreSQL: <c>timestamptz</c>, <c>uuid</c>, <c>jsonb</c>, SKIP LOCKED queues, advisory locks.</summary>
+public sealed class PostgresDialect : SqlDialect
+{
+    /// <summary>The one instance.</summary>
+    public static PostgresDialect Instance { get; } = new();
+
+    private PostgresDialect()
+    {
+    }
+
+    /// <inheritdoc />
+    public override string Name => "postgres";
+
+    /// <inheritdoc />
+    public override bool SupportsMultipleNodes => true;
+
+    /// <inheritdoc />
+    public override bool SupportsSkipLocked => true;
+
+    /// <inheritdoc />
+    public override string MergeJsonObject(string column, string patchParameter) =>
+        $"jsonb_strip_nulls({column} || {patchParameter})";
+
+    /// <inheritdoc />
+    public override void AddParameter(DbCommand command, string name, object? value)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var parameter = new NpgsqlParameter { ParameterName = name };
+        switch (value)
+        {
+            case null:
+                parameter.Value = DBNull.Value;
+                break;
+            case DateTimeOffset time:
+                parameter.NpgsqlDbType = NpgsqlDbType.TimestampTz;
+                parameter.Value = time.ToUniversalTime();
+                break;
+            default:
+                parameter.Value = value;
+                break;
+        }
+        command.Parameters.Add(parameter);
+    }
+
+    /// <inheritdoc />
+    public override void AddJsonParameter(DbCommand command, string name, string? json)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Jsonb) { Value = (object?)json ?? DBNull.Value });
+    }
+
+    /// <inheritdoc />
+    public override DateTimeOffset GetTimestamp(DbDataReader reader, int ordinal)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        return reader.GetFieldValue<DateTimeOffset>(ordinal);
+    }
+
+    /// <inheritdoc />
+    public override Guid GetGuid(DbDataReader reader, int ordinal)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        return reader.GetGuid(ordinal);
+    }
+
+    /// <inheritdoc />
+    public override bool IsUniqueViolation(Exception exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+
+    /// <inheritdoc />
+    public override bool IsUnavailable(Exception exception) => exception switch
+    {
+        PostgresException postgres => postgres.SqlState.StartsWith("08", StringComparison.Ordinal)
+            || postgres.SqlState is PostgresErrorCodes.TooManyConnections
+                or PostgresErrorCodes.CannotConnectNow
+                or PostgresErrorCodes.AdminShutdown
+                or PostgresErrorCodes.CrashShutdown
+                or PostgresErrorCodes.DiskFull,
+        NpgsqlException npgsql => npgsql.IsTransient || npgsql.InnerException is SocketException or IOException or TimeoutException,
+        _ => false,
+    };
+}

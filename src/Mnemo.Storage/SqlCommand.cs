@@ -1,0 +1,65 @@
+using System.Data.Common;
+
+namespace Mnemo.Storage;
+
+/// <summary>A command whose parameters are bound through the dialect: <c>sql.Command(...).With("id", id)</c>.</summary>
+public sealed class SqlCommand : IAsyncDisposable
+{
+    private readonly SqlDialect _dialect;
+
+    internal SqlCommand(DbCommand command, SqlDialect dialect)
+    {
+        Inner = command;
+        _dialect = dialect;
+    }
+
+    /// <summary>The ADO.NET command.</summary>
+    public DbCommand Inner { get; }
+
+    /// <summary>Binds a value.</summary>
+    public SqlCommand With(string name, object? value)
+    {
+        _dialect.AddParameter(Inner, name, value);
+        return this;
+    }
+
+    /// <summary>Binds a JSON document.</summary>
+    public SqlCommand WithJson(string name, string? json)
+    {
+        _dialect.AddJsonParameter(Inner, name, json);
+        return this;
+    }
+
+    /// <summary>Runs the command; the number of rows affected.</summary>
+    public Task<int> ExecuteAsync(CancellationToken cancellationToken) => Inner.ExecuteNonQueryAsync(cancellationToken);
+
+    /// <summary>Runs the command; the first column of the first row.</summary>
+    public Task<object?> ScalarAsync(CancellationToken cancellationToken) => Inner.ExecuteScalarAsync(cancellationToken);
+
+    /// <summary>Runs the command for its rows.</summary>
+    public Task<DbDataReader> ReaderAsync(CancellationToken cancellationToken) => Inner.ExecuteReaderAsync(cancellationToken);
+
+    /// <summary>Every row mapped by <paramref name="map"/>.</summary>
+    public async Task<List<T>> ListAsync<T>(Func<DbDataReader, T> map, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        await using var reader = await Inner.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<T>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(map(reader));
+        }
+        return rows;
+    }
+
+    /// <summary>The first row mapped by <paramref name="map"/>, or default.</summary>
+    public async Task<T?> SingleOrDefaultAsync<T>(Func<DbDataReader, T> map, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        await using var reader = await Inner.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? map(reader) : default;
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => Inner.DisposeAsync();
+}

@@ -1,0 +1,67 @@
+using System.Data.Common;
+
+namespace Mnemo.Storage;
+
+/// <summary>
+/// What differs between the backends, and what each can do. Stores are written once against
+/// ADO.NET and ask the dialect for the few things that differ: how values are bound and read,
+/// JSON, and which errors mean "duplicate" or "the store is unavailable".
+/// </summary>
+public abstract class SqlDialect
+{
+    /// <summary><c>sqlite</c> or <c>postgres</c>.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>True when several server nodes may share the store.</summary>
+    public abstract bool SupportsMultipleNodes { get; }
+
+    /// <summary>True when queue claims may use <c>FOR UPDATE SKIP LOCKED</c>.</summary>
+    public abstract bool SupportsSkipLocked { get; }
+
+    /// <summary>SQL that merges the JSON object parameter <paramref name="patchParameter"/> into <paramref name="column"/> (RFC 7396: null removes).</summary>
+    public abstract string MergeJsonObject(string column, string patchParameter);
+
+    /// <summary>Binds <paramref name="value"/> under <paramref name="name"/>, converting types the backend stores differently.</summary>
+    public abstract void AddParameter(DbCommand command, string name, object? value);
+
+    /// <summary>Binds a JSON document (text) so the backend stores it as JSON.</summary>
+    public abstract void AddJsonParameter(DbCommand command, string name, string? json);
+
+    /// <summary>Reads a timestamp column written through <see cref="AddParameter"/>.</summary>
+    public abstract DateTimeOffset GetTimestamp(DbDataReader reader, int ordinal);
+
+    /// <summary>Reads a UUID column.</summary>
+    public abstract Guid GetGuid(DbDataReader reader, int ordinal);
+
+    /// <summary>Reads a JSON column as text.</summary>
+    public virtual string GetJson(DbDataReader reader, int ordinal)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        return reader.GetString(ordinal);
+    }
+
+    /// <summary>Reads a nullable timestamp column.</summary>
+    public DateTimeOffset? GetNullableTimestamp(DbDataReader reader, int ordinal)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        return reader.IsDBNull(ordinal) ? null : GetTimestamp(reader, ordinal);
+    }
+
+    /// <summary>True when <paramref name="exception"/> is a unique-key violation.</summary>
+    public abstract bool IsUniqueViolation(Exception exception);
+
+    /// <summary>True when <paramref name="exception"/> means the store cannot be reached or is overloaded (503), not a bug.</summary>
+    public abstract bool IsUnavailable(Exception exception);
+
+    /// <summary>Makes a command on <paramref name="connection"/> in <paramref name="transaction"/>.</summary>
+    public SqlCommand Command(DbConnection connection, string sql, DbTransaction? transaction = null)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var command = connection.CreateCommand();
+#pragma warning disable CA2100 // Mnemo's SQL is constant text; values are always bound parameters.
+        command.CommandText = sql;
+#pragma warning restore CA2100
+        command.Transaction = transaction;
+        return new SqlCommand(command, this);
+    }
+}

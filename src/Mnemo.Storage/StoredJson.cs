@@ -1,0 +1,21 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using Mnemo.Json;
+using Mnemo.Tenants;
+
+namespace Mnemo.Storage;
+
+/// <summary>
+/// How JSON columns are written: the wire's snake_case, but without null members, so a
+/// stored settings object holds only what was set explicitly.
+/// </summary>
+internal static class StoredJson
+{
+    private static readonly MnemoJsonContext Context = new(new JsonSerializerOptions(MnemoJsonContext.Default.Options)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    });
+
+    public static JsonTypeInfo<TenantSettings> TenantSettings => Context.TenantSettings;
+}

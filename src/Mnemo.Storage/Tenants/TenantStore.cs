@@ -1,0 +1,116 @@
+using System.Data.Common;
+using System.Text.Json;
+using Mnemo.Json;
+using Mnemo.Tenants;
+
+namespace Mnemo.Storage.Tenants;
+
+/// <summary>Tenants on either backend.</summary>
+public sealed class TenantStore(MnemoDatabase database) : ITenantStore
+{
+    private const string Columns = "id, name, status, settings, created_at, updated_at";
+
+    private const string InsertSql = $"""
+        INSERT INTO tenants ({Columns})
+        VALUES (@id, @name, @status, @settings, @created_at, @updated_at)
+        """;
+
+    private const string SelectOneSql = $"SELECT {Columns} FROM tenants WHERE id = @id";
+
+    private const string SelectPageSql = $"""
+        SELECT {Columns} FROM tenants
+        WHERE CAST(@after_id AS text) IS NULL OR id > CAST(@after_id AS text)
+        ORDER BY id
+        LIMIT @limit
+        """;
+
+    private const string DeleteSql = "DELETE FROM tenants WHERE id = @id";
+
+    private readonly SqlDialect _sql = database.Dialect;
+
+    /// <inheritdoc />
+    public async Task<bool> CreateAsync(Tenant tenant, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tenant);
+        try
+        {
+            return await database.WriteAsync(async (transaction, token) =>
+            {
+                await using var command = _sql.Command(transaction.Connection!, InsertSql, transaction)
+                    .With("id", tenant.Id)
+                    .With("name", tenant.Name)
+                    .With("status", tenant.Status)
+                    .WithJson("settings", JsonSerializer.Serialize(tenant.Settings, StoredJson.TenantSettings))
+                    .With("created_at", tenant.CreatedAt)
+                    .With("updated_at", tenant.UpdatedAt);
+                await command.ExecuteAsync(token);
+                return true;
+            }, cancellationToken);
+        }
+        catch (DbException exception) when (_sql.IsUniqueViolation(exception))
+        {
+            return false;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<Tenant?> GetAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenReadConnectionAsync(cancellationToken);
+        await using var command = _sql.Command(connection, SelectOneSql).With("id", tenantId);
+        return await command.SingleOrDefaultAsync(Read, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<Tenant>> ListAsync(string? afterId, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenReadConnectionAsync(cancellationToken);
+        await using var command = _sql.Command(connection, SelectPageSql).With("after_id", afterId).With("limit", limit);
+        return await command.ListAsync(Read, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<Tenant?> UpdateAsync(string tenantId, TenantUpdate update, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        // The settings merge happens in SQL, so two concurrent partial updates of different
+        // settings both survive (no read-modify-write in C#).
+        var sql = $"""
+            UPDATE tenants SET
+                name = COALESCE(@name, name),
+                status = COALESCE(@status, status),
+                settings = COALESCE({_sql.MergeJsonObject("settings", "@settings_patch")}, settings),
+                updated_at = @updated_at
+            WHERE id = @id
+            RETURNING {Columns}
+            """;
+        return database.WriteAsync(async (transaction, token) =>
+        {
+            await using var command = _sql.Command(transaction.Connection!, sql, transaction)
+                .With("id", tenantId)
+                .With("name", update.Name)
+                .With("status", update.Status)
+                .WithJson("settings_patch", update.SettingsPatchJson)
+                .With("updated_at", update.UpdatedAt);
+            return await command.SingleOrDefaultAsync(Read, token);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<bool> DeleteAsync(string tenantId, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (transaction, token) =>
+        {
+            await using var command = _sql.Command(transaction.Connection!, DeleteSql, transaction).With("id", tenantId);
+            return await command.ExecuteAsync(token) > 0;
+        }, cancellationToken);
+
+    private Tenant Read(DbDataReader reader) => new()
+    {
+        Id = reader.GetString(0),
+        Name = reader.GetString(1),
+        Status = reader.GetString(2),
+        Settings = JsonSerializer.Deserialize(_sql.GetJson(reader, 3), StoredJson.TenantSettings) ?? new TenantSettings(),
+        CreatedAt = _sql.GetTimestamp(reader, 4),
+        UpdatedAt = _sql.GetTimestamp(reader, 5),
+    };
+}

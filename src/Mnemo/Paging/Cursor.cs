@@ -1,0 +1,37 @@
+using System.Buffers.Text;
+using System.Text;
+
+namespace Mnemo.Paging;
+
+/// <summary>
+/// Opaque page cursors: the last key of a page, base64url-encoded, so that clients do not
+/// build them and the server may change what is inside.
+/// </summary>
+public static class Cursor
+{
+    /// <summary>The cursor that resumes after <paramref name="lastKey"/>.</summary>
+    public static string Encode(string lastKey) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(lastKey));
+
+    /// <summary>Reads a cursor made by <see cref="Encode"/>; false when it is not one.</summary>
+    public static bool TryDecode(string? cursor, out string? lastKey)
+    {
+        lastKey = null;
+        if (string.IsNullOrEmpty(cursor))
+        {
+            return true;
+        }
+        if (cursor.Length > 1024 || !Base64Url.IsValid(cursor))
+        {
+            return false;
+        }
+        try
+        {
+            lastKey = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor));
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,44 @@
+namespace Mnemo.Problems;
+
+/// <summary>The stable <c>code</c> of every problem Mnemo answers with.</summary>
+public static class ProblemCodes
+{
+    /// <summary>400: the body is not JSON.</summary>
+    public const string MalformedJson = "malformed_json";
+    /// <summary>400: the body names fields Mnemo does not know.</summary>
+    public const string UnknownFields = "unknown_fields";
+    /// <summary>400: one or more fields are invalid.</summary>
+    public const string ValidationFailed = "validation_failed";
+    /// <summary>400: a body is required.</summary>
+    public const string BodyRequired = "body_required";
+    /// <summary>400: the request is malformed in another way.</summary>
+    public const string BadRequest = "bad_request";
+    /// <summary>401: no API key was sent.</summary>
+    public const string MissingCredentials = "missing_credentials";
+    /// <summary>401: the API key is unknown or revoked.</summary>
+    public const string InvalidCredentials = "invalid_credentials";
+    /// <summary>403: the key lacks the scope the endpoint needs.</summary>
+    public const string InsufficientScope = "insufficient_scope";
+    /// <summary>403: the key belongs to another tenant.</summary>
+    public const string TenantForbidden = "tenant_forbidden";
+    /// <summary>403: only a platform key may do this.</summary>
+    public const string PlatformKeyRequired = "platform_key_required";
+    /// <summary>403: the tenant is suspended.</summary>
+    public const string TenantSuspended = "tenant_suspended";
+    /// <summary>400: a platform key called a tenant endpoint without X-Tenant-ID.</summary>
+    public const string TenantRequired = "tenant_required";
+    /// <summary>404: no such resource (or route).</summary>
+    public const string NotFound = "not_found";
+    /// <summary>405: the route exists but not with this method.</summary>
+    public const string MethodNotAllowed = "method_not_allowed";
+    /// <summary>409: the resource exists already.</summary>
+    public const string AlreadyExists = "already_exists";
+    /// <summary>413: the body is larger than the configured limit.</summary>
+    public const string PayloadTooLarge = "payload_too_large";
+    /// <summary>415: the body is not application/json.</summary>
+    public const string UnsupportedMediaType = "unsupported_media_type";
+    /// <summary>503: the store cannot be reached.</summary>
+    public const string StoreUnavailable = "store_unavailable";
+    /// <summary>500: a fault of Mnemo's; the log has the details.</summary>
+    public const string InternalError = "internal_error";
+}

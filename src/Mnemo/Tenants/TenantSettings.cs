@@ -1,0 +1,81 @@
+using Mnemo.Validation;
+
+namespace Mnemo.Tenants;
+
+/// <summary>
+/// A tenant's policy. Every member is optional: <c>null</c> means "the server's default"
+/// (see <see cref="TenantSettingsDefaults"/>). Later features add members here; an unknown
+/// member in a request is rejected.
+/// </summary>
+public sealed record TenantSettings
+{
+    /// <summary>Days a message is kept; absent keeps messages until they are deleted.</summary>
+    public int? MessageRetentionDays { get; init; }
+
+    /// <summary>Days an audit event is kept.</summary>
+    public int? EventRetentionDays { get; init; }
+
+    /// <summary>Default lifetime of a campaign participant, in days.</summary>
+    public int? CampaignTtlDays { get; init; }
+
+    /// <summary>Minutes without a message after which an active conversation is ended.</summary>
+    public int? ConversationIdleMinutes { get; init; }
+
+    /// <summary>Requests a minute that one tenant may make.</summary>
+    public int? RequestsPerMinute { get; init; }
+
+    /// <summary>Adds an error for every member outside its range.</summary>
+    public void Validate(ValidationErrors errors, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        CheckRange(errors, prefix + "message_retention_days", MessageRetentionDays, 1, 36_500);
+        CheckRange(errors, prefix + "event_retention_days", EventRetentionDays, 1, 36_500);
+        CheckRange(errors, prefix + "campaign_ttl_days", CampaignTtlDays, 1, 3_650);
+        CheckRange(errors, prefix + "conversation_idle_minutes", ConversationIdleMinutes, 1, 525_600);
+        CheckRange(errors, prefix + "requests_per_minute", RequestsPerMinute, 1, 1_000_000);
+    }
+
+    /// <summary>These settings with every unset member filled from <paramref name="defaults"/>.</summary>
+    public TenantSettings WithDefaults(TenantSettingsDefaults defaults)
+    {
+        ArgumentNullException.ThrowIfNull(defaults);
+        return new TenantSettings
+        {
+            MessageRetentionDays = MessageRetentionDays ?? defaults.MessageRetentionDays,
+            EventRetentionDays = EventRetentionDays ?? defaults.EventRetentionDays,
+            CampaignTtlDays = CampaignTtlDays ?? defaults.CampaignTtlDays,
+            ConversationIdleMinutes = ConversationIdleMinutes ?? defaults.ConversationIdleMinutes,
+            RequestsPerMinute = RequestsPerMinute ?? defaults.RequestsPerMinute,
+        };
+    }
+
+    private static void CheckRange(ValidationErrors errors, string field, int? value, int min, int max)
+    {
+        if (value is { } number && (number < min || number > max))
+        {
+            errors.Add(field, $"must be between {min} and {max}");
+        }
+    }
+}
+
+/// <summary>The server-wide defaults for settings a tenant has not set.</summary>
+public sealed record TenantSettingsDefaults
+{
+    /// <summary>Seed 000's default participant lifetime.</summary>
+    public const int DefaultCampaignTtlDays = 90;
+
+    /// <summary>Null keeps messages forever.</summary>
+    public int? MessageRetentionDays { get; init; }
+
+    /// <summary>Days audit events are kept.</summary>
+    public int? EventRetentionDays { get; init; } = 365;
+
+    /// <summary>From <c>CAMPAIGN_USERS_TTL_DAYS</c>, else 90.</summary>
+    public int CampaignTtlDays { get; init; } = DefaultCampaignTtlDays;
+
+    /// <summary>Idle minutes before a conversation is ended.</summary>
+    public int ConversationIdleMinutes { get; init; } = 30;
+
+    /// <summary>Per-tenant request budget a minute.</summary>
+    public int RequestsPerMinute { get; init; } = 6_000;
+}
