@@ -1,6 +1,3 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
+using Mnemo.Server.Hosting;
 
-app.MapGet("/", () => "Hello World!");
-
-app.Run();
+return await MnemoServer.RunAsync(args);

@@ -13,7 +13,8 @@ namespace Mnemo.Json;
 /// </summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
-    DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    Converters = [typeof(UtcTimestampConverter)])]
 [JsonSerializable(typeof(CreateTenantRequest))]
 [JsonSerializable(typeof(UpdateTenantRequest))]
 [JsonSerializable(typeof(TenantResponse))]

@@ -1,0 +1,115 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Serialization.Metadata;
+using Mnemo.Access;
+using Mnemo.Health;
+using Mnemo.Json;
+using Mnemo.Problems;
+
+namespace Mnemo.Client;
+
+/// <summary>
+/// Typed client for the Mnemo HTTP API. Feature areas hang off it (<see cref="Tenants"/>,
+/// <see cref="ApiKeys"/>); every call throws <see cref="MnemoApiException"/> for a problem answer.
+/// </summary>
+public sealed partial class MnemoClient
+{
+    private readonly HttpClient _http;
+
+    /// <summary>
+    /// A client over <paramref name="http"/>, whose <see cref="HttpClient.BaseAddress"/> is the
+    /// server's root. <paramref name="apiKey"/> is sent as <c>X-API-Key</c>; <paramref name="tenantId"/>,
+    /// for a platform key, as <c>X-Tenant-ID</c>.
+    /// </summary>
+    public MnemoClient(HttpClient http, string? apiKey = null, string? tenantId = null)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        _http = http;
+        ApiKey = apiKey;
+        TenantId = tenantId;
+        Tenants = new TenantsClient(this);
+        ApiKeys = new ApiKeysClient(this);
+    }
+
+    /// <summary>The API key sent with each request.</summary>
+    public string? ApiKey { get; }
+
+    /// <summary>The tenant a platform key acts for.</summary>
+    public string? TenantId { get; }
+
+    /// <summary>Tenant management (platform key).</summary>
+    public TenantsClient Tenants { get; }
+
+    /// <summary>API key management.</summary>
+    public ApiKeysClient ApiKeys { get; }
+
+    /// <summary>A client that sends another key (and tenant) over the same connection pool.</summary>
+    public MnemoClient WithApiKey(string? apiKey, string? tenantId = null) => new(_http, apiKey, tenantId);
+
+    /// <summary><c>GET /health</c>.</summary>
+    public Task<HealthResponse> GetHealthAsync(CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Get, "health", null, MnemoJsonContext.Default.HealthResponse, cancellationToken);
+
+    /// <summary><c>GET /health/ready</c>.</summary>
+    public Task<HealthResponse> GetReadinessAsync(CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Get, "health/ready", null, MnemoJsonContext.Default.HealthResponse, cancellationToken);
+
+    /// <summary><c>GET /api/v1/me</c>: who this client's key is.</summary>
+    public Task<MeResponse> GetMeAsync(CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Get, "api/v1/me", null, MnemoJsonContext.Default.MeResponse, cancellationToken);
+
+    internal async Task<TResponse> SendAsync<TResponse>(
+        HttpMethod method, string path, HttpContent? content, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
+    {
+        using var response = await SendRawAsync(method, path, content, cancellationToken);
+        return await response.Content.ReadFromJsonAsync(responseType, cancellationToken)
+            ?? throw new MnemoApiException(response.StatusCode, null);
+    }
+
+    internal async Task SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    {
+        using var response = await SendRawAsync(method, path, content, cancellationToken);
+    }
+
+    internal static JsonContent Json<T>(T body, JsonTypeInfo<T> typeInfo) => JsonContent.Create(body, typeInfo);
+
+    private async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = content };
+        if (ApiKey is not null)
+        {
+            request.Headers.Add("X-API-Key", ApiKey);
+        }
+        if (TenantId is not null)
+        {
+            request.Headers.Add("X-Tenant-ID", TenantId);
+        }
+        var response = await _http.SendAsync(request, cancellationToken);
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+        using (response)
+        {
+            throw new MnemoApiException(response.StatusCode, await ReadProblemAsync(response, cancellationToken));
+        }
+    }
+
+    private static async Task<ProblemResponse?> ReadProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.Content.Headers.ContentType?.MediaType is not ("application/problem+json" or "application/json"))
+        {
+            return null;
+        }
+        try
+        {
+            return await response.Content.ReadFromJsonAsync(MnemoJsonContext.Default.ProblemResponse, cancellationToken);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    internal static string Escape(string segment) => WebUtility.UrlEncode(segment);
+}

@@ -1,0 +1,46 @@
+using Mnemo.Json;
+using Mnemo.Tenants;
+
+namespace Mnemo.Client;
+
+/// <summary><c>/api/v1/tenants</c>: tenant management with the platform key.</summary>
+public sealed class TenantsClient
+{
+    private readonly MnemoClient _client;
+
+    internal TenantsClient(MnemoClient client) => _client = client;
+
+    /// <summary>Creates a tenant.</summary>
+    public Task<TenantResponse> CreateAsync(CreateTenantRequest request, CancellationToken cancellationToken = default) =>
+        _client.SendAsync(HttpMethod.Post, "api/v1/tenants", MnemoClient.Json(request, MnemoJsonContext.Default.CreateTenantRequest),
+            MnemoJsonContext.Default.TenantResponse, cancellationToken);
+
+    /// <summary>One page of tenants; pass the previous page's <c>next_cursor</c> to continue.</summary>
+    public Task<TenantListResponse> ListAsync(int? limit = null, string? cursor = null, CancellationToken cancellationToken = default)
+    {
+        var query = new List<string>();
+        if (limit is not null)
+        {
+            query.Add($"limit={limit}");
+        }
+        if (cursor is not null)
+        {
+            query.Add($"cursor={MnemoClient.Escape(cursor)}");
+        }
+        var path = query.Count == 0 ? "api/v1/tenants" : $"api/v1/tenants?{string.Join('&', query)}";
+        return _client.SendAsync(HttpMethod.Get, path, null, MnemoJsonContext.Default.TenantListResponse, cancellationToken);
+    }
+
+    /// <summary>One tenant.</summary>
+    public Task<TenantResponse> GetAsync(string tenantId, CancellationToken cancellationToken = default) =>
+        _client.SendAsync(HttpMethod.Get, $"api/v1/tenants/{MnemoClient.Escape(tenantId)}", null, MnemoJsonContext.Default.TenantResponse, cancellationToken);
+
+    /// <summary>A partial update: absent fields keep their value; settings merge key by key.</summary>
+    public Task<TenantResponse> UpdateAsync(string tenantId, UpdateTenantRequest request, CancellationToken cancellationToken = default) =>
+        _client.SendAsync(HttpMethod.Put, $"api/v1/tenants/{MnemoClient.Escape(tenantId)}",
+            MnemoClient.Json(request, MnemoJsonContext.Default.UpdateTenantRequest), MnemoJsonContext.Default.TenantResponse, cancellationToken);
+
+    /// <summary>Deletes a tenant and all its data.</summary>
+    public Task DeleteAsync(string tenantId, CancellationToken cancellationToken = default) =>
+        _client.SendAsync(HttpMethod.Delete, $"api/v1/tenants/{MnemoClient.Escape(tenantId)}", null, cancellationToken);
+}

@@ -1,0 +1,78 @@
+using Mnemo.ApiKeys;
+using Mnemo.Server.ApiKeys;
+using Mnemo.Server.Hosting;
+
+namespace Mnemo.Server.Access;
+
+/// <summary>
+/// Finds the caller from <c>X-API-Key</c> or <c>Authorization: Bearer</c>. A key is found by its
+/// public prefix and then compared by hash in constant time, so response timing says nothing
+/// about how much of a guessed secret was right. Then enforces the endpoint's <see cref="AccessRule"/>.
+/// </summary>
+public sealed class CallerAuthentication(RequestDelegate next)
+{
+    /// <summary>Establishes the caller for API requests and passes them on.</summary>
+    public async Task InvokeAsync(HttpContext context, IApiKeyStore keys, ServerSettings settings, ApiKeyUsageTracker usage, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
+        {
+            var presented = PresentedKey(context.Request);
+            if (presented is not null)
+            {
+                var caller = await AuthenticateAsync(presented, keys, settings, context.RequestAborted);
+                context.Features.Set(new CallerFeature { Caller = caller, CredentialsRejected = caller is null });
+                if (caller is { IsPlatform: false, KeyId: { } keyId, TenantId: { } tenantId })
+                {
+                    usage.Record(new ApiKeyUsage(tenantId, keyId, timeProvider.GetUtcNow()));
+                }
+            }
+            if (context.GetEndpoint()?.Metadata.GetMetadata<AccessRule>() is { } rule)
+            {
+                AccessFilters.Enforce(context, rule);
+            }
+        }
+        await next(context);
+    }
+
+    private static string? PresentedKey(HttpRequest request)
+    {
+        if (request.Headers.TryGetValue("X-API-Key", out var apiKey) && !string.IsNullOrWhiteSpace(apiKey))
+        {
+            return apiKey.ToString().Trim();
+        }
+        var authorization = request.Headers.Authorization.ToString();
+        const string bearer = "Bearer ";
+        return authorization.StartsWith(bearer, StringComparison.OrdinalIgnoreCase) ? authorization[bearer.Length..].Trim() : null;
+    }
+
+    private static async Task<Caller?> AuthenticateAsync(string key, IApiKeyStore keys, ServerSettings settings, CancellationToken cancellationToken)
+    {
+        if (settings.Options.AdminKey is { Length: > 0 } adminKey
+            && ApiKeySecrets.Matches(key, ApiKeySecrets.Hash(adminKey.Trim())))
+        {
+            return Caller.Platform(keyId: null);
+        }
+        if (!ApiKeySecrets.TryParse(key, out var marker, out var prefix))
+        {
+            return null;
+        }
+        if (marker == ApiKeySecrets.PlatformMarker)
+        {
+            var hash = await keys.FindPlatformKeyAsync(prefix, cancellationToken);
+            return hash is not null && ApiKeySecrets.Matches(key, hash) ? Caller.Platform(keyId: null) : null;
+        }
+        var credential = await keys.FindByPrefixAsync(prefix, cancellationToken);
+        if (credential is null || !ApiKeySecrets.Matches(key, credential.SecretHash))
+        {
+            return null;
+        }
+        return new Caller
+        {
+            TenantId = credential.Key.TenantId,
+            TenantStatus = credential.TenantStatus,
+            KeyId = credential.Key.Id,
+            Scopes = credential.Key.Scopes,
+        };
+    }
+}

@@ -1,0 +1,34 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Mnemo.Access;
+
+namespace Mnemo.Server.Access;
+
+/// <summary><c>GET /api/v1/me</c>: tells any caller who it is.</summary>
+public static class MeEndpoints
+{
+    /// <summary>Maps <c>/api/v1/me</c>.</summary>
+    public static RouteHandlerBuilder MapMe(this IEndpointRouteBuilder routes) =>
+        routes.MapGet("/api/v1/me", GetMe).WithTags("Access").RequireCaller();
+
+    private static Ok<MeResponse> GetMe(HttpContext http)
+    {
+        var caller = AccessFilters.Authenticated(http);
+        string? tenantId = caller.TenantId;
+        if (caller.IsPlatform)
+        {
+            tenantId = http.Request.Headers.ContainsKey(AccessFilters.TenantHeader) ? AccessFilters.ResolveTenant(http, caller) : null;
+        }
+        else
+        {
+            // A tenant key naming another tenant is refused here as everywhere else.
+            AccessFilters.ResolveTenant(http, caller);
+        }
+        return TypedResults.Ok(new MeResponse
+        {
+            TenantId = tenantId,
+            KeyId = caller.KeyId,
+            Scopes = caller.Scopes,
+            Platform = caller.IsPlatform,
+        });
+    }
+}

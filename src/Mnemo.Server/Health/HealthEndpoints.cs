@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Mnemo.Health;
+using Mnemo.Problems;
+using Mnemo.Server.Problems;
+using Mnemo.Storage;
+using Mnemo.Storage.Migrations;
+
+namespace Mnemo.Server.Health;
+
+/// <summary><c>/health</c> (the process answers) and <c>/health/ready</c> (the store answers and its schema is current).</summary>
+public static class HealthEndpoints
+{
+    /// <summary>Maps both health endpoints; neither needs a key.</summary>
+    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/health", () => TypedResults.Ok(new HealthResponse { Status = "ok" })).WithTags("Health");
+        routes.MapGet("/health/ready", ReadyAsync).WithTags("Health");
+        return routes;
+    }
+
+    private static async Task<Results<Ok<HealthResponse>, ProblemHttpResult>> ReadyAsync(
+        MnemoDatabase database, MigrationRunner migrations, CancellationToken cancellationToken)
+    {
+        var expected = EmbeddedMigrations.For(database.Dialect)[^1].Version;
+        int current;
+        try
+        {
+            current = await migrations.CurrentVersionAsync(cancellationToken);
+        }
+        catch (Exception exception) when (exception is System.Data.Common.DbException or TimeoutException)
+        {
+            return NotReady("The database cannot be reached.");
+        }
+        if (current < expected)
+        {
+            return NotReady($"Schema version {current} is behind {expected}: migrations are not applied.");
+        }
+        return TypedResults.Ok(new HealthResponse { Status = "ok", Storage = database.Dialect.Name, SchemaVersion = current });
+    }
+
+    private static ProblemHttpResult NotReady(string detail) =>
+        ApiProblems.Create(StatusCodes.Status503ServiceUnavailable, ProblemCodes.StoreUnavailable, "Not ready", detail);
+}

@@ -1,0 +1,38 @@
+using Mnemo.Storage.Configuration;
+
+namespace Mnemo.Server.Hosting;
+
+/// <summary>The <c>Mnemo</c> configuration section (environment: <c>Mnemo__AdminKey</c>, <c>Mnemo__Storage__Provider</c>, ...).</summary>
+public sealed class MnemoOptions
+{
+    /// <summary>The section name.</summary>
+    public const string Section = "Mnemo";
+
+    /// <summary>The platform admin key. When unset and the store has none, one is generated and printed once.</summary>
+    public string? AdminKey { get; set; }
+
+    /// <summary>Which database to use.</summary>
+    public StorageOptions Storage { get; set; } = new();
+
+    /// <summary>Request bounds, enforced before any work.</summary>
+    public LimitOptions Limits { get; set; } = new();
+
+    /// <summary>How often the batched API-key last-used times are written.</summary>
+    public TimeSpan KeyUsageFlushInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long a stopping server waits for in-flight requests.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>The <c>Mnemo:Limits</c> section.</summary>
+public sealed class LimitOptions
+{
+    /// <summary>Largest request body, in bytes (default 1 MiB).</summary>
+    public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Largest page a list returns.</summary>
+    public int MaxPageSize { get; set; } = 200;
+
+    /// <summary>Page size when the caller does not say.</summary>
+    public int DefaultPageSize { get; set; } = 50;
+}

@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Options;
+
+namespace Mnemo.Server.Hosting;
+
+/// <summary>Checks every option at start-up and reports all failures in one message.</summary>
+public sealed class MnemoOptionsValidator : IValidateOptions<MnemoOptions>
+{
+    /// <summary>The shortest admin key accepted from configuration.</summary>
+    public const int MinimumAdminKeyLength = 24;
+
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, MnemoOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        if (options.AdminKey is { Length: > 0 } adminKey && adminKey.Trim().Length < MinimumAdminKeyLength)
+        {
+            failures.Add($"Mnemo:AdminKey must be at least {MinimumAdminKeyLength} characters.");
+        }
+        if (options.Limits.MaxRequestBodyBytes is < 1024 or > 64L * 1024 * 1024)
+        {
+            failures.Add("Mnemo:Limits:MaxRequestBodyBytes must be between 1024 and 67108864.");
+        }
+        if (options.Limits.MaxPageSize is < 1 or > 10_000)
+        {
+            failures.Add("Mnemo:Limits:MaxPageSize must be between 1 and 10000.");
+        }
+        if (options.Limits.DefaultPageSize < 1 || options.Limits.DefaultPageSize > options.Limits.MaxPageSize)
+        {
+            failures.Add("Mnemo:Limits:DefaultPageSize must be between 1 and MaxPageSize.");
+        }
+        if (options.KeyUsageFlushInterval <= TimeSpan.Zero)
+        {
+            failures.Add("Mnemo:KeyUsageFlushInterval must be positive.");
+        }
+        if (options.ShutdownTimeout <= TimeSpan.Zero)
+        {
+            failures.Add("Mnemo:ShutdownTimeout must be positive.");
+        }
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

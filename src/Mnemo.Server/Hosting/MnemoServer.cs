@@ -1,0 +1,114 @@
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Routing;
+using Mnemo.ApiKeys;
+using Mnemo.Json;
+using Mnemo.Server.Access;
+using Mnemo.Server.ApiKeys;
+using Mnemo.Server.Health;
+using Mnemo.Server.Problems;
+using Mnemo.Server.Tenants;
+using Mnemo.Storage;
+using Mnemo.Storage.ApiKeys;
+using Mnemo.Storage.Migrations;
+using Mnemo.Storage.Tenants;
+using Mnemo.Tenants;
+
+namespace Mnemo.Server.Hosting;
+
+/// <summary>Builds and runs the Mnemo web application.</summary>
+public static class MnemoServer
+{
+    /// <summary>The process entry point: runs until stopped; exit code 2 for unusable configuration.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        WebApplication app;
+        try
+        {
+            app = await BuildAsync(args);
+        }
+        catch (MnemoConfigurationException exception)
+        {
+            await Console.Error.WriteLineAsync($"mnemo: configuration error: {exception.Message}");
+            return 2;
+        }
+        catch (MigrationChecksumException exception)
+        {
+            await Console.Error.WriteLineAsync($"mnemo: cannot start: {exception.Message}");
+            return 3;
+        }
+        await using (app)
+        {
+            await app.RunAsync();
+        }
+        return 0;
+    }
+
+    /// <summary>
+    /// Builds the application and prepares its store (migrations, first admin key), ready to
+    /// start. Tests call this with <paramref name="configure"/> to add settings.
+    /// </summary>
+    public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddJsonFile("appsettings.json", optional: true);
+        builder.Configuration.AddEnvironmentVariables();
+        builder.Configuration.AddCommandLine(args);
+        configure?.Invoke(builder);
+        var settings = ServerSettings.Load(builder.Configuration);
+
+        ConfigureServices(builder, settings);
+        var app = builder.Build();
+        ConfigurePipeline(app);
+        await app.Services.GetRequiredService<StoreInitializer>().InitializeAsync(CancellationToken.None);
+        return app;
+    }
+
+    private static void ConfigureServices(WebApplicationBuilder builder, ServerSettings settings)
+    {
+        var services = builder.Services;
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = settings.Options.Limits.MaxRequestBodyBytes);
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = settings.Options.ShutdownTimeout);
+        services.AddSingleton(settings);
+        services.AddSingleton(TimeProvider.System);
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, MnemoJsonContext.Default);
+        });
+        services.Configure<RouteHandlerOptions>(routing => routing.ThrowOnBadRequest = true);
+        services.AddMnemoProblems();
+        services.AddOpenApi();
+
+        services.AddSingleton(_ => MnemoDatabaseFactory.Create(settings.Storage));
+        services.AddSingleton<MigrationRunner>();
+        services.AddSingleton<StoreInitializer>();
+        services.AddSingleton<ITenantStore, TenantStore>();
+        services.AddSingleton<IApiKeyStore, ApiKeyStore>();
+        services.AddSingleton<ApiKeyUsageTracker>();
+        services.AddSingleton<ApiKeyUsageFlusher>();
+        services.AddHostedService(provider => provider.GetRequiredService<ApiKeyUsageFlusher>());
+    }
+
+    private static void ConfigurePipeline(WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.Use(static (context, next) =>
+        {
+            // Everything under /api carries tenant or user data: never let a cache keep it.
+            if (context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
+            {
+                context.Response.Headers.CacheControl = "no-store";
+            }
+            return next(context);
+        });
+        app.UseMiddleware<CallerAuthentication>();
+
+        app.MapOpenApi();
+        app.MapHealth();
+        app.MapMe();
+        app.MapTenants();
+        app.MapApiKeys();
+    }
+}

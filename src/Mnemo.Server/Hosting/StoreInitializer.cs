@@ -1,0 +1,36 @@
+using Mnemo.ApiKeys;
+using Mnemo.Storage;
+using Mnemo.Storage.Migrations;
+using Mnemo.Time;
+
+namespace Mnemo.Server.Hosting;
+
+/// <summary>
+/// Brings the store up before the server accepts requests: applies migrations under the
+/// store-wide lock, and on a store with no platform key and none configured, makes one and
+/// prints it once.
+/// </summary>
+public sealed partial class StoreInitializer(
+    MnemoDatabase database, MigrationRunner migrations, IApiKeyStore keys, ServerSettings settings, TimeProvider timeProvider,
+    ILogger<StoreInitializer> logger)
+{
+    /// <summary>Runs the start-up steps.</summary>
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        var version = await migrations.ApplyAsync(cancellationToken);
+        LogSchemaReady(logger, database.Dialect.Name, version);
+        if (string.IsNullOrEmpty(settings.Options.AdminKey) && !await keys.AnyPlatformKeyAsync(cancellationToken))
+        {
+            var (key, prefix) = ApiKeySecrets.Generate(ApiKeySecrets.PlatformMarker);
+            var createdAt = timeProvider.GetUtcNowMicroseconds();
+            await keys.AddPlatformKeyAsync(Guid.CreateVersion7(createdAt), prefix, ApiKeySecrets.Hash(key), createdAt, cancellationToken);
+            // Written to the console, not the log: logs never carry secrets, and this one is
+            // shown exactly once so the operator can store it.
+            await Console.Out.WriteLineAsync(
+                $"Mnemo generated a platform admin key (shown once; only its hash is stored): {key}");
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Store {Provider} ready at schema version {Version}")]
+    private static partial void LogSchemaReady(ILogger logger, string provider, int version);
+}

@@ -1,0 +1,25 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Mnemo.Problems;
+
+namespace Mnemo.Server.Problems;
+
+/// <summary>The problem answers endpoints return, each with its stable <c>code</c>.</summary>
+public static class ApiProblems
+{
+    /// <summary>A problem with <paramref name="code"/>.</summary>
+    public static ProblemHttpResult Create(int status, string code, string title, string? detail = null) =>
+        TypedResults.Problem(detail: detail, statusCode: status, title: title, extensions: new Dictionary<string, object?> { ["code"] = code });
+
+    /// <summary>404 for a missing resource.</summary>
+    public static ProblemHttpResult NotFound(string detail) =>
+        Create(StatusCodes.Status404NotFound, ProblemCodes.NotFound, "Not found", detail);
+
+    /// <summary>409 for a resource that exists already.</summary>
+    public static ProblemHttpResult Conflict(string detail) =>
+        Create(StatusCodes.Status409Conflict, ProblemCodes.AlreadyExists, "Already exists", detail);
+
+    /// <summary>400 for one invalid field that is not part of a body (a path or query value).</summary>
+    public static ApiProblemException InvalidField(string field, string message) =>
+        new(StatusCodes.Status400BadRequest, ProblemCodes.ValidationFailed, "Invalid request", "One or more fields are invalid.",
+            new Dictionary<string, string[]>(StringComparer.Ordinal) { [field] = [message] });
+}

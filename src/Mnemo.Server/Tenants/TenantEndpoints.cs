@@ -1,0 +1,113 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Mnemo.Paging;
+using Mnemo.Server.Access;
+using Mnemo.Server.Hosting;
+using Mnemo.Server.Json;
+using Mnemo.Server.Problems;
+using Mnemo.Tenants;
+using Mnemo.Time;
+using Mnemo.Validation;
+
+namespace Mnemo.Server.Tenants;
+
+/// <summary>Tenant management (seed 002), for the platform admin key only.</summary>
+public static class TenantEndpoints
+{
+    /// <summary>Maps <c>/api/v1/tenants</c>.</summary>
+    public static RouteGroupBuilder MapTenants(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/tenants").WithTags("Tenants").RequirePlatform();
+        group.MapPost("/", CreateAsync).Accepts<CreateTenantRequest>("application/json");
+        group.MapGet("/", ListAsync);
+        group.MapGet("/{tenant_id}", GetAsync);
+        group.MapPut("/{tenant_id}", UpdateAsync).Accepts<UpdateTenantRequest>("application/json");
+        group.MapDelete("/{tenant_id}", DeleteAsync);
+        return group;
+    }
+
+    private static async Task<Results<Created<TenantResponse>, ProblemHttpResult>> CreateAsync(
+        JsonBody<CreateTenantRequest> body, ITenantStore tenants, ServerSettings settings, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        var request = body.Value;
+        var now = timeProvider.GetUtcNowMicroseconds();
+        var tenant = new Tenant
+        {
+            Id = request.Id!,
+            Name = request.Name ?? request.Id!,
+            Status = TenantStatus.Active,
+            Settings = request.Settings ?? new TenantSettings(),
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        if (!await tenants.CreateAsync(tenant, cancellationToken))
+        {
+            return ApiProblems.Conflict($"Tenant '{tenant.Id}' exists already.");
+        }
+        return TypedResults.Created($"/api/v1/tenants/{tenant.Id}", TenantResponse.From(tenant, settings.TenantDefaults));
+    }
+
+    private static async Task<Ok<TenantListResponse>> ListAsync(
+        ITenantStore tenants, ServerSettings settings, int? limit, string? cursor, CancellationToken cancellationToken)
+    {
+        var pageSize = Hosting.Paging.PageSize(limit, settings.Options.Limits);
+        if (!Cursor.TryDecode(cursor, out var afterId))
+        {
+            throw ApiProblems.InvalidField("cursor", "is not a cursor this server issued");
+        }
+        var page = await tenants.ListAsync(afterId, pageSize + 1, cancellationToken);
+        var hasMore = page.Count > pageSize;
+        var shown = hasMore ? page.Take(pageSize).ToList() : page;
+        return TypedResults.Ok(new TenantListResponse
+        {
+            Tenants = [.. shown.Select(tenant => TenantResponse.From(tenant, settings.TenantDefaults))],
+            NextCursor = hasMore ? Cursor.Encode(shown[^1].Id) : null,
+        });
+    }
+
+    private static async Task<Results<Ok<TenantResponse>, ProblemHttpResult>> GetAsync(
+        string tenant_id, ITenantStore tenants, ServerSettings settings, CancellationToken cancellationToken)
+    {
+        RequireTenantId(tenant_id);
+        var tenant = await tenants.GetAsync(tenant_id, cancellationToken);
+        return tenant is null
+            ? ApiProblems.NotFound($"Tenant '{tenant_id}' does not exist.")
+            : TypedResults.Ok(TenantResponse.From(tenant, settings.TenantDefaults));
+    }
+
+    private static async Task<Results<Ok<TenantResponse>, ProblemHttpResult>> UpdateAsync(
+        string tenant_id, JsonBody<UpdateTenantRequest> body, ITenantStore tenants, ServerSettings settings, TimeProvider timeProvider,
+        CancellationToken cancellationToken)
+    {
+        RequireTenantId(tenant_id);
+        var request = body.Value;
+        var settingsPatch = request.Settings is { ValueKind: JsonValueKind.Object } patch ? patch.GetRawText() : null;
+        var updated = await tenants.UpdateAsync(tenant_id, new TenantUpdate
+        {
+            Name = request.Name,
+            Status = request.Status,
+            SettingsPatchJson = settingsPatch,
+            UpdatedAt = timeProvider.GetUtcNowMicroseconds(),
+        }, cancellationToken);
+        return updated is null
+            ? ApiProblems.NotFound($"Tenant '{tenant_id}' does not exist.")
+            : TypedResults.Ok(TenantResponse.From(updated, settings.TenantDefaults));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+        string tenant_id, ITenantStore tenants, CancellationToken cancellationToken)
+    {
+        RequireTenantId(tenant_id);
+        return await tenants.DeleteAsync(tenant_id, cancellationToken)
+            ? TypedResults.NoContent()
+            : ApiProblems.NotFound($"Tenant '{tenant_id}' does not exist.");
+    }
+
+    private static void RequireTenantId(string tenantId)
+    {
+        if (!Identifiers.IsTenantId(tenantId))
+        {
+            throw ApiProblems.InvalidField("tenant_id", Identifiers.TenantIdRule);
+        }
+    }
+}
