@@ -10,6 +10,6 @@ public sealed record Migration(int Version, string FileName, string Sql)
     /// SHA-256 of the script with line endings normalised, so a checkout with CRLF endings
     /// does not look like an edit.
     /// </summary>
-    public string Checksum { get; } = Convert.ToHexStringLower(
-        SHA256.HashData(Encoding.UTF8.GetBytes(Sql.ReplaceLineEndings("\n"))));
+    /// <remarks>Computed from <see cref="Sql"/> on each read, so a copy made with <c>with</c> never carries a stale checksum.</remarks>
+    public string Checksum => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Sql.ReplaceLineEndings("\n"))));
 }

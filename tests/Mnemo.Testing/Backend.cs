@@ -1,0 +1,38 @@
+using Mnemo.Storage;
+using Mnemo.Storage.Configuration;
+
+namespace Mnemo.Testing;
+
+/// <summary>The two storage backends every contract runs against.</summary>
+public enum Backend
+{
+    /// <summary>An SQLite file in a temp directory.</summary>
+    Sqlite,
+
+    /// <summary>A database of its own on the test run's PostgreSQL cluster.</summary>
+    Postgres,
+}
+
+/// <summary>Makes a fresh, empty store of either backend.</summary>
+public static class TestStores
+{
+    /// <summary>Settings for a new empty database of <paramref name="backend"/>.</summary>
+    public static async Task<ResolvedStorage> CreateEmptyAsync(Backend backend)
+    {
+        if (backend == Backend.Postgres)
+        {
+            var server = await PostgresServer.GetAsync();
+            return new ResolvedStorage("postgres", await server.CreateDatabaseAsync());
+        }
+        var directory = Directory.CreateTempSubdirectory("mnemo-sqlite-").FullName;
+        return new ResolvedStorage("sqlite", $"Data Source={Path.Combine(directory, "mnemo.db")}");
+    }
+
+    /// <summary>A migrated database of <paramref name="backend"/>.</summary>
+    public static async Task<MnemoDatabase> CreateMigratedAsync(Backend backend)
+    {
+        var database = MnemoDatabaseFactory.Create(await CreateEmptyAsync(backend));
+        await new Storage.Migrations.MigrationRunner(database, TimeProvider.System).ApplyAsync(CancellationToken.None);
+        return database;
+    }
+}
