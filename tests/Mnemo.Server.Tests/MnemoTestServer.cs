@@ -1,0 +1,88 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Mnemo.Client;
+using Mnemo.Server.Hosting;
+using Mnemo.Storage.Configuration;
+using Mnemo.Testing;
+
+namespace Mnemo.Server.Tests;
+
+/// <summary>The real server on Kestrel, on a free loopback port, over a store of its own.</summary>
+public sealed class MnemoTestServer : IAsyncDisposable
+{
+    public const string AdminKey = "test-platform-admin-key-0123456789";
+
+    private readonly WebApplication _app;
+
+    private MnemoTestServer(WebApplication app, Uri address)
+    {
+        _app = app;
+        Address = address;
+        Http = new HttpClient { BaseAddress = address };
+    }
+
+    public Uri Address { get; }
+
+    public HttpClient Http { get; }
+
+    /// <summary>A client with the platform admin key.</summary>
+    public MnemoClient Admin => new(Http, AdminKey);
+
+    /// <summary>A client with <paramref name="apiKey"/>.</summary>
+    public MnemoClient As(string? apiKey, string? tenantId = null) => new(Http, apiKey, tenantId);
+
+    public static async Task<MnemoTestServer> StartAsync(ResolvedStorage storage, IDictionary<string, string?>? settings = null)
+    {
+        var configuration = new Dictionary<string, string?>
+        {
+            ["Mnemo:AdminKey"] = AdminKey,
+            ["Mnemo:Storage:Provider"] = storage.Provider,
+            ["Mnemo:Storage:ConnectionString"] = storage.ConnectionString,
+            ["Mnemo:Limits:MaxRequestBodyBytes"] = "65536",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            configuration[key] = value;
+        }
+        var app = await MnemoServer.BuildAsync(["--urls", "http://127.0.0.1:0"],
+            builder => builder.Configuration.AddInMemoryCollection(configuration));
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new MnemoTestServer(app, new Uri(address));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
+
+/// <summary>One server per test class and backend.</summary>
+public abstract class ServerFixture(Backend backend) : IAsyncLifetime
+{
+    private MnemoTestServer? _server;
+
+    public Backend Backend { get; } = backend;
+
+    public MnemoTestServer Server => _server ?? throw new InvalidOperationException("The fixture has not started.");
+
+    public async Task InitializeAsync() => _server = await MnemoTestServer.StartAsync(await TestStores.CreateEmptyAsync(Backend));
+
+    public async Task DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+    }
+}
+
+public sealed class SqliteServerFixture() : ServerFixture(Backend.Sqlite);
+
+public sealed class PostgresServerFixture() : ServerFixture(Backend.Postgres);

@@ -1,0 +1,63 @@
+using Mnemo.Storage.Configuration;
+using Npgsql;
+
+namespace Mnemo.Tests.Configuration;
+
+public sealed class StorageResolverTests
+{
+    private static ResolvedStorage Resolve(StorageOptions options, Dictionary<string, string?>? environment = null) =>
+        StorageResolver.Resolve(options, key => environment?.GetValueOrDefault(key));
+
+    [Fact]
+    public void Nothing_configured_means_the_default_sqlite_file()
+    {
+        Assert.Equal(new ResolvedStorage("sqlite", StorageResolver.DefaultSqliteConnectionString), Resolve(new StorageOptions()));
+    }
+
+    [Theory]
+    [InlineData("postgres://fidus:fidus%40pw@db.local:5433/fidus")]
+    [InlineData("postgresql://fidus:fidus%40pw@db.local:5433/fidus")]
+    public void A_database_url_selects_postgres_and_is_converted(string url)
+    {
+        var resolved = Resolve(new StorageOptions(), new() { ["DATABASE_URL"] = url });
+
+        Assert.Equal("postgres", resolved.Provider);
+        var builder = new NpgsqlConnectionStringBuilder(resolved.ConnectionString);
+        Assert.Equal(("db.local", 5433, "fidus", "fidus@pw", "fidus"), (builder.Host, builder.Port, builder.Username, builder.Password, builder.Database));
+    }
+
+    [Fact]
+    public void The_seed_postgres_variables_build_a_connection_string()
+    {
+        var resolved = Resolve(new StorageOptions(), new()
+        {
+            ["POSTGRES_HOST"] = "localhost", ["POSTGRES_PORT"] = "5432", ["POSTGRES_USER"] = "fidus",
+            ["POSTGRES_PASSWORD"] = "fidus_password", ["POSTGRES_DB"] = "fidus",
+        });
+
+        var builder = new NpgsqlConnectionStringBuilder(resolved.ConnectionString);
+        Assert.Equal("postgres", resolved.Provider);
+        Assert.Equal(("localhost", "fidus", "fidus"), (builder.Host, builder.Username, builder.Database));
+    }
+
+    [Fact]
+    public void An_explicit_sqlite_provider_wins_over_a_database_url()
+    {
+        var resolved = Resolve(new StorageOptions { Provider = "sqlite" }, new() { ["DATABASE_URL"] = "postgres://u:p@h/d" });
+
+        Assert.Equal("sqlite", resolved.Provider);
+    }
+
+    [Theory]
+    [InlineData("oracle", null)]
+    [InlineData("postgres", null)]
+    [InlineData("postgres", "postgres://u:p@h/d?no_such_option=1")]
+    [InlineData("postgres", "Host=h;Bogus Key=1")]
+    public void Unusable_settings_fail_with_a_message(string provider, string? connectionString)
+    {
+        var failure = Assert.Throws<StorageConfigurationException>(() =>
+            Resolve(new StorageOptions { Provider = provider, ConnectionString = connectionString }));
+
+        Assert.False(string.IsNullOrWhiteSpace(failure.Message));
+    }
+}
