@@ -39,17 +39,7 @@ public static class ApiKeyEndpoints
         {
             return ApiProblems.NotFound($"Tenant '{scope.TenantId}' does not exist.");
         }
-        var listed = ApiKeyResponse.From(key);
-        return TypedResults.Created($"/api/v1/tenants/{key.TenantId}/api-keys/{key.Id}", new CreatedApiKeyResponse
-        {
-            Id = listed.Id,
-            TenantId = listed.TenantId,
-            Name = listed.Name,
-            Prefix = listed.Prefix,
-            Scopes = listed.Scopes,
-            CreatedAt = listed.CreatedAt,
-            Key = secret,
-        });
+        return TypedResults.Created($"/api/v1/tenants/{key.TenantId}/api-keys/{key.Id}", new CreatedApiKeyResponse(key, secret));
     }
 
     private static async Task<Results<Ok<ApiKeyListResponse>, ProblemHttpResult>> ListAsync(
@@ -61,7 +51,7 @@ public static class ApiKeyEndpoints
         {
             return ApiProblems.NotFound($"Tenant '{scope.TenantId}' does not exist.");
         }
-        return TypedResults.Ok(new ApiKeyListResponse { ApiKeys = [.. list.Select(ApiKeyResponse.From)] });
+        return TypedResults.Ok(new ApiKeyListResponse { ApiKeys = list });
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(

@@ -26,7 +26,7 @@ public static class TenantEndpoints
         return group;
     }
 
-    private static async Task<Results<Created<TenantResponse>, ProblemHttpResult>> CreateAsync(
+    private static async Task<Results<Created<Tenant>, ProblemHttpResult>> CreateAsync(
         JsonBody<CreateTenantRequest> body, ITenantStore tenants, ServerSettings settings, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         var request = body.Value;
@@ -44,7 +44,7 @@ public static class TenantEndpoints
         {
             return ApiProblems.Conflict($"Tenant '{tenant.Id}' exists already.");
         }
-        return TypedResults.Created($"/api/v1/tenants/{tenant.Id}", TenantResponse.From(tenant, settings.TenantDefaults));
+        return TypedResults.Created($"/api/v1/tenants/{tenant.Id}", tenant.WithDefaults(settings.TenantDefaults));
     }
 
     private static async Task<Ok<TenantListResponse>> ListAsync(
@@ -60,22 +60,22 @@ public static class TenantEndpoints
         var shown = hasMore ? page.Take(pageSize).ToList() : page;
         return TypedResults.Ok(new TenantListResponse
         {
-            Tenants = [.. shown.Select(tenant => TenantResponse.From(tenant, settings.TenantDefaults))],
+            Tenants = [.. shown.Select(tenant => tenant.WithDefaults(settings.TenantDefaults))],
             NextCursor = hasMore ? Cursor.Encode(shown[^1].Id) : null,
         });
     }
 
-    private static async Task<Results<Ok<TenantResponse>, ProblemHttpResult>> GetAsync(
+    private static async Task<Results<Ok<Tenant>, ProblemHttpResult>> GetAsync(
         string tenant_id, ITenantStore tenants, ServerSettings settings, CancellationToken cancellationToken)
     {
         RequireTenantId(tenant_id);
         var tenant = await tenants.GetAsync(tenant_id, cancellationToken);
         return tenant is null
             ? ApiProblems.NotFound($"Tenant '{tenant_id}' does not exist.")
-            : TypedResults.Ok(TenantResponse.From(tenant, settings.TenantDefaults));
+            : TypedResults.Ok(tenant.WithDefaults(settings.TenantDefaults));
     }
 
-    private static async Task<Results<Ok<TenantResponse>, ProblemHttpResult>> UpdateAsync(
+    private static async Task<Results<Ok<Tenant>, ProblemHttpResult>> UpdateAsync(
         string tenant_id, JsonBody<UpdateTenantRequest> body, ITenantStore tenants, ServerSettings settings, TimeProvider timeProvider,
         CancellationToken cancellationToken)
     {
@@ -91,7 +91,7 @@ public static class TenantEndpoints
         }, cancellationToken);
         return updated is null
             ? ApiProblems.NotFound($"Tenant '{tenant_id}' does not exist.")
-            : TypedResults.Ok(TenantResponse.From(updated, settings.TenantDefaults));
+            : TypedResults.Ok(updated.WithDefaults(settings.TenantDefaults));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(

@@ -1,7 +1,7 @@
 namespace Mnemo.ApiKeys;
 
 /// <summary>A tenant's API key, without its secret.</summary>
-public sealed record ApiKey
+public record ApiKey
 {
     /// <summary>The key's id.</summary>
     public required Guid Id { get; init; }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Mnemo.Validation;
 
 namespace Mnemo.ApiKeys;
@@ -45,50 +46,22 @@ public sealed record CreateApiKeyRequest : IValidatable
         Scopes is null ? [ApiKeyScopes.Read, ApiKeyScopes.Write] : [.. ApiKeyScopes.All.Where(Scopes.Contains)];
 }
 
-/// <summary>An API key as listed: no secret.</summary>
-public record ApiKeyResponse
-{
-    /// <summary>The key's id.</summary>
-    public required Guid Id { get; init; }
-
-    /// <summary>The tenant it acts for.</summary>
-    public required string TenantId { get; init; }
-
-    /// <summary>Its name.</summary>
-    public required string Name { get; init; }
-
-    /// <summary>The public first part of the key.</summary>
-    public required string Prefix { get; init; }
-
-    /// <summary>Its scopes.</summary>
-    public required IReadOnlyList<string> Scopes { get; init; }
-
-    /// <summary>Creation time.</summary>
-    public required DateTimeOffset CreatedAt { get; init; }
-
-    /// <summary>Roughly when it was last used.</summary>
-    public DateTimeOffset? LastUsedAt { get; init; }
-
-    /// <summary>The response for <paramref name="key"/>.</summary>
-    public static ApiKeyResponse From(ApiKey key)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        return new ApiKeyResponse
-        {
-            Id = key.Id,
-            TenantId = key.TenantId,
-            Name = key.Name,
-            Prefix = key.Prefix,
-            Scopes = key.Scopes,
-            CreatedAt = key.CreatedAt,
-            LastUsedAt = key.LastUsedAt,
-        };
-    }
-}
-
 /// <summary>The answer to creating a key: the only time its secret is shown.</summary>
-public sealed record CreatedApiKeyResponse : ApiKeyResponse
+public sealed record CreatedApiKeyResponse : ApiKey
 {
+    /// <summary>For deserialisation.</summary>
+    public CreatedApiKeyResponse()
+    {
+    }
+
+    /// <summary>The answer for a new <paramref name="key"/> and its whole secret.</summary>
+    [SetsRequiredMembers]
+    public CreatedApiKeyResponse(ApiKey key, string secret)
+        : base(key)
+    {
+        Key = secret;
+    }
+
     /// <summary>The whole key. Store it now: Mnemo keeps only its hash.</summary>
     public required string Key { get; init; }
 }
@@ -97,5 +70,5 @@ public sealed record CreatedApiKeyResponse : ApiKeyResponse
 public sealed record ApiKeyListResponse
 {
     /// <summary>The keys, oldest first.</summary>
-    public required IReadOnlyList<ApiKeyResponse> ApiKeys { get; init; }
+    public required IReadOnlyList<ApiKey> ApiKeys { get; init; }
 }

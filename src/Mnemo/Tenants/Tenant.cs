@@ -12,7 +12,10 @@ public sealed record Tenant
     /// <summary><see cref="TenantStatus.Active"/> or <see cref="TenantStatus.Suspended"/>.</summary>
     public required string Status { get; init; }
 
-    /// <summary>The settings this tenant set explicitly; unset ones take the server's defaults.</summary>
+    /// <summary>
+    /// As stored, the settings this tenant set explicitly (unset ones take the server's defaults);
+    /// as answered by the API, <see cref="WithDefaults"/> has filled in the rest.
+    /// </summary>
     public required TenantSettings Settings { get; init; }
 
     /// <summary>When the tenant was created.</summary>
@@ -20,6 +23,9 @@ public sealed record Tenant
 
     /// <summary>When the tenant was last changed.</summary>
     public required DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>This tenant with the settings in force: its own, and the defaults for the rest.</summary>
+    public Tenant WithDefaults(TenantSettingsDefaults defaults) => this with { Settings = Settings.WithDefaults(defaults) };
 }
 
 /// <summary>The states a tenant can be in.</summary>

@@ -79,48 +79,11 @@ public sealed record UpdateTenantRequest : IValidatable
     }
 }
 
-/// <summary>A tenant as the API shows it, with default settings filled in.</summary>
-public sealed record TenantResponse
-{
-    /// <summary>The slug.</summary>
-    public required string Id { get; init; }
-
-    /// <summary>Display name.</summary>
-    public required string Name { get; init; }
-
-    /// <summary><c>active</c> or <c>suspended</c>.</summary>
-    public required string Status { get; init; }
-
-    /// <summary>The settings in force, defaults included.</summary>
-    public required TenantSettings Settings { get; init; }
-
-    /// <summary>Creation time.</summary>
-    public required DateTimeOffset CreatedAt { get; init; }
-
-    /// <summary>Last change.</summary>
-    public required DateTimeOffset UpdatedAt { get; init; }
-
-    /// <summary>The response for <paramref name="tenant"/>.</summary>
-    public static TenantResponse From(Tenant tenant, TenantSettingsDefaults defaults)
-    {
-        ArgumentNullException.ThrowIfNull(tenant);
-        return new TenantResponse
-        {
-            Id = tenant.Id,
-            Name = tenant.Name,
-            Status = tenant.Status,
-            Settings = tenant.Settings.WithDefaults(defaults),
-            CreatedAt = tenant.CreatedAt,
-            UpdatedAt = tenant.UpdatedAt,
-        };
-    }
-}
-
 /// <summary>A page of tenants.</summary>
 public sealed record TenantListResponse
 {
     /// <summary>The tenants, ordered by id.</summary>
-    public required IReadOnlyList<TenantResponse> Tenants { get; init; }
+    public required IReadOnlyList<Tenant> Tenants { get; init; }
 
     /// <summary>Pass as <c>cursor</c> for the next page; null on the last page.</summary>
     public string? NextCursor { get; init; }
