@@ -21,6 +21,24 @@ public abstract class SqlDialect
     /// <summary>SQL that merges the JSON object parameter <paramref name="patchParameter"/> into <paramref name="column"/> (RFC 7396: null removes).</summary>
     public abstract string MergeJsonObject(string column, string patchParameter);
 
+    /// <summary>
+    /// SQL that serialises appends to one user's history until the transaction ends (taking
+    /// <c>@tenant_id</c> and <c>@user_id</c>), so that write order and time order agree and a
+    /// reader paging forward never sees a message appear behind its cursor; null where the
+    /// backend has one writer anyway.
+    /// </summary>
+    public abstract string? UserHistoryLockSql { get; }
+
+    /// <summary>
+    /// Full-text search over messages, selecting <paramref name="messageColumns"/> (of alias <c>m</c>),
+    /// then a snippet with matches in <c>&lt;mark&gt;</c>, then a rank where higher is better.
+    /// Parameters: <c>@tenant_id</c>, <c>@user_id</c> (when <paramref name="forUser"/>), <c>@query</c>, <c>@limit</c>, <c>@offset</c>.
+    /// </summary>
+    public abstract string FullTextSearchSql(string messageColumns, bool forUser);
+
+    /// <summary>Turns a user's free text into the backend's query syntax; null when it has nothing to search for.</summary>
+    public abstract string? FullTextQuery(string text);
+
     /// <summary>Binds <paramref name="value"/> under <paramref name="name"/>, converting types the backend stores differently.</summary>
     public abstract void AddParameter(DbCommand command, string name, object? value);
 

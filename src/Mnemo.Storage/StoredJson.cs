@@ -18,4 +18,10 @@ internal static class StoredJson
     });
 
     public static JsonTypeInfo<TenantSettings> TenantSettings => Context.TenantSettings;
+
+    public static string Tags(IReadOnlyList<string> tags) => JsonSerializer.Serialize(tags, Context.IReadOnlyListString);
+
+    public static IReadOnlyList<string> ReadTags(string json) => JsonSerializer.Deserialize(json, Context.IReadOnlyListString) ?? [];
+
+    public static string Counts(IReadOnlyDictionary<string, long> counts) => JsonSerializer.Serialize(counts, Context.IReadOnlyDictionaryStringInt64);
 }

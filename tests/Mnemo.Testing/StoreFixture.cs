@@ -39,3 +39,19 @@ public static class TestIds
     /// <summary>A tenant id no other test uses.</summary>
     public static string Tenant(string hint = "t") => $"{hint}-{Guid.NewGuid():N}";
 }
+
+/// <summary>Tenants for store tests.</summary>
+public static class TestTenants
+{
+    /// <summary>Creates a fresh active tenant in <paramref name="database"/> and returns its id.</summary>
+    public static async Task<string> CreateAsync(MnemoDatabase database)
+    {
+        var id = TestIds.Tenant();
+        var now = TimeProvider.System.GetUtcNow();
+        await new Storage.Tenants.TenantStore(database).CreateAsync(new Tenants.Tenant
+        {
+            Id = id, Name = id, Status = Tenants.TenantStatus.Active, Settings = new Tenants.TenantSettings(), CreatedAt = now, UpdatedAt = now,
+        }, CancellationToken.None);
+        return id;
+    }
+}

@@ -29,6 +29,24 @@ public sealed class PostgresDialect : SqlDialect
         $"jsonb_strip_nulls({column} || {patchParameter})";
 
     /// <inheritdoc />
+    public override string? UserHistoryLockSql =>
+        "SELECT pg_advisory_xact_lock(hashtextextended(@tenant_id || '/' || @user_id, 0))";
+
+    /// <inheritdoc />
+    public override string FullTextSearchSql(string messageColumns, bool forUser) => $"""
+        SELECT {messageColumns},
+               ts_headline('simple', m.content, q, 'StartSel=<mark>, StopSel=</mark>, MaxFragments=2, MaxWords=24, MinWords=6'),
+               ts_rank(m.search, q)::float8 AS rank
+        FROM messages m, websearch_to_tsquery('simple', @query) q
+        WHERE m.tenant_id = @tenant_id {(forUser ? "AND m.user_id = @user_id" : "")} AND m.search @@ q
+        ORDER BY rank DESC, m.seq DESC
+        LIMIT @limit OFFSET @offset
+        """;
+
+    /// <inheritdoc />
+    public override string? FullTextQuery(string text) => string.IsNullOrWhiteSpace(text) ? null : text;
+
+    /// <inheritdoc />
     public override void AddParameter(DbCommand command, string name, object? value)
     {
         ArgumentNullException.ThrowIfNull(command);

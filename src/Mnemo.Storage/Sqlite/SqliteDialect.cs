@@ -38,6 +38,32 @@ public sealed class SqliteDialect : SqlDialect
     public override string MergeJsonObject(string column, string patchParameter) => $"json_patch({column}, {patchParameter})";
 
     /// <inheritdoc />
+    public override string? UserHistoryLockSql => null;
+
+    /// <inheritdoc />
+    public override string FullTextSearchSql(string messageColumns, bool forUser) => $"""
+        SELECT {messageColumns},
+               snippet(messages_fts, 0, '<mark>', '</mark>', '…', 16),
+               -bm25(messages_fts) AS rank
+        FROM messages_fts JOIN messages m ON m.seq = messages_fts.rowid
+        WHERE messages_fts MATCH @query AND m.tenant_id = @tenant_id {(forUser ? "AND m.user_id = @user_id" : "")}
+        ORDER BY rank DESC, m.seq DESC
+        LIMIT @limit OFFSET @offset
+        """;
+
+    /// <inheritdoc />
+    public override string? FullTextQuery(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        // Every word becomes a quoted FTS5 string, so no input is read as query syntax
+        // (an unbalanced quote or a bare NOT would otherwise be a syntax error).
+        var words = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)
+            .Select(word => "\"" + word.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"")
+            .ToList();
+        return words.Count == 0 ? null : string.Join(' ', words);
+    }
+
+    /// <inheritdoc />
     public override void AddParameter(DbCommand command, string name, object? value)
     {
         ArgumentNullException.ThrowIfNull(command);

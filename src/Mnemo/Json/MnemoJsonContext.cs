@@ -3,7 +3,12 @@ using Mnemo.Access;
 using Mnemo.ApiKeys;
 using Mnemo.Health;
 using Mnemo.Problems;
+using Mnemo.Conversations;
+using Mnemo.Erasure;
+using Mnemo.Events;
+using Mnemo.Messages;
 using Mnemo.Tenants;
+using Mnemo.Users;
 
 namespace Mnemo.Json;
 
@@ -28,4 +33,28 @@ namespace Mnemo.Json;
 [JsonSerializable(typeof(HealthResponse))]
 [JsonSerializable(typeof(ProblemResponse))]
 [JsonSerializable(typeof(IReadOnlyList<string>))]
+[JsonSerializable(typeof(IReadOnlyDictionary<string, long>))]
+[JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(CreateUserRequest))]
+[JsonSerializable(typeof(ResolveUserRequest))]
+[JsonSerializable(typeof(UpdateUserRequest))]
+[JsonSerializable(typeof(User))]
+[JsonSerializable(typeof(ResolveUserResponse))]
+[JsonSerializable(typeof(UserListResponse))]
+[JsonSerializable(typeof(UserProfile))]
+[JsonSerializable(typeof(AppendMessagesRequest))]
+[JsonSerializable(typeof(EditMessageRequest))]
+[JsonSerializable(typeof(Message))]
+[JsonSerializable(typeof(MessageListResponse))]
+[JsonSerializable(typeof(DeletedResponse))]
+[JsonSerializable(typeof(SearchResponse))]
+[JsonSerializable(typeof(CreateConversationRequest))]
+[JsonSerializable(typeof(UpdateConversationRequest))]
+[JsonSerializable(typeof(Conversation))]
+[JsonSerializable(typeof(ConversationDetail))]
+[JsonSerializable(typeof(ConversationListResponse))]
+[JsonSerializable(typeof(CreateEventRequest))]
+[JsonSerializable(typeof(UserEvent))]
+[JsonSerializable(typeof(EventListResponse))]
+[JsonSerializable(typeof(ErasureResponse))]
 public sealed partial class MnemoJsonContext : JsonSerializerContext;

@@ -5,12 +5,21 @@ namespace Mnemo.Validation;
 /// <summary>The shapes of identifiers that callers choose.</summary>
 public static partial class Identifiers
 {
-    /// <summary>Tenant ids are slugs: lowercase letters, digits, '_' and '-', 1 to 63 characters.</summary>
-    public static bool IsTenantId(string? value) => value is not null && TenantIdPattern().IsMatch(value);
-
     /// <summary>Describes the tenant id shape for error messages.</summary>
     public const string TenantIdRule = "must match ^[a-z0-9][a-z0-9_-]{0,62}$";
 
+    /// <summary>Describes the user id shape for error messages.</summary>
+    public const string UserIdRule = "must match ^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$";
+
+    /// <summary>Tenant ids are slugs: lowercase letters, digits, '_' and '-', 1 to 63 characters.</summary>
+    public static bool IsTenantId(string? value) => value is not null && TenantIdPattern().IsMatch(value);
+
+    /// <summary>User ids: a letter or digit, then up to 127 of letters, digits and <c>_ . : @ -</c>.</summary>
+    public static bool IsUserId(string? value) => value is not null && UserIdPattern().IsMatch(value);
+
     [GeneratedRegex(@"^[a-z0-9][a-z0-9_-]{0,62}\z", RegexOptions.CultureInvariant)]
     private static partial Regex TenantIdPattern();
+
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}\z", RegexOptions.CultureInvariant)]
+    private static partial Regex UserIdPattern();
 }
