@@ -45,7 +45,7 @@ public sealed class MessageStore(MnemoDatabase database, TimeProvider timeProvid
             tags = COALESCE(@tags, tags),
             edited_at = @edited_at
         WHERE tenant_id = @tenant_id AND user_id = @user_id AND id = @id
-        RETURNING {MessageRows.Columns}
+        RETURNING {MessageRows.UnqualifiedColumns}
         """;
 
     private const int StreamBatchSize = 500;
@@ -190,7 +190,7 @@ public sealed class MessageStore(MnemoDatabase database, TimeProvider timeProvid
     public async Task<MessagePage?> ListAsync(string tenantId, string userId, MessageQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var forward = query.After is not null;
+        var forward = query.After is not null || query.OldestFirst;
         // Built from constant fragments only; every value is a bound parameter. Row-value
         // comparison walks the (tenant_id, user_id, created_at, seq) index from the cursor.
         var sql = $"""
@@ -340,7 +340,8 @@ public sealed class MessageStore(MnemoDatabase database, TimeProvider timeProvid
         MessagePosition? after = null;
         while (true)
         {
-            var page = await ListAsync(tenantId, userId, new MessageQuery { Limit = StreamBatchSize, After = after }, cancellationToken);
+            var query = new MessageQuery { Limit = StreamBatchSize, After = after, OldestFirst = true };
+            var page = await ListAsync(tenantId, userId, query, cancellationToken);
             if (page is null || page.Messages.Count == 0)
             {
                 yield break;

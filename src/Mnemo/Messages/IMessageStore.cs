@@ -74,6 +74,9 @@ public sealed record MessageQuery
     /// <summary>Only messages newer than this position (pages forward).</summary>
     public MessagePosition? After { get; init; }
 
+    /// <summary>Without <see cref="After"/>: the oldest page instead of the newest.</summary>
+    public bool OldestFirst { get; init; }
+
     /// <summary>Only this conversation's messages.</summary>
     public Guid? ConversationId { get; init; }
 
