@@ -45,10 +45,11 @@ public static class AccessFilters
         where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(new AccessRule(AccessKind.Tenant, scope));
 
     /// <summary>Enforces the endpoint's <see cref="AccessRule"/>; runs after routing, before the body is read.</summary>
-    public static void Enforce(HttpContext http, AccessRule rule)
+    public static async Task EnforceAsync(HttpContext http, AccessRule rule, ITenantStore tenants)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(rule);
+        ArgumentNullException.ThrowIfNull(tenants);
         var caller = Authenticated(http);
         switch (rule.Kind)
         {
@@ -64,10 +65,24 @@ public static class AccessFilters
                 {
                     throw Forbidden(ProblemCodes.InsufficientScope, $"This key lacks the '{rule.Scope}' scope.");
                 }
+                // A tenant key proves its tenant exists; a platform key may name any id.
+                if (caller.IsPlatform && await tenants.GetAsync(tenantId, http.RequestAborted) is null)
+                {
+                    throw new ApiProblemException(StatusCodes.Status404NotFound, ProblemCodes.NotFound, "Not found", $"Tenant '{tenantId}' does not exist.");
+                }
+                RequireValidUserId(http);
                 http.Features.Set(new TenantScope { TenantId = tenantId, Caller = caller });
                 break;
             default:
                 break;
+        }
+    }
+
+    private static void RequireValidUserId(HttpContext http)
+    {
+        if (http.Request.RouteValues.TryGetValue("user_id", out var value) && value is string userId && !Identifiers.IsUserId(userId))
+        {
+            throw ApiProblems.InvalidField("user_id", Identifiers.UserIdRule);
         }
     }
 

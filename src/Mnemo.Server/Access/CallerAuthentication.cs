@@ -1,18 +1,21 @@
 using Mnemo.ApiKeys;
-using Mnemo.Server.ApiKeys;
+using Mnemo.Server.Activity;
 using Mnemo.Server.Hosting;
+using Mnemo.Tenants;
 
 namespace Mnemo.Server.Access;
 
 /// <summary>
-/// Finds the caller from <c>X-API-Key</c> or <c>Authorization: Bearer</c>. A key is found by its
-/// public prefix and then compared by hash in constant time, so response timing says nothing
-/// about how much of a guessed secret was right. Then enforces the endpoint's <see cref="AccessRule"/>.
+/// Finds the caller from <c>X-API-Key</c> or <c>Authorization: Bearer</c>, then enforces the
+/// endpoint's <see cref="AccessRule"/> before anything else runs (so a body is never read for a
+/// caller who may not send it). A key is found by its public prefix and then compared by hash
+/// in constant time, so response timing says nothing about how much of a guessed secret was right.
 /// </summary>
 public sealed class CallerAuthentication(RequestDelegate next)
 {
-    /// <summary>Establishes the caller for API requests and passes them on.</summary>
-    public async Task InvokeAsync(HttpContext context, IApiKeyStore keys, ServerSettings settings, ApiKeyUsageTracker usage, TimeProvider timeProvider)
+    /// <summary>Establishes the caller for API requests, checks access, and passes them on.</summary>
+    public async Task InvokeAsync(
+        HttpContext context, IApiKeyStore keys, ITenantStore tenants, ServerSettings settings, ActivityTracker activity, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
@@ -24,12 +27,12 @@ public sealed class CallerAuthentication(RequestDelegate next)
                 context.Features.Set(new CallerFeature { Caller = caller, CredentialsRejected = caller is null });
                 if (caller is { IsPlatform: false, KeyId: { } keyId, TenantId: { } tenantId })
                 {
-                    usage.Record(new ApiKeyUsage(tenantId, keyId, timeProvider.GetUtcNow()));
+                    activity.KeyUsed(new ApiKeyUsage(tenantId, keyId, timeProvider.GetUtcNow()));
                 }
             }
             if (context.GetEndpoint()?.Metadata.GetMetadata<AccessRule>() is { } rule)
             {
-                AccessFilters.Enforce(context, rule);
+                await AccessFilters.EnforceAsync(context, rule, tenants);
             }
         }
         await next(context);

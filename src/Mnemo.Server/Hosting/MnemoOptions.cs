@@ -17,8 +17,8 @@ public sealed class MnemoOptions
     /// <summary>Request bounds, enforced before any work.</summary>
     public LimitOptions Limits { get; set; } = new();
 
-    /// <summary>How often the batched API-key last-used times are written.</summary>
-    public TimeSpan KeyUsageFlushInterval { get; set; } = TimeSpan.FromMinutes(1);
+    /// <summary>How often the batched API-key last-used and user last-seen times are written.</summary>
+    public TimeSpan ActivityFlushInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>How long a stopping server waits for in-flight requests.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);

@@ -29,9 +29,9 @@ public sealed class MnemoOptionsValidator : IValidateOptions<MnemoOptions>
         {
             failures.Add("Mnemo:Limits:DefaultPageSize must be between 1 and MaxPageSize.");
         }
-        if (options.KeyUsageFlushInterval <= TimeSpan.Zero)
+        if (options.ActivityFlushInterval <= TimeSpan.Zero)
         {
-            failures.Add("Mnemo:KeyUsageFlushInterval must be positive.");
+            failures.Add("Mnemo:ActivityFlushInterval must be positive.");
         }
         if (options.ShutdownTimeout <= TimeSpan.Zero)
         {

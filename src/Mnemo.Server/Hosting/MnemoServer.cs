@@ -4,7 +4,23 @@ using Microsoft.AspNetCore.Routing;
 using Mnemo.ApiKeys;
 using Mnemo.Json;
 using Mnemo.Server.Access;
+using Mnemo.Conversations;
+using Mnemo.Erasure;
+using Mnemo.Events;
+using Mnemo.Messages;
+using Mnemo.Server.Activity;
 using Mnemo.Server.ApiKeys;
+using Mnemo.Server.Conversations;
+using Mnemo.Server.Events;
+using Mnemo.Server.Messages;
+using Mnemo.Server.Privacy;
+using Mnemo.Server.Users;
+using Mnemo.Storage.Conversations;
+using Mnemo.Storage.Erasure;
+using Mnemo.Storage.Events;
+using Mnemo.Storage.Messages;
+using Mnemo.Storage.Users;
+using Mnemo.Users;
 using Mnemo.Server.Health;
 using Mnemo.Server.Problems;
 using Mnemo.Server.Tenants;
@@ -85,9 +101,14 @@ public static class MnemoServer
         services.AddSingleton<StoreInitializer>();
         services.AddSingleton<ITenantStore, TenantStore>();
         services.AddSingleton<IApiKeyStore, ApiKeyStore>();
-        services.AddSingleton<ApiKeyUsageTracker>();
-        services.AddSingleton<ApiKeyUsageFlusher>();
-        services.AddHostedService(provider => provider.GetRequiredService<ApiKeyUsageFlusher>());
+        services.AddSingleton<IUserStore, UserStore>();
+        services.AddSingleton<IMessageStore, MessageStore>();
+        services.AddSingleton<IConversationStore, ConversationStore>();
+        services.AddSingleton<IEventStore, EventStore>();
+        services.AddSingleton<IUserEraser, UserEraser>();
+        services.AddSingleton<ActivityTracker>();
+        services.AddSingleton<ActivityFlusher>();
+        services.AddHostedService(provider => provider.GetRequiredService<ActivityFlusher>());
     }
 
     private static void ConfigurePipeline(WebApplication app)
@@ -110,5 +131,10 @@ public static class MnemoServer
         app.MapMe();
         app.MapTenants();
         app.MapApiKeys();
+        app.MapUsers();
+        app.MapMessages();
+        app.MapConversations();
+        app.MapEvents();
+        app.MapPrivacy();
     }
 }

@@ -2,8 +2,10 @@ using System.Data.Common;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Mnemo.Messages;
 using Mnemo.Problems;
 using Mnemo.Storage;
+using Mnemo.Users;
 using Mnemo.Validation;
 
 namespace Mnemo.Server.Problems;
@@ -86,6 +88,8 @@ public static partial class ProblemHandling
                 "Malformed JSON", "The request body is not valid JSON."),
             BadHttpRequestException badRequest => Problem(badRequest.StatusCode, ProblemCodes.BadRequest, "Bad request", badRequest.Message),
             JsonException => Problem(400, ProblemCodes.MalformedJson, "Malformed JSON", "The request body is not valid JSON."),
+            ConversationNotFoundException missing => Problem(404, ProblemCodes.NotFound, "Not found", missing.Message),
+            UserIdCollisionException collision => Problem(409, ProblemCodes.IdentityCollision, "Identity collision", collision.Message),
             DbException db when dialect.IsUnavailable(db) => Problem(503, ProblemCodes.StoreUnavailable, "Store unavailable",
                 "The database cannot be reached; retry shortly."),
             TimeoutException => Problem(503, ProblemCodes.StoreUnavailable, "Store unavailable", "The database did not answer in time; retry shortly."),

@@ -50,7 +50,7 @@ public static class TenantEndpoints
     private static async Task<Ok<TenantListResponse>> ListAsync(
         ITenantStore tenants, ServerSettings settings, int? limit, string? cursor, CancellationToken cancellationToken)
     {
-        var pageSize = Hosting.Paging.PageSize(limit, settings.Options.Limits);
+        var pageSize = PageLimits.Resolve(limit, settings.Options.Limits);
         if (!Cursor.TryDecode(cursor, out var afterId))
         {
             throw ApiProblems.InvalidField("cursor", "is not a cursor this server issued");

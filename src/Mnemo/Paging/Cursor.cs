@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Globalization;
 using System.Text;
 
 namespace Mnemo.Paging;
@@ -11,6 +12,31 @@ public static class Cursor
 {
     /// <summary>The cursor that resumes after <paramref name="lastKey"/>.</summary>
     public static string Encode(string lastKey) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(lastKey));
+
+    /// <summary>The cursor that resumes after a row ordered by (time, id).</summary>
+    public static string EncodeTimeAndId(DateTimeOffset time, Guid id) =>
+        Encode(string.Create(CultureInfo.InvariantCulture, $"{time.UtcTicks}.{id}"));
+
+    /// <summary>Reads a cursor made by <see cref="EncodeTimeAndId"/>; false when it is not one.</summary>
+    public static bool TryDecodeTimeAndId(string cursor, out DateTimeOffset time, out Guid id)
+    {
+        time = default;
+        id = default;
+        if (!TryDecode(cursor, out var text) || text is null)
+        {
+            return false;
+        }
+        var dot = text.IndexOf('.', StringComparison.Ordinal);
+        if (dot <= 0
+            || !long.TryParse(text.AsSpan(0, dot), NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
+            || ticks > DateTimeOffset.MaxValue.UtcTicks
+            || !Guid.TryParse(text.AsSpan(dot + 1), out id))
+        {
+            return false;
+        }
+        time = new DateTimeOffset(ticks, TimeSpan.Zero);
+        return true;
+    }
 
     /// <summary>Reads a cursor made by <see cref="Encode"/>; false when it is not one.</summary>
     public static bool TryDecode(string? cursor, out string? lastKey)

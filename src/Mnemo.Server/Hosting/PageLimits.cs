@@ -3,10 +3,10 @@ using Mnemo.Server.Problems;
 namespace Mnemo.Server.Hosting;
 
 /// <summary>Page-size rules shared by every list endpoint.</summary>
-public static class Paging
+public static class PageLimits
 {
     /// <summary>The page size to use for a requested <paramref name="limit"/>; 400 when it is out of range.</summary>
-    public static int PageSize(int? limit, LimitOptions limits)
+    public static int Resolve(int? limit, LimitOptions limits)
     {
         ArgumentNullException.ThrowIfNull(limits);
         if (limit is null)

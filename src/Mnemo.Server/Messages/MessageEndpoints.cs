@@ -1,0 +1,249 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Mnemo.ApiKeys;
+using Mnemo.Json;
+using Mnemo.Messages;
+using Mnemo.Paging;
+using Mnemo.Server.Access;
+using Mnemo.Server.Activity;
+using Mnemo.Server.Hosting;
+using Mnemo.Server.Json;
+using Mnemo.Server.Problems;
+using Mnemo.Server.Users;
+using Mnemo.Time;
+using Mnemo.Users;
+using Mnemo.Validation;
+
+namespace Mnemo.Server.Messages;
+
+/// <summary>A user's messages (seed 001's ConversationStore), and search across them.</summary>
+public static class MessageEndpoints
+{
+    private const int DefaultHistoryLimit = 20;
+    private static readonly TimeSpan AllowedClockSkew = TimeSpan.FromMinutes(5);
+
+    /// <summary>Maps <c>/api/v1/users/{user_id}/messages</c> and <c>/api/v1/messages/search</c>.</summary>
+    public static RouteGroupBuilder MapMessages(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/users/{user_id}/messages").WithTags("Messages").RequireTenant(ApiKeyScopes.Read);
+        group.MapPost("/", AppendAsync).Accepts<AppendMessagesRequest>("application/json").RequireTenant(ApiKeyScopes.Write);
+        group.MapGet("/", ListAsync);
+        group.MapDelete("/", DeleteAllAsync).RequireTenant(ApiKeyScopes.Write);
+        group.MapGet("/search", SearchUserAsync);
+        group.MapGet("/{message_id}", GetAsync);
+        group.MapPatch("/{message_id}", EditAsync).Accepts<EditMessageRequest>("application/json").RequireTenant(ApiKeyScopes.Write);
+        group.MapDelete("/{message_id}", DeleteAsync).RequireTenant(ApiKeyScopes.Write);
+        routes.MapGet("/api/v1/messages/search", SearchTenantAsync).WithTags("Messages").RequireTenant(ApiKeyScopes.Admin);
+        return group;
+    }
+
+    private static async Task<Results<Created<MessageListResponse>, Ok<MessageListResponse>>> AppendAsync(
+        TenantScope scope, string user_id, JsonBody<AppendMessagesRequest> body, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        IMessageStore messages, ActivityTracker activity, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        var items = body.Value.Items();
+        var newMessages = ToNewMessages(items, idempotencyKey, timeProvider.GetUtcNow());
+        var result = await messages.AppendAsync(scope.TenantId, user_id, newMessages, cancellationToken);
+        activity.UserSeen(new UserActivity(scope.TenantId, user_id, timeProvider.GetUtcNow()));
+        var response = new MessageListResponse { Messages = result.Messages };
+        return result.AnyNew
+            ? TypedResults.Created($"/api/v1/users/{Uri.EscapeDataString(user_id)}/messages/{result.Messages[0].Id}", response)
+            : TypedResults.Ok(response);
+    }
+
+    /// <summary>
+    /// Turns request items into messages to store. The <c>Idempotency-Key</c> header stands for the
+    /// one message of a single append, and for message i of a batch as <c>key#i</c>; a message's
+    /// own <c>idempotency_key</c> wins.
+    /// </summary>
+    internal static List<NewMessage> ToNewMessages(IReadOnlyList<MessageInput> items, string? headerKey, DateTimeOffset now)
+    {
+        var errors = new ValidationErrors();
+        if (headerKey is { } header && (header.Length == 0 || header.Length > 200))
+        {
+            errors.Add("Idempotency-Key", "must be 1 to 200 characters");
+        }
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        var result = new List<NewMessage>(items.Count);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i];
+            var prefix = items.Count == 1 ? string.Empty : $"messages[{i}].";
+            if (item.CreatedAt is { } createdAt && createdAt > now + AllowedClockSkew)
+            {
+                errors.Add(prefix + "created_at", "must not be more than 5 minutes in the future");
+            }
+            var key = item.IdempotencyKey ?? (headerKey is null ? null : items.Count == 1 ? headerKey : $"{headerKey}#{i}");
+            if (key is not null && !keys.Add(key))
+            {
+                errors.Add(prefix + "idempotency_key", "repeats another message's key in this batch");
+            }
+            result.Add(new NewMessage
+            {
+                Role = item.Role!,
+                Content = item.Content!,
+                MetadataJson = JsonObjects.ToStored(item.Metadata),
+                Tags = item.Tags ?? [],
+                ConversationId = item.ConversationId,
+                IdempotencyKey = key,
+                CreatedAt = item.CreatedAt,
+            });
+        }
+        if (!errors.IsEmpty)
+        {
+            throw new RequestValidationException(errors);
+        }
+        return result;
+    }
+
+    private static async Task<Results<Ok<MessageListResponse>, ProblemHttpResult>> ListAsync(
+        TenantScope scope, string user_id, int? limit, string? before, string? after, string? conversation_id, string? role,
+        IMessageStore messages, ServerSettings settings, CancellationToken cancellationToken)
+    {
+        var query = HistoryQuery(limit ?? DefaultHistoryLimit, before, after, conversation_id, role, settings.Options.Limits);
+        var page = await messages.ListAsync(scope.TenantId, user_id, query, cancellationToken);
+        if (page is null)
+        {
+            return UserEndpoints.UserNotFound(user_id);
+        }
+        return TypedResults.Ok(ToResponse(page, forward: query.After is not null));
+    }
+
+    /// <summary>Reads the history paging parameters shared by every message list; 400 for any bad one.</summary>
+    internal static MessageQuery HistoryQuery(int limit, string? before, string? after, string? conversationId, string? role, LimitOptions limits)
+    {
+        var pageSize = PageLimits.Resolve(limit, limits);
+        var errors = new ValidationErrors();
+        MessagePosition? beforePosition = null, afterPosition = null;
+        if (before is not null && after is not null)
+        {
+            errors.Add("before", "cannot be combined with 'after'");
+        }
+        if (before is not null)
+        {
+            if (MessageCursor.TryParse(before, out var position))
+            {
+                beforePosition = position;
+            }
+            else
+            {
+                errors.Add("before", "is not a cursor this server issued");
+            }
+        }
+        if (after is not null)
+        {
+            if (MessageCursor.TryParse(after, out var position))
+            {
+                afterPosition = position;
+            }
+            else
+            {
+                errors.Add("after", "is not a cursor this server issued");
+            }
+        }
+        Guid? conversation = null;
+        if (conversationId is not null)
+        {
+            if (Guid.TryParse(conversationId, out var parsed))
+            {
+                conversation = parsed;
+            }
+            else
+            {
+                errors.Add("conversation_id", "must be a UUID");
+            }
+        }
+        if (role is not null && !MessageRoles.IsKnown(role))
+        {
+            errors.Add("role", "must be 'user', 'assistant', 'system' or 'tool'");
+        }
+        if (!errors.IsEmpty)
+        {
+            throw new RequestValidationException(errors);
+        }
+        return new MessageQuery { Limit = pageSize, Before = beforePosition, After = afterPosition, ConversationId = conversation, Role = role };
+    }
+
+    /// <summary>The answer for a page: <c>next_cursor</c> continues in the direction read.</summary>
+    internal static MessageListResponse ToResponse(MessagePage page, bool forward) => new()
+    {
+        Messages = page.Messages,
+        NextCursor = page.HasMore && page.Messages.Count > 0
+            ? MessageCursor.For(forward ? page.Messages[^1] : page.Messages[0])
+            : null,
+    };
+
+    private static async Task<Results<Ok<Message>, ProblemHttpResult>> GetAsync(
+        TenantScope scope, string user_id, string message_id, IMessageStore messages, CancellationToken cancellationToken) =>
+        Guid.TryParse(message_id, out var id) && await messages.GetAsync(scope.TenantId, user_id, id, cancellationToken) is { } message
+            ? TypedResults.Ok(message)
+            : MessageNotFound(user_id, message_id);
+
+    private static async Task<Results<Ok<Message>, ProblemHttpResult>> EditAsync(
+        TenantScope scope, string user_id, string message_id, JsonBody<EditMessageRequest> body, IMessageStore messages, TimeProvider timeProvider,
+        CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(message_id, out var id))
+        {
+            return MessageNotFound(user_id, message_id);
+        }
+        var request = body.Value;
+        var edit = new MessageEdit(request.Content, request.Metadata is { } metadata ? JsonObjects.ToStored(metadata) : null, request.Tags, timeProvider.GetUtcNowMicroseconds());
+        return await messages.EditAsync(scope.TenantId, user_id, id, edit, cancellationToken) is { } message
+            ? TypedResults.Ok(message)
+            : MessageNotFound(user_id, message_id);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+        TenantScope scope, string user_id, string message_id, IMessageStore messages, CancellationToken cancellationToken) =>
+        Guid.TryParse(message_id, out var id) && await messages.DeleteAsync(scope.TenantId, user_id, id, cancellationToken)
+            ? TypedResults.NoContent()
+            : MessageNotFound(user_id, message_id);
+
+    private static async Task<Results<Ok<DeletedResponse>, ProblemHttpResult>> DeleteAllAsync(
+        TenantScope scope, string user_id, IMessageStore messages, CancellationToken cancellationToken) =>
+        await messages.DeleteAllAsync(scope.TenantId, user_id, cancellationToken) is { } deleted
+            ? TypedResults.Ok(new DeletedResponse { Deleted = deleted })
+            : UserEndpoints.UserNotFound(user_id);
+
+    private static async Task<Results<Ok<SearchResponse>, ProblemHttpResult>> SearchUserAsync(
+        TenantScope scope, string user_id, string? q, int? limit, string? cursor, IMessageStore messages, IUserStore users, ServerSettings settings,
+        CancellationToken cancellationToken)
+    {
+        var response = await SearchAsync(scope.TenantId, user_id, q, limit, cursor, messages, settings, cancellationToken);
+        if (response.Results.Count == 0 && cursor is null && await users.GetAsync(scope.TenantId, user_id, cancellationToken) is null)
+        {
+            return UserEndpoints.UserNotFound(user_id);
+        }
+        return TypedResults.Ok(response);
+    }
+
+    private static async Task<Ok<SearchResponse>> SearchTenantAsync(
+        TenantScope scope, string? q, int? limit, string? cursor, IMessageStore messages, ServerSettings settings, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await SearchAsync(scope.TenantId, null, q, limit, cursor, messages, settings, cancellationToken));
+
+    private static async Task<SearchResponse> SearchAsync(
+        string tenantId, string? userId, string? q, int? limit, string? cursor, IMessageStore messages, ServerSettings settings, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(q) || q.Length > 500)
+        {
+            throw ApiProblems.InvalidField("q", "is required, at most 500 characters");
+        }
+        var pageSize = PageLimits.Resolve(limit ?? DefaultHistoryLimit, settings.Options.Limits);
+        var offset = 0;
+        if (cursor is not null && (!Cursor.TryDecode(cursor, out var text) || !int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out offset) || offset < 0))
+        {
+            throw ApiProblems.InvalidField("cursor", "is not a cursor this server issued");
+        }
+        var hits = await messages.SearchAsync(tenantId, userId, q, pageSize + 1, offset, cancellationToken);
+        var hasMore = hits.Count > pageSize;
+        return new SearchResponse
+        {
+            Results = [.. hits.Take(pageSize).Select(hit => new SearchResult { Message = hit.Message, Snippet = hit.Snippet, Rank = hit.Rank })],
+            NextCursor = hasMore ? Cursor.Encode((offset + pageSize).ToString(System.Globalization.CultureInfo.InvariantCulture)) : null,
+        };
+    }
+
+    private static ProblemHttpResult MessageNotFound(string userId, string messageId) =>
+        ApiProblems.NotFound($"User '{userId}' has no message '{messageId}'.");
+}

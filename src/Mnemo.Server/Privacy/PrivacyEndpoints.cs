@@ -1,0 +1,165 @@
+using System.Globalization;
+using System.Text.Json;
+using CsvHelper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Mnemo.ApiKeys;
+using Mnemo.Conversations;
+using Mnemo.Erasure;
+using Mnemo.Events;
+using Mnemo.Json;
+using Mnemo.Messages;
+using Mnemo.Server.Access;
+using Mnemo.Server.Problems;
+using Mnemo.Server.Users;
+using Mnemo.Users;
+
+namespace Mnemo.Server.Privacy;
+
+/// <summary>GDPR: export everything about a user (art. 20) and erase it (art. 17).</summary>
+public static class PrivacyEndpoints
+{
+    private const int ExportPageSize = 200;
+
+    /// <summary>Maps <c>GET /api/v1/users/{user_id}/export</c> and <c>DELETE /api/v1/users/{user_id}</c>.</summary>
+    public static RouteGroupBuilder MapPrivacy(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/users/{user_id}").WithTags("Privacy");
+        group.MapGet("/export", ExportAsync).RequireTenant(ApiKeyScopes.Read);
+        group.MapDelete("/", EraseAsync).RequireTenant(ApiKeyScopes.Write);
+        return group;
+    }
+
+    private static async Task<Results<Ok<ErasureResponse>, ProblemHttpResult>> EraseAsync(
+        TenantScope scope, string user_id, IUserEraser eraser, CancellationToken cancellationToken) =>
+        await eraser.EraseAsync(scope.TenantId, user_id, cancellationToken) is { } counts
+            ? TypedResults.Ok(new ErasureResponse { Deleted = counts })
+            : UserEndpoints.UserNotFound(user_id);
+
+    private static async Task<IResult> ExportAsync(
+        HttpContext http, TenantScope scope, string user_id, string? format, IUserStore users, IConversationStore conversations,
+        IMessageStore messages, IEventStore events, CancellationToken cancellationToken)
+    {
+        if (format is not (null or "json" or "csv"))
+        {
+            throw ApiProblems.InvalidField("format", "must be 'json' or 'csv'");
+        }
+        var user = await users.GetAsync(scope.TenantId, user_id, cancellationToken);
+        if (user is null)
+        {
+            return UserEndpoints.UserNotFound(user_id);
+        }
+        var fileName = $"mnemo-export-{SafeFileName(user_id)}.{format ?? "json"}";
+        http.Response.Headers.ContentDisposition = $"attachment; filename=\"{fileName}\"";
+        if (format == "csv")
+        {
+            http.Response.ContentType = "text/csv; charset=utf-8";
+            await WriteCsvAsync(http.Response.Body, messages.StreamAsync(scope.TenantId, user_id, cancellationToken), cancellationToken);
+        }
+        else
+        {
+            http.Response.ContentType = "application/json; charset=utf-8";
+            var profile = await users.GetProfileAsync(scope.TenantId, user_id, cancellationToken);
+            await WriteJsonAsync(http.Response.Body, scope.TenantId, user, profile, conversations, messages, events, cancellationToken);
+        }
+        return Results.Empty;
+    }
+
+    /// <summary>
+    /// One JSON document written as it is read: messages stream from the store in batches, so
+    /// the memory an export takes does not grow with the user's history.
+    /// </summary>
+    private static async Task WriteJsonAsync(
+        Stream body, string tenantId, User user, UserProfile? profile, IConversationStore conversations, IMessageStore messages, IEventStore events,
+        CancellationToken cancellationToken)
+    {
+        var context = MnemoJsonContext.Default;
+        await using var writer = new Utf8JsonWriter(body);
+        writer.WriteStartObject();
+        writer.WritePropertyName("user");
+        JsonSerializer.Serialize(writer, user, context.User);
+        writer.WritePropertyName("profile");
+        JsonSerializer.Serialize(writer, profile, context.UserProfile);
+
+        writer.WriteStartArray("conversations");
+        ConversationPosition? before = null;
+        while (await conversations.ListAsync(tenantId, user.Id, new ConversationQuery(ExportPageSize, 0, before), cancellationToken) is { } page)
+        {
+            foreach (var conversation in page.Conversations)
+            {
+                JsonSerializer.Serialize(writer, conversation, context.Conversation);
+            }
+            await writer.FlushAsync(cancellationToken);
+            if (!page.HasMore)
+            {
+                break;
+            }
+            before = new ConversationPosition(page.Conversations[^1].StartedAt, page.Conversations[^1].Id);
+        }
+        writer.WriteEndArray();
+
+        writer.WriteStartArray("messages");
+        var count = 0;
+        await foreach (var message in messages.StreamAsync(tenantId, user.Id, cancellationToken))
+        {
+            JsonSerializer.Serialize(writer, message, context.Message);
+            if (++count % ExportPageSize == 0)
+            {
+                await writer.FlushAsync(cancellationToken);
+            }
+        }
+        writer.WriteEndArray();
+
+        writer.WriteStartArray("events");
+        EventPosition? eventsBefore = null;
+        while (await events.ListAsync(tenantId, user.Id, null, ExportPageSize, eventsBefore, cancellationToken) is { Count: > 0 } page)
+        {
+            foreach (var userEvent in page)
+            {
+                JsonSerializer.Serialize(writer, userEvent, context.UserEvent);
+            }
+            await writer.FlushAsync(cancellationToken);
+            if (page.Count < ExportPageSize)
+            {
+                break;
+            }
+            eventsBefore = new EventPosition(page[^1].CreatedAt, page[^1].Id);
+        }
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+        await writer.FlushAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The messages as CSV, written as they are read. Fields that a spreadsheet would run as a
+    /// formula are escaped (CSV injection); the JSON export keeps content exactly.
+    /// </summary>
+    private static async Task WriteCsvAsync(Stream body, IAsyncEnumerable<Message> messages, CancellationToken cancellationToken)
+    {
+        var options = new CsvWriterOptions { Injection = CsvInjection.Escape };
+        await using var csv = CsvWriter.Create(body, options, leaveOpen: true);
+        await csv.WriteRecordAsync(["id", "seq", "created_at", "role", "content", "conversation_id", "campaign_id", "tags", "metadata", "edited_at"], cancellationToken);
+        await foreach (var message in messages.WithCancellation(cancellationToken))
+        {
+            await csv.WriteRecordAsync(
+            [
+                message.Id.ToString(),
+                message.Seq.ToString(CultureInfo.InvariantCulture),
+                Timestamp(message.CreatedAt),
+                message.Role,
+                message.Content,
+                message.ConversationId?.ToString() ?? string.Empty,
+                message.CampaignId ?? string.Empty,
+                string.Join(';', message.Tags),
+                message.Metadata.GetRawText(),
+                message.EditedAt is { } edited ? Timestamp(edited) : string.Empty,
+            ], cancellationToken);
+        }
+        await csv.FlushAsync(cancellationToken);
+    }
+
+    private static string Timestamp(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+
+    private static string SafeFileName(string userId) =>
+        string.Concat(userId.Select(character => char.IsAsciiLetterOrDigit(character) || character is '-' or '_' or '.' ? character : '_'));
+}
