@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Serialization.Metadata;
 using Mnemo.Access;
@@ -29,6 +28,10 @@ public sealed partial class MnemoClient
         TenantId = tenantId;
         Tenants = new TenantsClient(this);
         ApiKeys = new ApiKeysClient(this);
+        Users = new UsersClient(this);
+        Messages = new MessagesClient(this);
+        Conversations = new ConversationsClient(this);
+        Events = new EventsClient(this);
     }
 
     /// <summary>The API key sent with each request.</summary>
@@ -42,6 +45,18 @@ public sealed partial class MnemoClient
 
     /// <summary>API key management.</summary>
     public ApiKeysClient ApiKeys { get; }
+
+    /// <summary>Users, identity resolution, profiles, export and erasure.</summary>
+    public UsersClient Users { get; }
+
+    /// <summary>Messages and search.</summary>
+    public MessagesClient Messages { get; }
+
+    /// <summary>Conversations.</summary>
+    public ConversationsClient Conversations { get; }
+
+    /// <summary>Analytics events.</summary>
+    public EventsClient Events { get; }
 
     /// <summary>A client that sends another key (and tenant) over the same connection pool.</summary>
     public MnemoClient WithApiKey(string? apiKey, string? tenantId = null) => new(_http, apiKey, tenantId);
@@ -59,9 +74,10 @@ public sealed partial class MnemoClient
         SendAsync(HttpMethod.Get, "api/v1/me", null, MnemoJsonContext.Default.MeResponse, cancellationToken);
 
     internal async Task<TResponse> SendAsync<TResponse>(
-        HttpMethod method, string path, HttpContent? content, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
+        HttpMethod method, string path, HttpContent? content, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken,
+        string? idempotencyKey = null)
     {
-        using var response = await SendRawAsync(method, path, content, cancellationToken);
+        using var response = await SendRawAsync(method, path, content, cancellationToken, idempotencyKey: idempotencyKey);
         return await response.Content.ReadFromJsonAsync(responseType, cancellationToken)
             ?? throw new MnemoApiException(response.StatusCode, null);
     }
@@ -71,11 +87,32 @@ public sealed partial class MnemoClient
         using var response = await SendRawAsync(method, path, content, cancellationToken);
     }
 
+    /// <summary>Sends a request and hands back the successful response unread, for streamed answers; the caller disposes it.</summary>
+    internal Task<HttpResponseMessage> SendForStreamAsync(HttpMethod method, string path, CancellationToken cancellationToken) =>
+        SendRawAsync(method, path, null, cancellationToken, HttpCompletionOption.ResponseHeadersRead);
+
+    /// <summary>A path with the query parameters that have a value.</summary>
+    internal static string WithQuery(string path, params (string Name, string? Value)[] parameters)
+    {
+        var query = string.Join('&', parameters.Where(parameter => parameter.Value is not null)
+            .Select(parameter => $"{parameter.Name}={Uri.EscapeDataString(parameter.Value!)}"));
+        return query.Length == 0 ? path : $"{path}?{query}";
+    }
+
+    /// <summary>The path of a user's resources.</summary>
+    internal static string UserPath(string userId) => $"api/v1/users/{Uri.EscapeDataString(userId)}";
+
     internal static JsonContent Json<T>(T body, JsonTypeInfo<T> typeInfo) => JsonContent.Create(body, typeInfo);
 
-    private async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendRawAsync(
+        HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken,
+        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead, string? idempotencyKey = null)
     {
         using var request = new HttpRequestMessage(method, path) { Content = content };
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
         if (ApiKey is not null)
         {
             request.Headers.Add("X-API-Key", ApiKey);
@@ -84,7 +121,7 @@ public sealed partial class MnemoClient
         {
             request.Headers.Add("X-Tenant-ID", TenantId);
         }
-        var response = await _http.SendAsync(request, cancellationToken);
+        var response = await _http.SendAsync(request, completion, cancellationToken);
         if (response.IsSuccessStatusCode)
         {
             return response;
@@ -111,5 +148,5 @@ public sealed partial class MnemoClient
         }
     }
 
-    internal static string Escape(string segment) => WebUtility.UrlEncode(segment);
+    internal static string Escape(string segment) => Uri.EscapeDataString(segment);
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Mnemo.Json;
 using Mnemo.Tenants;
 
@@ -16,20 +17,10 @@ public sealed class TenantsClient
             MnemoJsonContext.Default.Tenant, cancellationToken);
 
     /// <summary>One page of tenants; pass the previous page's <c>next_cursor</c> to continue.</summary>
-    public Task<TenantListResponse> ListAsync(int? limit = null, string? cursor = null, CancellationToken cancellationToken = default)
-    {
-        var query = new List<string>();
-        if (limit is not null)
-        {
-            query.Add($"limit={limit}");
-        }
-        if (cursor is not null)
-        {
-            query.Add($"cursor={MnemoClient.Escape(cursor)}");
-        }
-        var path = query.Count == 0 ? "api/v1/tenants" : $"api/v1/tenants?{string.Join('&', query)}";
-        return _client.SendAsync(HttpMethod.Get, path, null, MnemoJsonContext.Default.TenantListResponse, cancellationToken);
-    }
+    public Task<TenantListResponse> ListAsync(int? limit = null, string? cursor = null, CancellationToken cancellationToken = default) =>
+        _client.SendAsync(HttpMethod.Get,
+            MnemoClient.WithQuery("api/v1/tenants", ("limit", limit?.ToString(CultureInfo.InvariantCulture)), ("cursor", cursor)),
+            null, MnemoJsonContext.Default.TenantListResponse, cancellationToken);
 
     /// <summary>One tenant.</summary>
     public Task<Tenant> GetAsync(string tenantId, CancellationToken cancellationToken = default) =>

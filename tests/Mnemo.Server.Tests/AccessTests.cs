@@ -19,13 +19,8 @@ public abstract class AccessTests(ServerFixture fixture)
         return (tenantId, key.Key);
     }
 
-    private static async Task<MnemoApiException> FailsAsync(HttpStatusCode status, string code, Func<Task> call)
-    {
-        var failure = await Assert.ThrowsAsync<MnemoApiException>(call);
-        Assert.Equal(status, failure.StatusCode);
-        Assert.Equal(code, failure.Code);
-        return failure;
-    }
+    private static Task<MnemoApiException> FailsAsync(HttpStatusCode status, string code, Func<Task> call) =>
+        Expect.ProblemAsync(status, code, call);
 
     [Fact]
     public async Task No_key_and_an_unknown_key_are_401()

@@ -34,6 +34,19 @@ public sealed class MnemoTestServer : IAsyncDisposable
     /// <summary>A client with <paramref name="apiKey"/>.</summary>
     public MnemoClient As(string? apiKey, string? tenantId = null) => new(Http, apiKey, tenantId);
 
+    /// <summary>A new tenant and a client holding a key of it with <paramref name="scopes"/> (all by default).</summary>
+    public async Task<(string TenantId, MnemoClient Client)> NewTenantAsync(params string[] scopes)
+    {
+        var tenantId = TestIds.Tenant();
+        await Admin.Tenants.CreateAsync(new Mnemo.Tenants.CreateTenantRequest { Id = tenantId });
+        var key = await Admin.ApiKeys.CreateAsync(tenantId, new Mnemo.ApiKeys.CreateApiKeyRequest
+        {
+            Name = "test",
+            Scopes = scopes.Length == 0 ? Mnemo.ApiKeys.ApiKeyScopes.All : scopes,
+        });
+        return (tenantId, As(key.Key));
+    }
+
     public static async Task<MnemoTestServer> StartAsync(ResolvedStorage storage, IDictionary<string, string?>? settings = null)
     {
         var configuration = new Dictionary<string, string?>

@@ -1,0 +1,65 @@
+using System.Globalization;
+using Mnemo.Json;
+using Mnemo.Messages;
+
+namespace Mnemo.Client;
+
+/// <summary><c>/api/v1/users/{user_id}/messages</c> and search.</summary>
+public sealed class MessagesClient
+{
+    private readonly MnemoClient _client;
+
+    internal MessagesClient(MnemoClient client) => _client = client;
+
+    /// <summary>
+    /// Appends one message (its fields) or a batch (<c>messages</c>); creates the user when missing.
+    /// With <paramref name="idempotencyKey"/>, a retry returns the first result instead of a copy.
+    /// </summary>
+    public Task<MessageListResponse> AppendAsync(
+        string userId, AppendMessagesRequest request, string? idempotencyKey = null, CancellationToken cancellationToken = default) =>
+        _client.SendAsync(HttpMethod.Post, Path(userId), MnemoClient.Json(request, MnemoJsonContext.Default.AppendMessagesRequest),
+            MnemoJsonContext.Default.MessageListResponse, cancellationToken, idempotencyKey);
+
+    /// <summary>
+    /// A page of history, oldest first: the most recent <paramref name="limit"/> by default; older
+    /// ones with <paramref name="before"/>, newer with <paramref name="after"/> (pass <c>next_cursor</c>).
+    /// </summary>
+    public Task<MessageListResponse> ListAsync(
+        string userId, int? limit = null, string? before = null, string? after = null, Guid? conversationId = null, string? role = null,
+        CancellationToken cancellationToken = default) =>
+        _client.SendAsync(HttpMethod.Get, MnemoClient.WithQuery(Path(userId),
+                ("limit", limit?.ToString(CultureInfo.InvariantCulture)), ("before", before), ("after", after),
+                ("conversation_id", conversationId?.ToString()), ("role", role)),
+            null, MnemoJsonContext.Default.MessageListResponse, cancellationToken);
+
+    /// <summary>One message.</summary>
+    public Task<Message> GetAsync(string userId, Guid messageId, CancellationToken cancellationToken = default) =>
+        _client.SendAsync(HttpMethod.Get, $"{Path(userId)}/{messageId}", null, MnemoJsonContext.Default.Message, cancellationToken);
+
+    /// <summary>Edits content, metadata and/or tags; the edit is recorded as <c>edited_at</c>.</summary>
+    public Task<Message> EditAsync(string userId, Guid messageId, EditMessageRequest request, CancellationToken cancellationToken = default) =>
+        _client.SendAsync(HttpMethod.Patch, $"{Path(userId)}/{messageId}", MnemoClient.Json(request, MnemoJsonContext.Default.EditMessageRequest),
+            MnemoJsonContext.Default.Message, cancellationToken);
+
+    /// <summary>Deletes one message.</summary>
+    public Task DeleteAsync(string userId, Guid messageId, CancellationToken cancellationToken = default) =>
+        _client.SendAsync(HttpMethod.Delete, $"{Path(userId)}/{messageId}", null, cancellationToken);
+
+    /// <summary>Deletes all the user's messages (seed 001's delete_user_conversations).</summary>
+    public Task<DeletedResponse> DeleteAllAsync(string userId, CancellationToken cancellationToken = default) =>
+        _client.SendAsync(HttpMethod.Delete, Path(userId), null, MnemoJsonContext.Default.DeletedResponse, cancellationToken);
+
+    /// <summary>Full-text search in one user's messages.</summary>
+    public Task<SearchResponse> SearchAsync(string userId, string query, int? limit = null, string? cursor = null, CancellationToken cancellationToken = default) =>
+        _client.SendAsync(HttpMethod.Get, MnemoClient.WithQuery($"{Path(userId)}/search",
+                ("q", query), ("limit", limit?.ToString(CultureInfo.InvariantCulture)), ("cursor", cursor)),
+            null, MnemoJsonContext.Default.SearchResponse, cancellationToken);
+
+    /// <summary>Full-text search across the tenant (admin scope).</summary>
+    public Task<SearchResponse> SearchTenantAsync(string query, int? limit = null, string? cursor = null, CancellationToken cancellationToken = default) =>
+        _client.SendAsync(HttpMethod.Get, MnemoClient.WithQuery("api/v1/messages/search",
+                ("q", query), ("limit", limit?.ToString(CultureInfo.InvariantCulture)), ("cursor", cursor)),
+            null, MnemoJsonContext.Default.SearchResponse, cancellationToken);
+
+    private static string Path(string userId) => $"{MnemoClient.UserPath(userId)}/messages";
+}
