@@ -54,7 +54,6 @@ public sealed class MnemoTestServer : IAsyncDisposable
             ["Mnemo:AdminKey"] = AdminKey,
             ["Mnemo:Storage:Provider"] = storage.Provider,
             ["Mnemo:Storage:ConnectionString"] = storage.ConnectionString,
-            ["Mnemo:Limits:MaxRequestBodyBytes"] = "65536",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

@@ -138,7 +138,7 @@ public abstract class TenantApiTests(ServerFixture fixture)
     [Fact]
     public async Task A_body_over_the_limit_is_a_413_problem()
     {
-        var body = $$"""{"id":"big","name":"{{new string('x', 70_000)}}"}""";
+        var body = $$"""{"id":"big","name":"{{new string('x', 1_100_000)}}"}""";
 
         var problem = await ProblemAssert.SendAsync(_server, HttpMethod.Post, "api/v1/tenants", body, MnemoTestServer.AdminKey, HttpStatusCode.RequestEntityTooLarge);
 
