@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Pipelines;
 using System.Text.Json;
 using CsvHelper;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -59,21 +60,30 @@ public static class PrivacyEndpoints
         {
             http.Response.ContentType = "application/json; charset=utf-8";
             var profile = await users.GetProfileAsync(scope.TenantId, user_id, cancellationToken);
-            await WriteJsonAsync(http.Response.Body, scope.TenantId, user, profile, conversations, messages, events, cancellationToken);
+            await WriteJsonAsync(http.Response.BodyWriter, scope.TenantId, user, profile, conversations, messages, events, cancellationToken);
         }
         return Results.Empty;
     }
 
     /// <summary>
     /// One JSON document written as it is read: messages stream from the store in batches, so
-    /// the memory an export takes does not grow with the user's history.
+    /// the memory an export takes does not grow with the user's history. The writer sits on the
+    /// response's PipeWriter, where the serializer's own flushes only commit buffered bytes (on a
+    /// Stream they would be synchronous writes, which Kestrel refuses); the local FlushAsync
+    /// sends them.
     /// </summary>
     private static async Task WriteJsonAsync(
-        Stream body, string tenantId, User user, UserProfile? profile, IConversationStore conversations, IMessageStore messages, IEventStore events,
+        PipeWriter body, string tenantId, User user, UserProfile? profile, IConversationStore conversations, IMessageStore messages, IEventStore events,
         CancellationToken cancellationToken)
     {
         var context = MnemoJsonContext.Default;
         await using var writer = new Utf8JsonWriter(body);
+        async Task FlushAsync()
+        {
+            await writer.FlushAsync(cancellationToken);
+            await body.FlushAsync(cancellationToken);
+        }
+
         writer.WriteStartObject();
         writer.WritePropertyName("user");
         JsonSerializer.Serialize(writer, user, context.User);
@@ -88,7 +98,7 @@ public static class PrivacyEndpoints
             {
                 JsonSerializer.Serialize(writer, conversation, context.Conversation);
             }
-            await writer.FlushAsync(cancellationToken);
+            await FlushAsync();
             if (!page.HasMore)
             {
                 break;
@@ -104,7 +114,7 @@ public static class PrivacyEndpoints
             JsonSerializer.Serialize(writer, message, context.Message);
             if (++count % ExportPageSize == 0)
             {
-                await writer.FlushAsync(cancellationToken);
+                await FlushAsync();
             }
         }
         writer.WriteEndArray();
@@ -117,7 +127,7 @@ public static class PrivacyEndpoints
             {
                 JsonSerializer.Serialize(writer, userEvent, context.UserEvent);
             }
-            await writer.FlushAsync(cancellationToken);
+            await FlushAsync();
             if (page.Count < ExportPageSize)
             {
                 break;
@@ -126,7 +136,7 @@ public static class PrivacyEndpoints
         }
         writer.WriteEndArray();
         writer.WriteEndObject();
-        await writer.FlushAsync(cancellationToken);
+        await FlushAsync();
     }
 
     /// <summary>
