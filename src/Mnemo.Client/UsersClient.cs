@@ -56,4 +56,14 @@ public sealed class UsersClient
             MnemoClient.WithQuery($"{MnemoClient.UserPath(userId)}/export", ("format", format)), cancellationToken);
         await response.Content.CopyToAsync(destination, cancellationToken);
     }
+
+    /// <summary>The tenant's erasure ledger, newest first (admin scope).</summary>
+    public Task<ErasureListResponse> ListErasuresAsync(int? limit = null, string? cursor = null, CancellationToken cancellationToken = default) =>
+        _client.SendAsync(HttpMethod.Get,
+            MnemoClient.WithQuery("api/v1/erasures", ("limit", limit?.ToString(CultureInfo.InvariantCulture)), ("cursor", cursor)),
+            null, MnemoJsonContext.Default.ErasureListResponse, cancellationToken);
+
+    /// <summary>After restoring a backup: erases again every user the ledger says was erased (admin scope).</summary>
+    public Task<ReapplyErasuresResponse> ReapplyErasuresAsync(CancellationToken cancellationToken = default) =>
+        _client.SendAsync(HttpMethod.Post, "api/v1/erasures/reapply", null, MnemoJsonContext.Default.ReapplyErasuresResponse, cancellationToken);
 }

@@ -23,5 +23,8 @@ internal static class StoredJson
 
     public static IReadOnlyList<string> ReadTags(string json) => JsonSerializer.Deserialize(json, Context.IReadOnlyListString) ?? [];
 
+    public static IReadOnlyDictionary<string, long> ReadCounts(string json) =>
+        JsonSerializer.Deserialize(json, Context.IReadOnlyDictionaryStringInt64) ?? new Dictionary<string, long>();
+
     public static string Counts(IReadOnlyDictionary<string, long> counts) => JsonSerializer.Serialize(counts, Context.IReadOnlyDictionaryStringInt64);
 }

@@ -28,6 +28,8 @@ public sealed class MnemoTestServer : IAsyncDisposable
 
     public HttpClient Http { get; }
 
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>A client with the platform admin key.</summary>
     public MnemoClient Admin => new(Http, AdminKey);
 
@@ -55,6 +57,8 @@ public sealed class MnemoTestServer : IAsyncDisposable
             ["Mnemo:Storage:Provider"] = storage.Provider,
             ["Mnemo:Storage:ConnectionString"] = storage.ConnectionString,
             ["Logging:LogLevel:Default"] = "Warning",
+            // Tests flush activity themselves; the timer must not race them.
+            ["Mnemo:ActivityFlushInterval"] = "01:00:00",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -84,6 +84,27 @@ public abstract class PrivacyApiTests(ServerFixture fixture)
         var again = await client.Messages.AppendAsync("leaving", new AppendMessagesRequest { Role = "user", Content = "new start", IdempotencyKey = "k" });
         Assert.Equal("new start", again.Messages[0].Content);
     }
+
+    [Fact]
+    public async Task The_ledger_proves_an_erasure_and_reapplies_it_after_a_restore()
+    {
+        var (tenantId, client) = await _server.NewTenantAsync();
+        await client.Messages.AppendAsync("restored", new AppendMessagesRequest { Role = "user", Content = "old data" });
+        await client.Users.EraseAsync("restored");
+
+        var ledger = Assert.Single((await client.Users.ListErasuresAsync()).Erasures);
+        Assert.Equal(Mnemo.Storage.Erasure.UserEraser.HashUserId(tenantId, "restored", ledger.Salt), ledger.UserHash);
+        Assert.Equal(1, ledger.Counts["messages"]);
+
+        // A backup from before the erasure comes back: the user is there again.
+        await client.Messages.AppendAsync("restored", new AppendMessagesRequest { Role = "user", Content = "old data" });
+        await client.Messages.AppendAsync("innocent", new AppendMessagesRequest { Role = "user", Content = "keep me" });
+        var reapplied = await client.Users.ReapplyErasuresAsync();
+
+        Assert.Equal(1, reapplied.Erased);
+        await Expect.ProblemAsync(HttpStatusCode.NotFound, "not_found", () => client.Users.GetAsync("restored"));
+        Assert.Single((await client.Messages.ListAsync("innocent")).Messages);
+    }
 }
 
 public sealed class SqlitePrivacyApiTests(SqliteServerFixture fixture) : PrivacyApiTests(fixture), IClassFixture<SqliteServerFixture>;

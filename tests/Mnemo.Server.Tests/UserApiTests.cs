@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Text.Json;
 using Mnemo.Conversations;
@@ -102,6 +103,20 @@ public abstract class UserApiTests(ServerFixture fixture)
 
         await client.Messages.AppendAsync("ghost", new AppendMessagesRequest { Role = "user", Content = "hello" });
         Assert.Equal("ghost", (await client.Users.GetAsync("ghost")).Id);
+    }
+
+    [Fact]
+    public async Task Activity_moves_last_seen_and_key_last_used_when_flushed_not_per_request()
+    {
+        var (tenantId, client) = await _server.NewTenantAsync();
+        var created = await client.Users.CreateAsync(new CreateUserRequest { Id = "active" });
+        await client.Messages.AppendAsync("active", new AppendMessagesRequest { Role = "user", Content = "hi" });
+        Assert.Equal(created.LastSeen, (await client.Users.GetAsync("active")).LastSeen);
+
+        await _server.Services.GetRequiredService<Activity.ActivityFlusher>().FlushAsync(CancellationToken.None);
+
+        Assert.True((await client.Users.GetAsync("active")).LastSeen > created.LastSeen);
+        Assert.NotNull(Assert.Single((await _server.Admin.ApiKeys.ListAsync(tenantId)).ApiKeys).LastUsedAt);
     }
 }
 

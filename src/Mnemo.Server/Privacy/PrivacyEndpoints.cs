@@ -9,7 +9,9 @@ using Mnemo.Erasure;
 using Mnemo.Events;
 using Mnemo.Json;
 using Mnemo.Messages;
+using Mnemo.Paging;
 using Mnemo.Server.Access;
+using Mnemo.Server.Hosting;
 using Mnemo.Server.Problems;
 using Mnemo.Server.Users;
 using Mnemo.Users;
@@ -27,6 +29,9 @@ public static class PrivacyEndpoints
         var group = routes.MapGroup("/api/v1/users/{user_id}").WithTags("Privacy");
         group.MapGet("/export", ExportAsync).RequireTenant(ApiKeyScopes.Read);
         group.MapDelete("/", EraseAsync).RequireTenant(ApiKeyScopes.Write);
+        var erasures = routes.MapGroup("/api/v1/erasures").WithTags("Privacy").RequireTenant(ApiKeyScopes.Admin);
+        erasures.MapGet("/", ListErasuresAsync);
+        erasures.MapPost("/reapply", ReapplyErasuresAsync);
         return group;
     }
 
@@ -35,6 +40,30 @@ public static class PrivacyEndpoints
         await eraser.EraseAsync(scope.TenantId, user_id, cancellationToken) is { } counts
             ? TypedResults.Ok(new ErasureResponse { Deleted = counts })
             : UserEndpoints.UserNotFound(user_id);
+
+    private static async Task<Ok<ErasureListResponse>> ListErasuresAsync(
+        TenantScope scope, int? limit, string? cursor, IUserEraser eraser, ServerSettings settings, CancellationToken cancellationToken)
+    {
+        var pageSize = PageLimits.Resolve(limit, settings.Options.Limits);
+        ErasurePosition? before = null;
+        if (cursor is not null)
+        {
+            before = Cursor.TryDecodeTimeAndId(cursor, out var time, out var id)
+                ? new ErasurePosition(time, id)
+                : throw ApiProblems.InvalidField("cursor", "is not a cursor this server issued");
+        }
+        var page = await eraser.ListLedgerAsync(scope.TenantId, pageSize + 1, before, cancellationToken);
+        var hasMore = page.Count > pageSize;
+        var shown = hasMore ? page.Take(pageSize).ToList() : page;
+        return TypedResults.Ok(new ErasureListResponse
+        {
+            Erasures = shown,
+            NextCursor = hasMore ? Cursor.EncodeTimeAndId(shown[^1].ErasedAt, shown[^1].Id) : null,
+        });
+    }
+
+    private static async Task<Ok<ReapplyErasuresResponse>> ReapplyErasuresAsync(TenantScope scope, IUserEraser eraser, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new ReapplyErasuresResponse { Erased = (await eraser.ReapplyAsync(scope.TenantId, cancellationToken)).Count });
 
     private static async Task<IResult> ExportAsync(
         HttpContext http, TenantScope scope, string user_id, string? format, IUserStore users, IConversationStore conversations,

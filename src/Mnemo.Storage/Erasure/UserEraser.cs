@@ -31,6 +31,12 @@ public sealed class UserEraser(MnemoDatabase database, TimeProvider timeProvider
         VALUES (@tenant_id, @id, @user_hash, @salt, @counts, @erased_at)
         """;
 
+    private const string LedgerColumns = "id, user_hash, salt, counts, erased_at";
+
+    private const string AllLedgerSql = "SELECT user_hash, salt FROM erasure_ledger WHERE tenant_id = @tenant_id";
+
+    private const string UserIdsSql = "SELECT id FROM users WHERE tenant_id = @tenant_id AND id > @after_id ORDER BY id LIMIT 1000";
+
     private readonly SqlDialect _sql = database.Dialect;
 
     /// <summary>The ledger's hash of <paramref name="userId"/> with <paramref name="salt"/>.</summary>
@@ -68,4 +74,64 @@ public sealed class UserEraser(MnemoDatabase database, TimeProvider timeProvider
             await EventRows.InsertAsync(_sql, transaction, tenantId, null, EventTypes.UserErased, $$"""{"deleted":{{countsJson}}}""", now, token);
             return (IReadOnlyDictionary<string, long>?)counts;
         }, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<ErasureRecord>> ListLedgerAsync(string tenantId, int limit, ErasurePosition? before, CancellationToken cancellationToken)
+    {
+        var sql = $"""
+            SELECT {LedgerColumns} FROM erasure_ledger
+            WHERE tenant_id = @tenant_id
+            {(before is null ? "" : "AND (erased_at < @before_at OR (erased_at = @before_at AND id < @before_id))")}
+            ORDER BY erased_at DESC, id DESC
+            LIMIT @limit
+            """;
+        await using var connection = await database.OpenReadConnectionAsync(cancellationToken);
+        await using var command = _sql.Command(connection, sql).With("tenant_id", tenantId).With("limit", limit);
+        if (before is { } position)
+        {
+            command.With("before_at", position.ErasedAt).With("before_id", position.Id);
+        }
+        return await command.ListAsync(reader => new ErasureRecord
+        {
+            Id = _sql.GetGuid(reader, 0),
+            UserHash = reader.GetString(1),
+            Salt = reader.GetString(2),
+            Counts = StoredJson.ReadCounts(_sql.GetJson(reader, 3)),
+            ErasedAt = _sql.GetTimestamp(reader, 4),
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<string>> ReapplyAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        var matches = new List<string>();
+        await using (var connection = await database.OpenReadConnectionAsync(cancellationToken))
+        {
+            await using var ledgerCommand = _sql.Command(connection, AllLedgerSql).With("tenant_id", tenantId);
+            var ledger = await ledgerCommand.ListAsync(reader => (Hash: reader.GetString(0), Salt: reader.GetString(1)), cancellationToken);
+            if (ledger.Count == 0)
+            {
+                return matches;
+            }
+            var hashes = ledger.Select(row => row.Hash).ToHashSet(StringComparer.Ordinal);
+            var salts = ledger.Select(row => row.Salt).Distinct(StringComparer.Ordinal).ToList();
+            var afterId = string.Empty;
+            while (true)
+            {
+                await using var usersCommand = _sql.Command(connection, UserIdsSql).With("tenant_id", tenantId).With("after_id", afterId);
+                var ids = await usersCommand.ListAsync(reader => reader.GetString(0), cancellationToken);
+                matches.AddRange(ids.Where(id => salts.Any(salt => hashes.Contains(HashUserId(tenantId, id, salt)))));
+                if (ids.Count < 1000)
+                {
+                    break;
+                }
+                afterId = ids[^1];
+            }
+        }
+        foreach (var userId in matches)
+        {
+            await EraseAsync(tenantId, userId, cancellationToken);
+        }
+        return matches;
+    }
 }

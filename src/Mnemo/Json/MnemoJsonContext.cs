@@ -57,4 +57,6 @@ namespace Mnemo.Json;
 [JsonSerializable(typeof(UserEvent))]
 [JsonSerializable(typeof(EventListResponse))]
 [JsonSerializable(typeof(ErasureResponse))]
+[JsonSerializable(typeof(ErasureListResponse))]
+[JsonSerializable(typeof(ReapplyErasuresResponse))]
 public sealed partial class MnemoJsonContext : JsonSerializerContext;
