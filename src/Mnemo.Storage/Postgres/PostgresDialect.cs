@@ -33,14 +33,21 @@ public sealed class PostgresDialect : SqlDialect
         "SELECT pg_advisory_xact_lock(hashtextextended(@tenant_id || '/' || @user_id, 0))";
 
     /// <inheritdoc />
+    /// <remarks>Ranks and limits first, then builds snippets for the page only: ts_headline is costly.</remarks>
     public override string FullTextSearchSql(string messageColumns, bool forUser) => $"""
         SELECT {messageColumns},
-               ts_headline('simple', m.content, q, 'StartSel=<mark>, StopSel=</mark>, MaxFragments=2, MaxWords=24, MinWords=6'),
-               ts_rank(m.search, q)::float8 AS rank
-        FROM messages m, websearch_to_tsquery('simple', @query) q
-        WHERE m.tenant_id = @tenant_id {(forUser ? "AND m.user_id = @user_id" : "")} AND m.search @@ q
-        ORDER BY rank DESC, m.seq DESC
-        LIMIT @limit OFFSET @offset
+               ts_headline('simple', m.content, websearch_to_tsquery('simple', @query),
+                           'StartSel=<mark>, StopSel=</mark>, MaxFragments=2, MaxWords=24, MinWords=6'),
+               hit.rank
+        FROM (
+            SELECT found.seq, ts_rank(found.search, q)::float8 AS rank
+            FROM messages found, websearch_to_tsquery('simple', @query) q
+            WHERE found.tenant_id = @tenant_id {(forUser ? "AND found.user_id = @user_id" : "")} AND found.search @@ q
+            ORDER BY rank DESC, found.seq DESC
+            LIMIT @limit OFFSET @offset
+        ) hit
+        JOIN messages m ON m.tenant_id = @tenant_id AND m.seq = hit.seq
+        ORDER BY hit.rank DESC, m.seq DESC
         """;
 
     /// <inheritdoc />
