@@ -5,7 +5,7 @@ using Mnemo.Validation;
 namespace Mnemo.Messages;
 
 /// <summary>One message in an append request.</summary>
-public sealed record MessageInput
+public record MessageInput
 {
     /// <summary><c>user</c>, <c>assistant</c>, <c>system</c> or <c>tool</c>.</summary>
     public string? Role { get; init; }
@@ -57,43 +57,13 @@ public sealed record MessageInput
 /// Body of <c>POST /api/v1/users/{user_id}/messages</c>: one message's fields, or
 /// <c>messages</c> with up to 100 of them.
 /// </summary>
-public sealed record AppendMessagesRequest : IValidatable
+public sealed record AppendMessagesRequest : MessageInput, IValidatable
 {
     /// <summary>A batch.</summary>
     public IReadOnlyList<MessageInput>? Messages { get; init; }
 
-    /// <summary>Single message: role.</summary>
-    public string? Role { get; init; }
-
-    /// <summary>Single message: content.</summary>
-    public string? Content { get; init; }
-
-    /// <summary>Single message: metadata.</summary>
-    public JsonElement? Metadata { get; init; }
-
-    /// <summary>Single message: tags.</summary>
-    public IReadOnlyList<string>? Tags { get; init; }
-
-    /// <summary>Single message: conversation.</summary>
-    public Guid? ConversationId { get; init; }
-
-    /// <summary>Single message: retry key.</summary>
-    public string? IdempotencyKey { get; init; }
-
-    /// <summary>Single message: time, for imports.</summary>
-    public DateTimeOffset? CreatedAt { get; init; }
-
     /// <summary>The messages of the request, batch or single.</summary>
-    public IReadOnlyList<MessageInput> Items() => Messages ?? [new MessageInput
-    {
-        Role = Role,
-        Content = Content,
-        Metadata = Metadata,
-        Tags = Tags,
-        ConversationId = ConversationId,
-        IdempotencyKey = IdempotencyKey,
-        CreatedAt = CreatedAt,
-    }];
+    public IReadOnlyList<MessageInput> Items() => Messages ?? [this];
 
     /// <inheritdoc />
     public void Validate(ValidationErrors errors)
@@ -101,7 +71,7 @@ public sealed record AppendMessagesRequest : IValidatable
         ArgumentNullException.ThrowIfNull(errors);
         if (Messages is null)
         {
-            Items()[0].Validate(errors, string.Empty);
+            Validate(errors, string.Empty);
             return;
         }
         if (Role is not null || Content is not null || Metadata is not null || Tags is not null
