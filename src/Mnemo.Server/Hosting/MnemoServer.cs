@@ -1,34 +1,33 @@
-using System.Text.Json.Serialization.Metadata;
-using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Mnemo.ApiKeys;
-using Mnemo.Json;
-using Mnemo.Server.Access;
 using Mnemo.Conversations;
 using Mnemo.Erasure;
 using Mnemo.Events;
+using Mnemo.Json;
 using Mnemo.Messages;
+using Mnemo.Server.Access;
 using Mnemo.Server.Activity;
 using Mnemo.Server.ApiKeys;
 using Mnemo.Server.Conversations;
 using Mnemo.Server.Events;
+using Mnemo.Server.Health;
 using Mnemo.Server.Messages;
 using Mnemo.Server.Privacy;
+using Mnemo.Server.Problems;
+using Mnemo.Server.Tenants;
 using Mnemo.Server.Users;
+using Mnemo.Storage;
+using Mnemo.Storage.ApiKeys;
 using Mnemo.Storage.Conversations;
 using Mnemo.Storage.Erasure;
 using Mnemo.Storage.Events;
 using Mnemo.Storage.Messages;
-using Mnemo.Storage.Users;
-using Mnemo.Users;
-using Mnemo.Server.Health;
-using Mnemo.Server.Problems;
-using Mnemo.Server.Tenants;
-using Mnemo.Storage;
-using Mnemo.Storage.ApiKeys;
 using Mnemo.Storage.Migrations;
 using Mnemo.Storage.Tenants;
+using Mnemo.Storage.Users;
 using Mnemo.Tenants;
+using Mnemo.Users;
 
 namespace Mnemo.Server.Hosting;
 
@@ -86,7 +85,8 @@ public static class MnemoServer
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = settings.Options.Limits.MaxRequestBodyBytes);
         services.Configure<HostOptions>(host => host.ShutdownTimeout = settings.Options.ShutdownTimeout);
         services.AddSingleton(settings);
-        services.AddSingleton(TimeProvider.System);
+        // Tests may register their own clock before this runs.
+        services.TryAddSingleton(TimeProvider.System);
         services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
