@@ -3,7 +3,6 @@ using System.Net;
 using System.Text.Json;
 using Mnemo.Conversations;
 using Mnemo.Messages;
-using Mnemo.Testing;
 using Mnemo.Users;
 
 namespace Mnemo.Server.Tests;

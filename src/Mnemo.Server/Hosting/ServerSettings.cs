@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.Extensions.Options;
 using Mnemo.Storage.Configuration;
 using Mnemo.Tenants;
 

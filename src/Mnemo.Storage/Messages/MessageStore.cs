@@ -1,10 +1,5 @@
-using System.Data.Common;
 using System.Runtime.CompilerServices;
-using System.Text;
-using Mnemo.Events;
-using Mnemo.Json;
 using Mnemo.Messages;
-using Mnemo.Storage.Events;
 using Mnemo.Storage.Users;
 using Mnemo.Time;
 

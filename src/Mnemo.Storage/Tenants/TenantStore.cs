@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Text.Json;
-using Mnemo.Json;
 using Mnemo.Tenants;
 
 namespace Mnemo.Storage.Tenants;

@@ -1,5 +1,4 @@
 using Mnemo.ApiKeys;
-using Mnemo.Storage;
 using Mnemo.Storage.ApiKeys;
 using Mnemo.Storage.Tenants;
 using Mnemo.Tenants;
