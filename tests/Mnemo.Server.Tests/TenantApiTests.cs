@@ -140,7 +140,10 @@ public abstract class TenantApiTests(ServerFixture fixture)
     {
         var body = $$"""{"id":"big","name":"{{new string('x', 1_100_000)}}"}""";
 
-        var problem = await ProblemAssert.SendAsync(_server, HttpMethod.Post, "api/v1/tenants", body, MnemoTestServer.AdminKey, HttpStatusCode.RequestEntityTooLarge);
+        // Expect: 100-continue lets the server refuse before the client sends the body; without it
+        // the client may still be writing when the server closes, and sees a broken pipe.
+        var problem = await ProblemAssert.SendAsync(_server, HttpMethod.Post, "api/v1/tenants", body, MnemoTestServer.AdminKey,
+            HttpStatusCode.RequestEntityTooLarge, new Dictionary<string, string> { ["Expect"] = "100-continue" });
 
         Assert.Equal("payload_too_large", problem.GetProperty("code").GetString());
     }
