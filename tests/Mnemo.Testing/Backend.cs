@@ -16,6 +16,24 @@ public enum Backend
 /// <summary>Makes a fresh, empty store of either backend.</summary>
 public static class TestStores
 {
+    private static readonly Lazy<string> SqliteRoot = new(() =>
+    {
+        // One folder per test process for every SQLite file it makes, removed when it exits.
+        var root = Directory.CreateTempSubdirectory("mnemo-sqlite-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(root, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A leftover temp folder is harmless.
+            }
+        };
+        return root;
+    });
+
     /// <summary>Settings for a new empty database of <paramref name="backend"/>.</summary>
     public static async Task<ResolvedStorage> CreateEmptyAsync(Backend backend)
     {
@@ -24,8 +42,8 @@ public static class TestStores
             var server = await PostgresServer.GetAsync();
             return new ResolvedStorage("postgres", await server.CreateDatabaseAsync());
         }
-        var directory = Directory.CreateTempSubdirectory("mnemo-sqlite-").FullName;
-        return new ResolvedStorage("sqlite", $"Data Source={Path.Combine(directory, "mnemo.db")}");
+        var file = Path.Combine(SqliteRoot.Value, $"{Guid.NewGuid():N}.db");
+        return new ResolvedStorage("sqlite", $"Data Source={file}");
     }
 
     /// <summary>A migrated database of <paramref name="backend"/>.</summary>

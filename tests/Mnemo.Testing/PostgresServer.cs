@@ -46,6 +46,7 @@ public sealed class PostgresServer
         }
 
         var binaries = FindBinaries();
+        RemoveStaleClusters();
         var root = Directory.CreateTempSubdirectory("mnemo-pg-").FullName;
         var dataDirectory = Path.Combine(root, "data");
         var asRoot = Environment.UserName == "root";
@@ -64,14 +65,7 @@ public sealed class PostgresServer
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
             RunAsync(Path.Combine(binaries, "pg_ctl"), ["-D", dataDirectory, "-m", "immediate", "stop"], asRoot).GetAwaiter().GetResult();
-            try
-            {
-                Directory.Delete(root, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A leftover temp directory is harmless.
-            }
+            TryDelete(root);
         };
         var connectionString = new NpgsqlConnectionStringBuilder
         {
@@ -83,6 +77,35 @@ public sealed class PostgresServer
             MaxPoolSize = 20,
         }.ConnectionString;
         return new PostgresServer(connectionString);
+    }
+
+    /// <summary>
+    /// Deletes clusters that earlier runs left behind (a test host killed before its exit
+    /// handler ran): no postmaster.pid means no server, and ten minutes of age mean no run still
+    /// initialising it.
+    /// </summary>
+    private static void RemoveStaleClusters()
+    {
+        foreach (var directory in Directory.EnumerateDirectories(Path.GetTempPath(), "mnemo-pg-*"))
+        {
+            if (!File.Exists(Path.Combine(directory, "data", "postmaster.pid"))
+                && Directory.GetLastWriteTimeUtc(directory) < DateTime.UtcNow.AddMinutes(-10))
+            {
+                TryDelete(directory);
+            }
+        }
+    }
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // A leftover temp directory is harmless; the next run removes it.
+        }
     }
 
     private static string FindBinaries()
