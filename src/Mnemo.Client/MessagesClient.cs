@@ -18,7 +18,8 @@ public sealed class MessagesClient
     public Task<MessageListResponse> AppendAsync(
         string userId, AppendMessagesRequest request, string? idempotencyKey = null, CancellationToken cancellationToken = default) =>
         _client.SendAsync(HttpMethod.Post, Path(userId), MnemoClient.Json(request, MnemoJsonContext.Default.AppendMessagesRequest),
-            MnemoJsonContext.Default.MessageListResponse, cancellationToken, idempotencyKey);
+            MnemoJsonContext.Default.MessageListResponse, cancellationToken,
+            idempotencyKey is null ? null : headers => headers.Add("Idempotency-Key", idempotencyKey));
 
     /// <summary>
     /// A page of history, oldest first: the most recent <paramref name="limit"/> by default; older

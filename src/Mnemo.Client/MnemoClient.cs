@@ -1,3 +1,4 @@
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Serialization.Metadata;
 using Mnemo.Access;
@@ -32,6 +33,8 @@ public sealed partial class MnemoClient
         Messages = new MessagesClient(this);
         Conversations = new ConversationsClient(this);
         Events = new EventsClient(this);
+        Memory = new MemoryClient(this);
+        Insights = new InsightsClient(this);
     }
 
     /// <summary>The API key sent with each request.</summary>
@@ -58,6 +61,12 @@ public sealed partial class MnemoClient
     /// <summary>Analytics events.</summary>
     public EventsClient Events { get; }
 
+    /// <summary>Memory profiles, memory events, compression and context assembly.</summary>
+    public MemoryClient Memory { get; }
+
+    /// <summary>User insights.</summary>
+    public InsightsClient Insights { get; }
+
     /// <summary>A client that sends another key (and tenant) over the same connection pool.</summary>
     public MnemoClient WithApiKey(string? apiKey, string? tenantId = null) => new(_http, apiKey, tenantId);
 
@@ -75,11 +84,18 @@ public sealed partial class MnemoClient
 
     internal async Task<TResponse> SendAsync<TResponse>(
         HttpMethod method, string path, HttpContent? content, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken,
-        string? idempotencyKey = null)
+        Action<HttpRequestHeaders>? headers = null) =>
+        (await SendWithHeadersAsync(method, path, content, responseType, cancellationToken, headers)).Body;
+
+    /// <summary>Like <see cref="SendAsync{TResponse}"/>, also handing back the response headers (ETags).</summary>
+    internal async Task<(TResponse Body, HttpResponseHeaders Headers)> SendWithHeadersAsync<TResponse>(
+        HttpMethod method, string path, HttpContent? content, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken,
+        Action<HttpRequestHeaders>? headers = null)
     {
-        using var response = await SendRawAsync(method, path, content, cancellationToken, idempotencyKey: idempotencyKey);
-        return await response.Content.ReadFromJsonAsync(responseType, cancellationToken)
+        using var response = await SendRawAsync(method, path, content, cancellationToken, headers: headers);
+        var body = await response.Content.ReadFromJsonAsync(responseType, cancellationToken)
             ?? throw new MnemoApiException(response.StatusCode, null);
+        return (body, response.Headers);
     }
 
     internal async Task SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
@@ -106,13 +122,10 @@ public sealed partial class MnemoClient
 
     private async Task<HttpResponseMessage> SendRawAsync(
         HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken,
-        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead, string? idempotencyKey = null)
+        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead, Action<HttpRequestHeaders>? headers = null)
     {
         using var request = new HttpRequestMessage(method, path) { Content = content };
-        if (idempotencyKey is not null)
-        {
-            request.Headers.Add("Idempotency-Key", idempotencyKey);
-        }
+        headers?.Invoke(request.Headers);
         if (ApiKey is not null)
         {
             request.Headers.Add("X-API-Key", ApiKey);

@@ -18,8 +18,11 @@ public abstract class SqlDialect
     /// <summary>True when queue claims may use <c>FOR UPDATE SKIP LOCKED</c>.</summary>
     public abstract bool SupportsSkipLocked { get; }
 
-    /// <summary>SQL that merges the JSON object parameter <paramref name="patchParameter"/> into <paramref name="column"/> (RFC 7396: null removes).</summary>
-    public abstract string MergeJsonObject(string column, string patchParameter);
+    /// <summary>
+    /// The clause that locks the rows a SELECT reads until the transaction ends (<c>FOR UPDATE</c>),
+    /// or nothing where the single writer already excludes every other writer.
+    /// </summary>
+    public abstract string ForUpdate { get; }
 
     /// <summary>
     /// SQL that serialises appends to one user's history until the transaction ends (taking

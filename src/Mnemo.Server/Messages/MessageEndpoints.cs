@@ -56,7 +56,7 @@ public static class MessageEndpoints
     /// one message of a single append, and for message i of a batch as <c>key#i</c>; a message's
     /// own <c>idempotency_key</c> wins.
     /// </summary>
-    internal static List<NewMessage> ToNewMessages(IReadOnlyList<MessageInput> items, string? headerKey, DateTimeOffset now)
+    internal static List<NewMessage> ToNewMessages(IReadOnlyList<MessageInput> items, string? headerKey, DateTimeOffset now, string itemPrefix = "messages")
     {
         var errors = new ValidationErrors();
         if (headerKey is { } header && (header.Length == 0 || header.Length > 200))
@@ -68,7 +68,7 @@ public static class MessageEndpoints
         for (var i = 0; i < items.Count; i++)
         {
             var item = items[i];
-            var prefix = items.Count == 1 ? string.Empty : $"messages[{i}].";
+            var prefix = items.Count == 1 && itemPrefix == "messages" ? string.Empty : $"{itemPrefix}[{i}].";
             if (item.CreatedAt is { } createdAt && createdAt > now + AllowedClockSkew)
             {
                 errors.Add(prefix + "created_at", "must not be more than 5 minutes in the future");

@@ -7,7 +7,9 @@ using Mnemo.ApiKeys;
 using Mnemo.Conversations;
 using Mnemo.Erasure;
 using Mnemo.Events;
+using Mnemo.Insights;
 using Mnemo.Json;
+using Mnemo.Memory;
 using Mnemo.Messages;
 using Mnemo.Paging;
 using Mnemo.Server.Access;
@@ -67,7 +69,7 @@ public static class PrivacyEndpoints
 
     private static async Task<IResult> ExportAsync(
         HttpContext http, TenantScope scope, string user_id, string? format, IUserStore users, IConversationStore conversations,
-        IMessageStore messages, IEventStore events, CancellationToken cancellationToken)
+        IMessageStore messages, IEventStore events, IProfileStore profiles, IInsightStore insights, CancellationToken cancellationToken)
     {
         if (format is not (null or "json" or "csv"))
         {
@@ -88,8 +90,12 @@ public static class PrivacyEndpoints
         else
         {
             http.Response.ContentType = "application/json; charset=utf-8";
-            var profile = await users.GetProfileAsync(scope.TenantId, user_id, cancellationToken);
-            await WriteJsonAsync(http.Response.BodyWriter, scope.TenantId, user, profile, conversations, messages, events, cancellationToken);
+            var about = new ExportHeader(
+                user,
+                await users.GetProfileAsync(scope.TenantId, user_id, cancellationToken),
+                await profiles.GetStoredAsync(scope.TenantId, user_id, cancellationToken),
+                await insights.ListAsync(scope.TenantId, user_id, topic: null, int.MaxValue, cancellationToken) ?? []);
+            await WriteJsonAsync(http.Response.BodyWriter, scope.TenantId, about, conversations, messages, events, cancellationToken);
         }
         return Results.Empty;
     }
@@ -102,7 +108,7 @@ public static class PrivacyEndpoints
     /// sends them.
     /// </summary>
     private static async Task WriteJsonAsync(
-        PipeWriter body, string tenantId, User user, UserProfile? profile, IConversationStore conversations, IMessageStore messages, IEventStore events,
+        PipeWriter body, string tenantId, ExportHeader about, IConversationStore conversations, IMessageStore messages, IEventStore events,
         CancellationToken cancellationToken)
     {
         var context = MnemoJsonContext.Default;
@@ -114,10 +120,15 @@ public static class PrivacyEndpoints
         }
 
         writer.WriteStartObject();
+        var user = about.User;
         writer.WritePropertyName("user");
         JsonSerializer.Serialize(writer, user, context.User);
         writer.WritePropertyName("profile");
-        JsonSerializer.Serialize(writer, profile, context.UserProfile);
+        JsonSerializer.Serialize(writer, about.Profile, context.UserProfile);
+        writer.WritePropertyName("memory_profile");
+        JsonSerializer.Serialize(writer, about.MemoryProfile, context.MemoryProfile);
+        writer.WritePropertyName("insights");
+        JsonSerializer.Serialize(writer, about.Insights, context.IReadOnlyListInsight);
 
         writer.WriteStartArray("conversations");
         ConversationPosition? before = null;
@@ -195,6 +206,9 @@ public static class PrivacyEndpoints
         }
         await csv.FlushAsync(cancellationToken);
     }
+
+    /// <summary>The small parts of an export, read before streaming starts.</summary>
+    private sealed record ExportHeader(User User, UserProfile? Profile, MemoryProfile? MemoryProfile, IReadOnlyList<Insight> Insights);
 
     private static string Timestamp(DateTimeOffset time) =>
         time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);

@@ -76,8 +76,8 @@ public static class TenantEndpoints
     }
 
     private static async Task<Results<Ok<Tenant>, ProblemHttpResult>> UpdateAsync(
-        string tenant_id, JsonBody<UpdateTenantRequest> body, ITenantStore tenants, ServerSettings settings, TimeProvider timeProvider,
-        CancellationToken cancellationToken)
+        string tenant_id, JsonBody<UpdateTenantRequest> body, ITenantStore tenants, ServerSettings settings, TenantSettingsCache cache,
+        TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         RequireTenantId(tenant_id);
         var request = body.Value;
@@ -89,6 +89,7 @@ public static class TenantEndpoints
             SettingsPatchJson = settingsPatch,
             UpdatedAt = timeProvider.GetUtcNowMicroseconds(),
         }, cancellationToken);
+        cache.Invalidate(tenant_id);
         return updated is null
             ? ApiProblems.NotFound($"Tenant '{tenant_id}' does not exist.")
             : TypedResults.Ok(updated.WithDefaults(settings.TenantDefaults));

@@ -23,6 +23,8 @@ public sealed class UserEraser(MnemoDatabase database, TimeProvider timeProvider
         ("messages", "DELETE FROM messages WHERE tenant_id = @tenant_id AND user_id = @user_id"),
         ("conversations", "DELETE FROM conversations WHERE tenant_id = @tenant_id AND user_id = @user_id"),
         ("events", "DELETE FROM events WHERE tenant_id = @tenant_id AND user_id = @user_id"),
+        ("profiles", "DELETE FROM profiles WHERE tenant_id = @tenant_id AND user_id = @user_id"),
+        ("insights", "DELETE FROM insights WHERE tenant_id = @tenant_id AND user_id = @user_id"),
         ("users", "DELETE FROM users WHERE tenant_id = @tenant_id AND id = @user_id"),
     ];
 

@@ -164,6 +164,16 @@ public sealed partial class MessageStore(MnemoDatabase database, TimeProvider ti
         }, cancellationToken);
 
     /// <inheritdoc />
+    public async Task<long?> CountAsync(string tenantId, string userId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenReadConnectionAsync(cancellationToken);
+        await using var command = _sql.Command(connection, "SELECT COUNT(*) FROM messages WHERE tenant_id = @tenant_id AND user_id = @user_id")
+            .With("tenant_id", tenantId).With("user_id", userId);
+        var count = Convert.ToInt64(await command.ScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        return count == 0 && !await UserRows.ExistsAsync(_sql, connection, null, tenantId, userId, cancellationToken) ? null : count;
+    }
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(string tenantId, string? userId, string query, int limit, int offset, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);

@@ -25,8 +25,7 @@ public sealed class PostgresDialect : SqlDialect
     public override bool SupportsSkipLocked => true;
 
     /// <inheritdoc />
-    public override string MergeJsonObject(string column, string patchParameter) =>
-        $"jsonb_strip_nulls({column} || {patchParameter})";
+    public override string ForUpdate => "FOR UPDATE";
 
     /// <inheritdoc />
     public override string? UserHistoryLockSql =>

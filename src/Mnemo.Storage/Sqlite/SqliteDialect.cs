@@ -35,7 +35,7 @@ public sealed class SqliteDialect : SqlDialect
     public override bool SupportsSkipLocked => false;
 
     /// <inheritdoc />
-    public override string MergeJsonObject(string column, string patchParameter) => $"json_patch({column}, {patchParameter})";
+    public override string ForUpdate => string.Empty;
 
     /// <inheritdoc />
     public override string? UserHistoryLockSql => null;

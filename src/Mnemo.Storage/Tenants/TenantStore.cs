@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Text.Json;
+using Mnemo.Json;
 using Mnemo.Tenants;
 
 namespace Mnemo.Storage.Tenants;
@@ -72,24 +73,33 @@ public sealed class TenantStore(MnemoDatabase database) : ITenantStore
     public Task<Tenant?> UpdateAsync(string tenantId, TenantUpdate update, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(update);
-        // The settings merge happens in SQL, so two concurrent partial updates of different
-        // settings both survive (no read-modify-write in C#).
-        var sql = $"""
+        const string updateSql = $"""
             UPDATE tenants SET
                 name = COALESCE(@name, name),
                 status = COALESCE(@status, status),
-                settings = COALESCE({_sql.MergeJsonObject("settings", "@settings_patch")}, settings),
+                settings = @settings,
                 updated_at = @updated_at
             WHERE id = @id
             RETURNING {Columns}
             """;
+        // The stored settings are read with the row locked (PostgreSQL) or under the single
+        // writer (SQLite), merged key by key, and written back: two concurrent partial updates
+        // of different settings both survive.
         return database.WriteAsync(async (transaction, token) =>
         {
-            await using var command = _sql.Command(transaction.Connection!, sql, transaction)
+            var connection = transaction.Connection!;
+            await using var read = _sql.Command(connection, $"SELECT settings FROM tenants WHERE id = @id {_sql.ForUpdate}", transaction)
+                .With("id", tenantId);
+            if (await read.SingleOrDefaultAsync(reader => _sql.GetJson(reader, 0), token) is not { } stored)
+            {
+                return null;
+            }
+            var settings = update.SettingsPatchJson is null ? stored : JsonObjects.MergeTopLevel(stored, update.SettingsPatchJson);
+            await using var command = _sql.Command(connection, updateSql, transaction)
                 .With("id", tenantId)
                 .With("name", update.Name)
                 .With("status", update.Status)
-                .WithJson("settings_patch", update.SettingsPatchJson)
+                .WithJson("settings", settings)
                 .With("updated_at", update.UpdatedAt);
             return await command.SingleOrDefaultAsync(Read, token);
         }, cancellationToken);

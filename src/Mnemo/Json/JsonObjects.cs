@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Mnemo.Json;
 
@@ -16,6 +17,32 @@ public static class JsonObjects
     {
         using var document = JsonDocument.Parse(json);
         return document.RootElement.Clone();
+    }
+
+    /// <summary>
+    /// <paramref name="patch"/> merged into <paramref name="current"/> one top-level member at a
+    /// time: a member replaces the current one whole, and a <c>null</c> member removes it.
+    /// </summary>
+    public static string MergeTopLevel(string current, string patch)
+    {
+        var merged = JsonNode.Parse(current) as JsonObject ?? [];
+        if (JsonNode.Parse(patch) is not JsonObject changes)
+        {
+            throw new ArgumentException("The patch must be a JSON object.", nameof(patch));
+        }
+        foreach (var (name, value) in changes.ToList())
+        {
+            changes.Remove(name);
+            if (value is null)
+            {
+                merged.Remove(name);
+            }
+            else
+            {
+                merged[name] = value;
+            }
+        }
+        return merged.ToJsonString();
     }
 
     /// <summary>The text to store for <paramref name="value"/>: <c>{}</c> when absent or null.</summary>

@@ -6,6 +6,8 @@ using Mnemo.Problems;
 using Mnemo.Conversations;
 using Mnemo.Erasure;
 using Mnemo.Events;
+using Mnemo.Insights;
+using Mnemo.Memory;
 using Mnemo.Messages;
 using Mnemo.Tenants;
 using Mnemo.Users;
@@ -57,6 +59,19 @@ namespace Mnemo.Json;
 [JsonSerializable(typeof(UserEvent))]
 [JsonSerializable(typeof(EventListResponse))]
 [JsonSerializable(typeof(ErasureResponse))]
+[JsonSerializable(typeof(MemoryProfile))]
+[JsonSerializable(typeof(UpdateProfileRequest))]
+[JsonSerializable(typeof(AppendMemoryEventsRequest))]
+[JsonSerializable(typeof(MemoryEventsResponse))]
+[JsonSerializable(typeof(MemoryEventCountResponse))]
+[JsonSerializable(typeof(CompressMemoryRequest))]
+[JsonSerializable(typeof(CompressMemoryResponse))]
+[JsonSerializable(typeof(AssembledContext))]
+[JsonSerializable(typeof(CreateInsightRequest))]
+[JsonSerializable(typeof(Insight))]
+[JsonSerializable(typeof(InsightListResponse))]
+[JsonSerializable(typeof(IReadOnlyList<Insight>))]
+[JsonSerializable(typeof(TopicListResponse))]
 [JsonSerializable(typeof(ErasureListResponse))]
 [JsonSerializable(typeof(ReapplyErasuresResponse))]
 public sealed partial class MnemoJsonContext : JsonSerializerContext;

@@ -24,6 +24,9 @@ public interface IMessageStore
     /// <summary>Deletes all the user's messages; null when the user does not exist.</summary>
     Task<long?> DeleteAllAsync(string tenantId, string userId, CancellationToken cancellationToken);
 
+    /// <summary>How many messages the user has; null when the user does not exist.</summary>
+    Task<long?> CountAsync(string tenantId, string userId, CancellationToken cancellationToken);
+
     /// <summary>Full-text search in the tenant, or in one user's messages.</summary>
     Task<IReadOnlyList<SearchHit>> SearchAsync(string tenantId, string? userId, string query, int limit, int offset, CancellationToken cancellationToken);
 

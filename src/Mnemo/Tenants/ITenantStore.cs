@@ -29,8 +29,9 @@ public sealed record TenantUpdate
     public string? Status { get; init; }
 
     /// <summary>
-    /// A JSON object merged into the stored settings key by key (RFC 7396): a member set to
-    /// <c>null</c> returns to its default. Already validated against <see cref="TenantSettings"/>.
+    /// A JSON object merged into the stored settings key by key: a member replaces the stored one
+    /// whole (nested objects too), and a member set to <c>null</c> returns to its default.
+    /// Already validated against <see cref="TenantSettings"/>.
     /// </summary>
     public string? SettingsPatchJson { get; init; }
 

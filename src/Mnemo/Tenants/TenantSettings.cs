@@ -1,3 +1,4 @@
+using Mnemo.Memory;
 using Mnemo.Validation;
 
 namespace Mnemo.Tenants;
@@ -24,6 +25,15 @@ public sealed record TenantSettings
     /// <summary>Requests a minute that one tenant may make.</summary>
     public int? RequestsPerMinute { get; init; }
 
+    /// <summary>What a new memory profile starts with; unset members take Mnemo's defaults.</summary>
+    public ProfileDefaults? DefaultProfile { get; init; }
+
+    /// <summary>Messages a user may have before a <c>summarize</c> task is queued; absent never queues one.</summary>
+    public int? SummarizeAfterMessages { get; init; }
+
+    /// <summary>Messages a summarisation keeps.</summary>
+    public int? SummarizeKeepLastN { get; init; }
+
     /// <summary>Adds an error for every member outside its range.</summary>
     public void Validate(ValidationErrors errors, string prefix)
     {
@@ -33,6 +43,13 @@ public sealed record TenantSettings
         CheckRange(errors, prefix + "campaign_ttl_days", CampaignTtlDays, 1, 3_650);
         CheckRange(errors, prefix + "conversation_idle_minutes", ConversationIdleMinutes, 1, 525_600);
         CheckRange(errors, prefix + "requests_per_minute", RequestsPerMinute, 1, 1_000_000);
+        CheckRange(errors, prefix + "summarize_after_messages", SummarizeAfterMessages, 2, 1_000_000);
+        CheckRange(errors, prefix + "summarize_keep_last_n", SummarizeKeepLastN, 0, 100_000);
+        if (SummarizeAfterMessages is { } after && SummarizeKeepLastN is { } keep && keep >= after)
+        {
+            errors.Add(prefix + "summarize_keep_last_n", "must be less than summarize_after_messages");
+        }
+        DefaultProfile?.Validate(errors, prefix + "default_profile.");
     }
 
     /// <summary>These settings with every unset member filled from <paramref name="defaults"/>.</summary>
@@ -46,6 +63,9 @@ public sealed record TenantSettings
             CampaignTtlDays = CampaignTtlDays ?? defaults.CampaignTtlDays,
             ConversationIdleMinutes = ConversationIdleMinutes ?? defaults.ConversationIdleMinutes,
             RequestsPerMinute = RequestsPerMinute ?? defaults.RequestsPerMinute,
+            DefaultProfile = (DefaultProfile ?? new ProfileDefaults()).Over(ProfileDefaults.Mnemo),
+            SummarizeAfterMessages = SummarizeAfterMessages ?? defaults.SummarizeAfterMessages,
+            SummarizeKeepLastN = SummarizeKeepLastN ?? defaults.SummarizeKeepLastN,
         };
     }
 
@@ -78,4 +98,10 @@ public sealed record TenantSettingsDefaults
 
     /// <summary>Per-tenant request budget a minute.</summary>
     public int RequestsPerMinute { get; init; } = 6_000;
+
+    /// <summary>Null: no automatic summarisation unless a tenant asks for it.</summary>
+    public int? SummarizeAfterMessages { get; init; }
+
+    /// <summary>Messages a summarisation keeps.</summary>
+    public int SummarizeKeepLastN { get; init; } = 20;
 }

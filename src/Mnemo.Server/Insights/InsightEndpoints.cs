@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Mnemo.ApiKeys;
+using Mnemo.Insights;
+using Mnemo.Server.Access;
+using Mnemo.Server.Hosting;
+using Mnemo.Server.Json;
+using Mnemo.Server.Problems;
+using Mnemo.Server.Users;
+using Mnemo.Time;
+
+namespace Mnemo.Server.Insights;
+
+/// <summary>Seed 002's user insights, at the seed's paths.</summary>
+public static class InsightEndpoints
+{
+    /// <summary>Maps <c>/api/v1/insights/{user_id}</c>.</summary>
+    public static RouteGroupBuilder MapInsights(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/insights/{user_id}").WithTags("Insights").RequireTenant(ApiKeyScopes.Read);
+        group.MapPost("/", CreateAsync).Accepts<CreateInsightRequest>("application/json").RequireTenant(ApiKeyScopes.Write);
+        group.MapGet("/", ListAsync);
+        group.MapGet("/topics", TopicsAsync);
+        group.MapDelete("/{insight_id}", DeleteAsync).RequireTenant(ApiKeyScopes.Write);
+        return group;
+    }
+
+    private static async Task<Results<Created<Insight>, ProblemHttpResult>> CreateAsync(
+        TenantScope scope, string user_id, JsonBody<CreateInsightRequest> body, IInsightStore insights, TimeProvider timeProvider,
+        CancellationToken cancellationToken)
+    {
+        var request = body.Value;
+        var now = timeProvider.GetUtcNowMicroseconds();
+        var insight = new Insight
+        {
+            Id = Guid.CreateVersion7(now),
+            UserId = user_id,
+            Topic = request.Topic!,
+            Subtopic = request.Subtopic,
+            Content = request.Content!,
+            Confidence = request.Confidence,
+            Source = request.Source,
+            CreatedAt = now,
+        };
+        return await insights.CreateAsync(scope.TenantId, insight, cancellationToken)
+            ? TypedResults.Created($"/api/v1/insights/{Uri.EscapeDataString(user_id)}/{insight.Id}", insight)
+            : UserEndpoints.UserNotFound(user_id);
+    }
+
+    private static async Task<Results<Ok<InsightListResponse>, ProblemHttpResult>> ListAsync(
+        TenantScope scope, string user_id, string? topic, int? limit, IInsightStore insights, ServerSettings settings, CancellationToken cancellationToken)
+    {
+        var pageSize = PageLimits.Resolve(limit ?? settings.Options.Limits.MaxPageSize, settings.Options.Limits);
+        return await insights.ListAsync(scope.TenantId, user_id, topic, pageSize, cancellationToken) is { } list
+            ? TypedResults.Ok(new InsightListResponse { Insights = list })
+            : UserEndpoints.UserNotFound(user_id);
+    }
+
+    private static async Task<Results<Ok<TopicListResponse>, ProblemHttpResult>> TopicsAsync(
+        TenantScope scope, string user_id, IInsightStore insights, CancellationToken cancellationToken) =>
+        await insights.TopicsAsync(scope.TenantId, user_id, cancellationToken) is { } topics
+            ? TypedResults.Ok(new TopicListResponse { Topics = topics })
+            : UserEndpoints.UserNotFound(user_id);
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+        TenantScope scope, string user_id, string insight_id, IInsightStore insights, CancellationToken cancellationToken) =>
+        Guid.TryParse(insight_id, out var id) && await insights.DeleteAsync(scope.TenantId, user_id, id, cancellationToken)
+            ? TypedResults.NoContent()
+            : ApiProblems.NotFound($"User '{user_id}' has no insight '{insight_id}'.");
+}

@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Mnemo.ApiKeys;
+using Mnemo.Memory;
+using Mnemo.Messages;
+using Mnemo.Problems;
+using Mnemo.Server.Access;
+using Mnemo.Server.Activity;
+using Mnemo.Server.Json;
+using Mnemo.Server.Messages;
+using Mnemo.Server.Observability;
+using Mnemo.Server.Problems;
+using Mnemo.Server.Tenants;
+using Mnemo.Server.Users;
+using Mnemo.Users;
+
+namespace Mnemo.Server.Memory;
+
+/// <summary>Seed 003's personalisation memory: the profile, memory events, and compression.</summary>
+public static class MemoryEndpoints
+{
+    private const int DefaultEventLimit = 20;
+
+    /// <summary>Maps <c>/api/v1/users/{user_id}/memory</c>.</summary>
+    public static RouteGroupBuilder MapMemory(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/users/{user_id}/memory").WithTags("Memory").RequireTenant(ApiKeyScopes.Read);
+        group.MapGet("/profile", GetProfileAsync);
+        group.MapPut("/profile", UpdateProfileAsync).Accepts<UpdateProfileRequest>("application/json").RequireTenant(ApiKeyScopes.Write);
+        group.MapDelete("/profile", ResetProfileAsync).RequireTenant(ApiKeyScopes.Write);
+        group.MapPost("/events", AppendEventsAsync).Accepts<AppendMemoryEventsRequest>("application/json").RequireTenant(ApiKeyScopes.Write);
+        group.MapGet("/events", ListEventsAsync);
+        group.MapGet("/events/count", CountEventsAsync);
+        group.MapPost("/compress", CompressAsync).Accepts<CompressMemoryRequest>("application/json").RequireTenant(ApiKeyScopes.Write);
+        return group;
+    }
+
+    /// <summary>The tenant's profile defaults, complete.</summary>
+    internal static async ValueTask<ProfileDefaults> ProfileDefaultsAsync(TenantSettingsCache cache, string tenantId, CancellationToken cancellationToken) =>
+        (await cache.GetAsync(tenantId, cancellationToken)).DefaultProfile!;
+
+    private static async Task<Results<Ok<MemoryProfile>, ProblemHttpResult>> GetProfileAsync(
+        HttpContext http, TenantScope scope, string user_id, IProfileStore profiles, TenantSettingsCache cache, MnemoMetrics metrics,
+        CancellationToken cancellationToken)
+    {
+        var profile = await profiles.GetOrCreateAsync(scope.TenantId, user_id, await ProfileDefaultsAsync(cache, scope.TenantId, cancellationToken), cancellationToken);
+        if (profile is null)
+        {
+            return UserEndpoints.UserNotFound(user_id);
+        }
+        metrics.ProfileRead();
+        return WithETag(http, profile);
+    }
+
+    private static async Task<Results<Ok<MemoryProfile>, ProblemHttpResult>> UpdateProfileAsync(
+        HttpContext http, TenantScope scope, string user_id, JsonBody<UpdateProfileRequest> body, IProfileStore profiles, TenantSettingsCache cache,
+        MnemoMetrics metrics, CancellationToken cancellationToken)
+    {
+        var expected = ExpectedVersion(http.Request);
+        var request = body.Value;
+        var write = await profiles.UpdateAsync(scope.TenantId, user_id,
+            new ProfilePatch(request.Language, request.Persona, request.Tone, request.PreferredTopics), expected,
+            await ProfileDefaultsAsync(cache, scope.TenantId, cancellationToken), cancellationToken);
+        if (write.UserMissing)
+        {
+            return UserEndpoints.UserNotFound(user_id);
+        }
+        if (write.VersionMismatch)
+        {
+            http.Response.Headers.ETag = ETag(write.Profile!);
+            return ApiProblems.Create(StatusCodes.Status412PreconditionFailed, ProblemCodes.PreconditionFailed, "Precondition failed",
+                "The profile changed since it was read; read it again and reapply the change.");
+        }
+        metrics.ProfileWritten();
+        return WithETag(http, write.Profile!);
+    }
+
+    private static async Task<Results<Ok<MemoryProfile>, ProblemHttpResult>> ResetProfileAsync(
+        HttpContext http, TenantScope scope, string user_id, IProfileStore profiles, TenantSettingsCache cache, MnemoMetrics metrics,
+        CancellationToken cancellationToken)
+    {
+        var profile = await profiles.ResetAsync(scope.TenantId, user_id, await ProfileDefaultsAsync(cache, scope.TenantId, cancellationToken), cancellationToken);
+        if (profile is null)
+        {
+            return UserEndpoints.UserNotFound(user_id);
+        }
+        metrics.ProfileWritten();
+        return WithETag(http, profile);
+    }
+
+    private static async Task<Created<MemoryEventsResponse>> AppendEventsAsync(
+        TenantScope scope, string user_id, JsonBody<AppendMemoryEventsRequest> body, IMessageStore messages, ActivityTracker activity,
+        MnemoMetrics metrics, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        var events = MessageEndpoints.ToNewMessages(body.Value.Events!, headerKey: null, timeProvider.GetUtcNow(), itemPrefix: "events");
+        var result = await messages.AppendAsync(scope.TenantId, user_id, events, cancellationToken);
+        activity.UserSeen(new UserActivity(scope.TenantId, user_id, timeProvider.GetUtcNow()));
+        metrics.MemoryEventsAppended(events.Select(message => message.Role));
+        return TypedResults.Created($"/api/v1/users/{Uri.EscapeDataString(user_id)}/memory/events", new MemoryEventsResponse { Events = result.Messages });
+    }
+
+    private static async Task<Results<Ok<MemoryEventsResponse>, ProblemHttpResult>> ListEventsAsync(
+        TenantScope scope, string user_id, int? limit, IMessageStore messages, Hosting.ServerSettings settings, CancellationToken cancellationToken)
+    {
+        var query = new MessageQuery { Limit = Hosting.PageLimits.Resolve(limit ?? DefaultEventLimit, settings.Options.Limits) };
+        var page = await messages.ListAsync(scope.TenantId, user_id, query, cancellationToken);
+        return page is null ? UserEndpoints.UserNotFound(user_id) : TypedResults.Ok(new MemoryEventsResponse { Events = page.Messages });
+    }
+
+    private static async Task<Results<Ok<MemoryEventCountResponse>, ProblemHttpResult>> CountEventsAsync(
+        TenantScope scope, string user_id, IMessageStore messages, CancellationToken cancellationToken) =>
+        await messages.CountAsync(scope.TenantId, user_id, cancellationToken) is { } count
+            ? TypedResults.Ok(new MemoryEventCountResponse { Count = count })
+            : UserEndpoints.UserNotFound(user_id);
+
+    private static async Task<Results<Ok<CompressMemoryResponse>, ProblemHttpResult>> CompressAsync(
+        TenantScope scope, string user_id, JsonBody<CompressMemoryRequest> body, IProfileStore profiles, TenantSettingsCache cache,
+        MnemoMetrics metrics, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var request = body.Value;
+        var result = await profiles.CompressAsync(scope.TenantId, user_id, request.Summary!, request.KeepLastN!.Value, upToSeq: null,
+            await ProfileDefaultsAsync(cache, scope.TenantId, cancellationToken), cancellationToken);
+        if (result is null)
+        {
+            return UserEndpoints.UserNotFound(user_id);
+        }
+        metrics.Compressed(Stopwatch.GetElapsedTime(started));
+        return TypedResults.Ok(new CompressMemoryResponse { Deleted = result.Deleted, Kept = result.Kept });
+    }
+
+    private static Ok<MemoryProfile> WithETag(HttpContext http, MemoryProfile profile)
+    {
+        http.Response.Headers.ETag = ETag(profile);
+        return TypedResults.Ok(profile);
+    }
+
+    private static string ETag(MemoryProfile profile) => string.Create(CultureInfo.InvariantCulture, $"\"{profile.Version}\"");
+
+    /// <summary>The version <c>If-Match</c> requires: null when absent or <c>*</c>; 400 when it is not one of ours.</summary>
+    private static long? ExpectedVersion(HttpRequest request)
+    {
+        var ifMatch = request.Headers.IfMatch.ToString().Trim();
+        if (ifMatch.Length == 0 || ifMatch == "*")
+        {
+            return null;
+        }
+        var tag = ifMatch.StartsWith("W/", StringComparison.Ordinal) ? ifMatch[2..] : ifMatch;
+        if (tag.Length > 2 && tag[0] == '"' && tag[^1] == '"'
+            && long.TryParse(tag.AsSpan(1, tag.Length - 2), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+        {
+            return version;
+        }
+        throw ApiProblems.InvalidField("If-Match", "must be an ETag this server issued, or *");
+    }
+}

@@ -1,0 +1,185 @@
+using System.Data.Common;
+using Mnemo.Memory;
+using Mnemo.Storage.Users;
+using Mnemo.Time;
+
+namespace Mnemo.Storage.Memory;
+
+/// <summary>Memory profiles and compression on either backend.</summary>
+public sealed class ProfileStore(MnemoDatabase database, TimeProvider timeProvider) : IProfileStore
+{
+    private const string SelectSql = $"SELECT {ProfileRows.Columns} FROM profiles WHERE tenant_id = @tenant_id AND user_id = @user_id";
+
+    private const string PatchSql = $"""
+        UPDATE profiles SET
+            language = COALESCE(@language, language),
+            persona = COALESCE(@persona, persona),
+            tone = COALESCE(@tone, tone),
+            preferred_topics = COALESCE(@preferred_topics, preferred_topics),
+            version = version + 1,
+            updated_at = @now
+        WHERE tenant_id = @tenant_id AND user_id = @user_id
+        RETURNING {ProfileRows.Columns}
+        """;
+
+    private const string StoreSummarySql = $"""
+        INSERT INTO profiles (tenant_id, user_id, language, persona, tone, preferred_topics, memory_summary, summary_updated_at, version, created_at, updated_at)
+        VALUES (@tenant_id, @user_id, @language, @persona, @tone, @preferred_topics, @summary, @now, 1, @now, @now)
+        ON CONFLICT (tenant_id, user_id) DO UPDATE SET
+            memory_summary = excluded.memory_summary,
+            summary_updated_at = excluded.summary_updated_at,
+            version = profiles.version + 1,
+            updated_at = excluded.updated_at
+        """;
+
+    // Keeps the newest @keep messages of the user; among older ones deletes those up to
+    // @up_to_seq (every one when no bound is given).
+    private const string DeleteAllButNewestSql = """
+        DELETE FROM messages
+        WHERE tenant_id = @tenant_id AND user_id = @user_id AND seq <= @up_to_seq
+          AND seq NOT IN (
+              SELECT seq FROM messages
+              WHERE tenant_id = @tenant_id AND user_id = @user_id
+              ORDER BY created_at DESC, seq DESC
+              LIMIT @keep)
+        """;
+
+    private const string RecountConversationsSql = """
+        UPDATE conversations SET message_count = (
+            SELECT COUNT(*) FROM messages m WHERE m.tenant_id = conversations.tenant_id AND m.conversation_id = conversations.id)
+        WHERE tenant_id = @tenant_id AND user_id = @user_id
+        """;
+
+    private const string CountMessagesSql = "SELECT COUNT(*) FROM messages WHERE tenant_id = @tenant_id AND user_id = @user_id";
+
+    private readonly SqlDialect _sql = database.Dialect;
+
+    /// <inheritdoc />
+    public async Task<MemoryProfile?> GetStoredAsync(string tenantId, string userId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenReadConnectionAsync(cancellationToken);
+        await using var select = _sql.Command(connection, SelectSql).With("tenant_id", tenantId).With("user_id", userId);
+        return await select.SingleOrDefaultAsync(reader => ProfileRows.Read(_sql, reader), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<MemoryProfile?> GetOrCreateAsync(string tenantId, string userId, ProfileDefaults defaults, CancellationToken cancellationToken)
+    {
+        if (await GetStoredAsync(tenantId, userId, cancellationToken) is { } existing)
+        {
+            return existing;
+        }
+        return await database.WriteAsync(async (transaction, token) =>
+        {
+            if (!await UserRows.ExistsAsync(_sql, transaction.Connection!, transaction, tenantId, userId, token))
+            {
+                return null;
+            }
+            return await EnsureAsync(transaction, tenantId, userId, defaults, token);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<ProfileWrite> UpdateAsync(
+        string tenantId, string userId, ProfilePatch patch, long? expectedVersion, ProfileDefaults defaults, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(patch);
+        return database.WriteAsync(async (transaction, token) =>
+        {
+            var connection = transaction.Connection!;
+            if (!await UserRows.ExistsAsync(_sql, connection, transaction, tenantId, userId, token))
+            {
+                return new ProfileWrite(null, UserMissing: true, VersionMismatch: false);
+            }
+            var current = await EnsureAsync(transaction, tenantId, userId, defaults, token, lockRow: true);
+            if (expectedVersion is { } expected && expected != current.Version)
+            {
+                return new ProfileWrite(current, UserMissing: false, VersionMismatch: true);
+            }
+            await using var command = _sql.Command(connection, PatchSql, transaction)
+                .With("tenant_id", tenantId)
+                .With("user_id", userId)
+                .With("language", patch.Language)
+                .With("persona", patch.Persona)
+                .With("tone", patch.Tone)
+                .WithJson("preferred_topics", patch.PreferredTopics is null ? null : StoredJson.Tags(patch.PreferredTopics))
+                .With("now", timeProvider.GetUtcNowMicroseconds());
+            var updated = await command.SingleOrDefaultAsync(reader => ProfileRows.Read(_sql, reader), token);
+            return new ProfileWrite(updated, UserMissing: false, VersionMismatch: false);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<MemoryProfile?> ResetAsync(string tenantId, string userId, ProfileDefaults defaults, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (transaction, token) =>
+        {
+            if (!await UserRows.ExistsAsync(_sql, transaction.Connection!, transaction, tenantId, userId, token))
+            {
+                return null;
+            }
+            await using var command = _sql.Command(transaction.Connection!, ProfileRows.UpsertFreshSql, transaction)
+                .With("tenant_id", tenantId)
+                .With("user_id", userId)
+                .WithDefaults(defaults)
+                .With("memory_summary", null)
+                .With("summary_updated_at", null)
+                .With("now", timeProvider.GetUtcNowMicroseconds());
+            return await command.SingleOrDefaultAsync(reader => ProfileRows.Read(_sql, reader), token);
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<CompressionResult?> CompressAsync(
+        string tenantId, string userId, string summary, int keepLastN, long? upToSeq, ProfileDefaults defaults, CancellationToken cancellationToken) =>
+        // Seed 003 stored the summary and deleted the events in two steps, so a crash between
+        // them lost history. Here both happen in one transaction or not at all.
+        database.WriteAsync(async (transaction, token) =>
+        {
+            var connection = transaction.Connection!;
+            if (!await UserRows.ExistsAsync(_sql, connection, transaction, tenantId, userId, token))
+            {
+                return null;
+            }
+            await using (var store = _sql.Command(connection, StoreSummarySql, transaction)
+                .With("tenant_id", tenantId)
+                .With("user_id", userId)
+                .WithDefaults(defaults)
+                .With("summary", summary)
+                .With("now", timeProvider.GetUtcNowMicroseconds()))
+            {
+                await store.ExecuteAsync(token);
+            }
+            long deleted;
+            await using (var delete = _sql.Command(connection, DeleteAllButNewestSql, transaction)
+                .With("tenant_id", tenantId)
+                .With("user_id", userId)
+                .With("up_to_seq", upToSeq ?? long.MaxValue)
+                .With("keep", keepLastN))
+            {
+                deleted = await delete.ExecuteAsync(token);
+            }
+            await using (var recount = _sql.Command(connection, RecountConversationsSql, transaction).With("tenant_id", tenantId).With("user_id", userId))
+            {
+                await recount.ExecuteAsync(token);
+            }
+            await using var count = _sql.Command(connection, CountMessagesSql, transaction).With("tenant_id", tenantId).With("user_id", userId);
+            var kept = Convert.ToInt64(await count.ScalarAsync(token), System.Globalization.CultureInfo.InvariantCulture);
+            return (CompressionResult?)new CompressionResult(deleted, kept);
+        }, cancellationToken);
+
+    private async Task<MemoryProfile> EnsureAsync(
+        DbTransaction transaction, string tenantId, string userId, ProfileDefaults defaults, CancellationToken cancellationToken, bool lockRow = false)
+    {
+        var connection = transaction.Connection!;
+        await using (var insert = _sql.Command(connection, ProfileRows.InsertIfMissingSql, transaction)
+            .With("tenant_id", tenantId)
+            .With("user_id", userId)
+            .WithDefaults(defaults)
+            .With("now", timeProvider.GetUtcNowMicroseconds()))
+        {
+            await insert.ExecuteAsync(cancellationToken);
+        }
+        await using var select = _sql.Command(connection, lockRow ? $"{SelectSql} {_sql.ForUpdate}" : SelectSql, transaction)
+            .With("tenant_id", tenantId).With("user_id", userId);
+        return (await select.SingleOrDefaultAsync(reader => ProfileRows.Read(_sql, reader), cancellationToken))!;
+    }
+}

@@ -1,0 +1,42 @@
+using Mnemo.Insights;
+using Mnemo.Messages;
+
+namespace Mnemo.Memory;
+
+/// <summary>
+/// Answer of <c>GET /api/v1/users/{user_id}/context</c>: everything an assistant prompts with
+/// on a turn, in one call.
+/// </summary>
+public sealed record AssembledContext
+{
+    /// <summary>Whose context.</summary>
+    public required string UserId { get; init; }
+
+    /// <summary>The memory profile (the tenant's default when none is stored yet).</summary>
+    public required MemoryProfile Profile { get; init; }
+
+    /// <summary>The memory summary of compressed history, if any.</summary>
+    public string? Summary { get; init; }
+
+    /// <summary>The newest messages that fit both budgets, oldest first.</summary>
+    public required IReadOnlyList<Message> Messages { get; init; }
+
+    /// <summary>The newest insights.</summary>
+    public required IReadOnlyList<Insight> Insights { get; init; }
+
+    /// <summary>The campaign participation, when the user is a campaign participant (not yet stored: always null).</summary>
+    public System.Text.Json.JsonElement? Campaign { get; init; }
+
+    /// <summary>True when older messages exist that did not fit.</summary>
+    public required bool Truncated { get; init; }
+}
+
+/// <summary>Reads a user's context in as few round trips as the backend allows.</summary>
+public interface IContextReader
+{
+    /// <summary>The context, or null when the user does not exist.</summary>
+    Task<AssembledContext?> ReadAsync(string tenantId, string userId, ContextBudget budget, ProfileDefaults defaults, CancellationToken cancellationToken);
+}
+
+/// <summary>How much history a context may hold.</summary>
+public sealed record ContextBudget(int MaxMessages, int MaxChars, int MaxInsights);
