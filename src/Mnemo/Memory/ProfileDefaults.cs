@@ -20,6 +20,17 @@ public sealed record ProfileDefaults
     /// <summary>Topics the user likes.</summary>
     public IReadOnlyList<string>? PreferredTopics { get; init; }
 
+    /// <summary>Value equality, topics compared item by item (a record compares lists by reference).</summary>
+    public bool Equals(ProfileDefaults? other) =>
+        other is not null
+        && Language == other.Language
+        && Persona == other.Persona
+        && Tone == other.Tone
+        && (PreferredTopics ?? []).SequenceEqual(other.PreferredTopics ?? [], StringComparer.Ordinal);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Language, Persona, Tone, PreferredTopics?.Count ?? 0);
+
     /// <summary>These defaults with unset members taken from <paramref name="fallback"/>.</summary>
     public ProfileDefaults Over(ProfileDefaults fallback)
     {
