@@ -19,6 +19,8 @@ public abstract class IsolationMatrixTests(ServerFixture fixture)
         await tenantA.Users.CreateAsync(new Mnemo.Users.CreateUserRequest { Id = "victim", Email = "victim@example.com" });
         var conversation = await tenantA.Conversations.CreateAsync("victim", new CreateConversationRequest());
         var message = (await tenantA.Messages.AppendAsync("victim", new AppendMessagesRequest { Role = "user", Content = Secret, ConversationId = conversation.Id })).Messages[0];
+        var insight = await tenantA.Insights.CreateAsync("victim", new Mnemo.Insights.CreateInsightRequest { Topic = "secrets", Content = Secret });
+        await tenantA.Memory.CompressAsync("victim", new Mnemo.Memory.CompressMemoryRequest { Summary = Secret, KeepLastN = 10 });
 
         var calls = new (HttpMethod Method, string Path, string? Body)[]
         {
@@ -40,6 +42,17 @@ public abstract class IsolationMatrixTests(ServerFixture fixture)
             (HttpMethod.Delete, $"api/v1/users/victim/conversations/{conversation.Id}", null),
             (HttpMethod.Get, "api/v1/users/victim/events", null),
             (HttpMethod.Post, "api/v1/users/victim/events", """{"event_type":"x"}"""),
+            (HttpMethod.Get, "api/v1/users/victim/memory/profile", null),
+            (HttpMethod.Put, "api/v1/users/victim/memory/profile", """{"tone":"pwned"}"""),
+            (HttpMethod.Delete, "api/v1/users/victim/memory/profile", null),
+            (HttpMethod.Get, "api/v1/users/victim/memory/events", null),
+            (HttpMethod.Get, "api/v1/users/victim/memory/events/count", null),
+            (HttpMethod.Post, "api/v1/users/victim/memory/compress", """{"summary":"pwned","keep_last_n":0}"""),
+            (HttpMethod.Get, "api/v1/users/victim/context", null),
+            (HttpMethod.Get, "api/v1/insights/victim", null),
+            (HttpMethod.Get, "api/v1/insights/victim/topics", null),
+            (HttpMethod.Post, "api/v1/insights/victim", """{"topic":"x","content":"y"}"""),
+            (HttpMethod.Delete, $"api/v1/insights/victim/{insight.Id}", null),
             (HttpMethod.Delete, "api/v1/users/victim", null),
         };
         foreach (var (method, path, body) in calls)
@@ -65,6 +78,8 @@ public abstract class IsolationMatrixTests(ServerFixture fixture)
         Assert.Equal((Secret, (DateTimeOffset?)null), (intact.Content, intact.EditedAt));
         Assert.Equal("active", (await tenantA.Conversations.GetAsync("victim", conversation.Id)).Status);
         Assert.Null((await tenantA.Users.GetAsync("victim")).Name);
+        Assert.Equal(Secret, (await tenantA.Memory.GetProfileAsync("victim")).Profile.MemorySummary);
+        Assert.Single((await tenantA.Insights.ListAsync("victim")).Insights);
     }
 }
 
