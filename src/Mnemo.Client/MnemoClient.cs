@@ -35,6 +35,7 @@ public sealed partial class MnemoClient
         Events = new EventsClient(this);
         Memory = new MemoryClient(this);
         Insights = new InsightsClient(this);
+        Tasks = new TasksClient(this);
     }
 
     /// <summary>The API key sent with each request.</summary>
@@ -66,6 +67,9 @@ public sealed partial class MnemoClient
 
     /// <summary>User insights.</summary>
     public InsightsClient Insights { get; }
+
+    /// <summary>The task queue.</summary>
+    public TasksClient Tasks { get; }
 
     /// <summary>A client that sends another key (and tenant) over the same connection pool.</summary>
     public MnemoClient WithApiKey(string? apiKey, string? tenantId = null) => new(_http, apiKey, tenantId);

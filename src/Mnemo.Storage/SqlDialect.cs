@@ -24,6 +24,15 @@ public abstract class SqlDialect
     /// </summary>
     public abstract string ForUpdate { get; }
 
+    /// <summary>The locking clause of a queue claim's inner SELECT: <c>FOR UPDATE SKIP LOCKED</c>, or nothing under a single writer.</summary>
+    public abstract string SkipLocked { get; }
+
+    /// <summary>An SQL expression that makes a fresh random token (text) per row.</summary>
+    public abstract string NewTokenSql { get; }
+
+    /// <summary>SQL reading member <paramref name="nameParameter"/> of JSON object <paramref name="column"/> as text.</summary>
+    public abstract string JsonTextMember(string column, string nameParameter);
+
     /// <summary>
     /// SQL that serialises appends to one user's history until the transaction ends (taking
     /// <c>@tenant_id</c> and <c>@user_id</c>), so that write order and time order agree and a

@@ -19,6 +19,7 @@ using Mnemo.Server.Messages;
 using Mnemo.Server.Observability;
 using Mnemo.Server.Privacy;
 using Mnemo.Server.Problems;
+using Mnemo.Server.Tasks;
 using Mnemo.Server.Tenants;
 using Mnemo.Server.Users;
 using Mnemo.Storage;
@@ -30,8 +31,10 @@ using Mnemo.Storage.Insights;
 using Mnemo.Storage.Memory;
 using Mnemo.Storage.Messages;
 using Mnemo.Storage.Migrations;
+using Mnemo.Storage.Tasks;
 using Mnemo.Storage.Tenants;
 using Mnemo.Storage.Users;
+using Mnemo.Tasks;
 using Mnemo.Tenants;
 using Mnemo.Users;
 
@@ -112,9 +115,14 @@ public static class MnemoServer
         services.AddSingleton<IConversationStore, ConversationStore>();
         services.AddSingleton<IEventStore, EventStore>();
         services.AddSingleton<IUserEraser, UserEraser>();
-        services.AddSingleton<IProfileStore, ProfileStore>();
         services.AddSingleton<IInsightStore, InsightStore>();
         services.AddSingleton<IContextReader, ContextReader>();
+        services.AddSingleton<TaskStore>();
+        services.AddSingleton<ITaskStore>(provider => provider.GetRequiredService<TaskStore>());
+        services.AddSingleton<ProfileStore>();
+        services.AddSingleton<IProfileStore>(provider => provider.GetRequiredService<ProfileStore>());
+        services.AddSingleton<ISummaryTasks, SummaryTasks>();
+        services.AddSingleton<SummarizationTrigger>();
         services.AddSingleton<TenantSettingsCache>();
         services.AddSingleton<MnemoMetrics>();
         services.AddMetrics();
@@ -151,5 +159,6 @@ public static class MnemoServer
         app.MapMemory();
         app.MapContext();
         app.MapInsights();
+        app.MapTasks();
     }
 }

@@ -91,12 +91,13 @@ public static class MemoryEndpoints
 
     private static async Task<Created<MemoryEventsResponse>> AppendEventsAsync(
         TenantScope scope, string user_id, JsonBody<AppendMemoryEventsRequest> body, IMessageStore messages, ActivityTracker activity,
-        MnemoMetrics metrics, TimeProvider timeProvider, CancellationToken cancellationToken)
+        MnemoMetrics metrics, SummarizationTrigger summarization, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         var events = MessageEndpoints.ToNewMessages(body.Value.Events!, headerKey: null, timeProvider.GetUtcNow(), itemPrefix: "events");
         var result = await messages.AppendAsync(scope.TenantId, user_id, events, cancellationToken);
         activity.UserSeen(new UserActivity(scope.TenantId, user_id, timeProvider.GetUtcNow()));
         metrics.MemoryEventsAppended(events.Select(message => message.Role));
+        await summarization.AfterAppendAsync(scope.TenantId, user_id, result.Messages.Max(message => message.Seq), cancellationToken);
         return TypedResults.Created($"/api/v1/users/{Uri.EscapeDataString(user_id)}/memory/events", new MemoryEventsResponse { Events = result.Messages });
     }
 

@@ -7,6 +7,7 @@ using Mnemo.Paging;
 using Mnemo.Server.Access;
 using Mnemo.Server.Activity;
 using Mnemo.Server.Hosting;
+using Mnemo.Server.Memory;
 using Mnemo.Server.Json;
 using Mnemo.Server.Problems;
 using Mnemo.Server.Users;
@@ -39,12 +40,16 @@ public static class MessageEndpoints
 
     private static async Task<Results<Created<MessageListResponse>, Ok<MessageListResponse>>> AppendAsync(
         TenantScope scope, string user_id, JsonBody<AppendMessagesRequest> body, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
-        IMessageStore messages, ActivityTracker activity, TimeProvider timeProvider, CancellationToken cancellationToken)
+        IMessageStore messages, ActivityTracker activity, SummarizationTrigger summarization, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         var items = body.Value.Items();
         var newMessages = ToNewMessages(items, idempotencyKey, timeProvider.GetUtcNow());
         var result = await messages.AppendAsync(scope.TenantId, user_id, newMessages, cancellationToken);
         activity.UserSeen(new UserActivity(scope.TenantId, user_id, timeProvider.GetUtcNow()));
+        if (result.AnyNew)
+        {
+            await summarization.AfterAppendAsync(scope.TenantId, user_id, result.Messages.Max(message => message.Seq), cancellationToken);
+        }
         var response = new MessageListResponse { Messages = result.Messages };
         return result.AnyNew
             ? TypedResults.Created($"/api/v1/users/{Uri.EscapeDataString(user_id)}/messages/{result.Messages[0].Id}", response)

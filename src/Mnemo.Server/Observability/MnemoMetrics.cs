@@ -17,6 +17,7 @@ public sealed class MnemoMetrics : IDisposable
     private readonly Counter<long> _memoryEvents;
     private readonly Counter<long> _compressions;
     private readonly Histogram<double> _compressionDuration;
+    private readonly Counter<long> _tasks;
 
     /// <summary>Creates the instruments on a meter from <paramref name="meterFactory"/>.</summary>
     public MnemoMetrics(IMeterFactory meterFactory)
@@ -30,7 +31,12 @@ public sealed class MnemoMetrics : IDisposable
         _compressionDuration = _meter.CreateHistogram<double>("user_memory_compression_duration_seconds", unit: "s",
             description: "Memory compression duration in seconds",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.5, 1.0, 2.0, 5.0, 10.0] });
+        _tasks = _meter.CreateCounter<long>("mnemo_tasks_total", description: "Task queue events by task type and outcome");
     }
+
+    /// <summary>A task was created, claimed, completed, failed or died.</summary>
+    public void TaskEvent(string taskType, string outcome) =>
+        _tasks.Add(1, new KeyValuePair<string, object?>("type", taskType), new KeyValuePair<string, object?>("outcome", outcome));
 
     /// <summary>A profile was read.</summary>
     public void ProfileRead() => _profileReads.Add(1);

@@ -132,39 +132,46 @@ public sealed class ProfileStore(MnemoDatabase database, TimeProvider timeProvid
         string tenantId, string userId, string summary, int keepLastN, long? upToSeq, ProfileDefaults defaults, CancellationToken cancellationToken) =>
         // Seed 003 stored the summary and deleted the events in two steps, so a crash between
         // them lost history. Here both happen in one transaction or not at all.
-        database.WriteAsync(async (transaction, token) =>
+        database.WriteAsync(
+            (transaction, token) => CompressInTransactionAsync(transaction, tenantId, userId, summary, keepLastN, upToSeq, defaults, token),
+            cancellationToken);
+
+    /// <summary>The compression, inside a transaction the caller owns (a task's completion commits with it).</summary>
+    internal async Task<CompressionResult?> CompressInTransactionAsync(
+        DbTransaction transaction, string tenantId, string userId, string summary, int keepLastN, long? upToSeq, ProfileDefaults defaults,
+        CancellationToken cancellationToken)
+    {
+        var connection = transaction.Connection!;
+        if (!await UserRows.ExistsAsync(_sql, connection, transaction, tenantId, userId, cancellationToken))
         {
-            var connection = transaction.Connection!;
-            if (!await UserRows.ExistsAsync(_sql, connection, transaction, tenantId, userId, token))
-            {
-                return null;
-            }
-            await using (var store = _sql.Command(connection, StoreSummarySql, transaction)
-                .With("tenant_id", tenantId)
-                .With("user_id", userId)
-                .WithDefaults(defaults)
-                .With("summary", summary)
-                .With("now", timeProvider.GetUtcNowMicroseconds()))
-            {
-                await store.ExecuteAsync(token);
-            }
-            long deleted;
-            await using (var delete = _sql.Command(connection, DeleteAllButNewestSql, transaction)
-                .With("tenant_id", tenantId)
-                .With("user_id", userId)
-                .With("up_to_seq", upToSeq ?? long.MaxValue)
-                .With("keep", keepLastN))
-            {
-                deleted = await delete.ExecuteAsync(token);
-            }
-            await using (var recount = _sql.Command(connection, RecountConversationsSql, transaction).With("tenant_id", tenantId).With("user_id", userId))
-            {
-                await recount.ExecuteAsync(token);
-            }
-            await using var count = _sql.Command(connection, CountMessagesSql, transaction).With("tenant_id", tenantId).With("user_id", userId);
-            var kept = Convert.ToInt64(await count.ScalarAsync(token), System.Globalization.CultureInfo.InvariantCulture);
-            return (CompressionResult?)new CompressionResult(deleted, kept);
-        }, cancellationToken);
+            return null;
+        }
+        await using (var store = _sql.Command(connection, StoreSummarySql, transaction)
+            .With("tenant_id", tenantId)
+            .With("user_id", userId)
+            .WithDefaults(defaults)
+            .With("summary", summary)
+            .With("now", timeProvider.GetUtcNowMicroseconds()))
+        {
+            await store.ExecuteAsync(cancellationToken);
+        }
+        long deleted;
+        await using (var delete = _sql.Command(connection, DeleteAllButNewestSql, transaction)
+            .With("tenant_id", tenantId)
+            .With("user_id", userId)
+            .With("up_to_seq", upToSeq ?? long.MaxValue)
+            .With("keep", keepLastN))
+        {
+            deleted = await delete.ExecuteAsync(cancellationToken);
+        }
+        await using (var recount = _sql.Command(connection, RecountConversationsSql, transaction).With("tenant_id", tenantId).With("user_id", userId))
+        {
+            await recount.ExecuteAsync(cancellationToken);
+        }
+        await using var count = _sql.Command(connection, CountMessagesSql, transaction).With("tenant_id", tenantId).With("user_id", userId);
+        var kept = Convert.ToInt64(await count.ScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        return new CompressionResult(deleted, kept);
+    }
 
     private async Task<MemoryProfile> EnsureAsync(
         DbTransaction transaction, string tenantId, string userId, ProfileDefaults defaults, CancellationToken cancellationToken, bool lockRow = false)

@@ -164,6 +164,19 @@ public sealed partial class MessageStore(MnemoDatabase database, TimeProvider ti
         }, cancellationToken);
 
     /// <inheritdoc />
+    public async Task<bool> HasMoreThanAsync(string tenantId, string userId, int count, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT 1 FROM messages WHERE tenant_id = @tenant_id AND user_id = @user_id
+            ORDER BY created_at DESC, seq DESC
+            LIMIT 1 OFFSET @count
+            """;
+        await using var connection = await database.OpenReadConnectionAsync(cancellationToken);
+        await using var command = _sql.Command(connection, sql).With("tenant_id", tenantId).With("user_id", userId).With("count", count);
+        return await command.ScalarAsync(cancellationToken) is not null;
+    }
+
+    /// <inheritdoc />
     public async Task<long?> CountAsync(string tenantId, string userId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenReadConnectionAsync(cancellationToken);

@@ -28,6 +28,15 @@ public sealed class PostgresDialect : SqlDialect
     public override string ForUpdate => "FOR UPDATE";
 
     /// <inheritdoc />
+    public override string SkipLocked => "FOR UPDATE SKIP LOCKED";
+
+    /// <inheritdoc />
+    public override string NewTokenSql => "replace(gen_random_uuid()::text, '-', '')";
+
+    /// <inheritdoc />
+    public override string JsonTextMember(string column, string nameParameter) => $"{column} ->> {nameParameter}";
+
+    /// <inheritdoc />
     public override string? UserHistoryLockSql =>
         "SELECT pg_advisory_xact_lock(hashtextextended(@tenant_id || '/' || @user_id, 0))";
 

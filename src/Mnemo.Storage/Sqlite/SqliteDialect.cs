@@ -38,6 +38,15 @@ public sealed class SqliteDialect : SqlDialect
     public override string ForUpdate => string.Empty;
 
     /// <inheritdoc />
+    public override string SkipLocked => string.Empty;
+
+    /// <inheritdoc />
+    public override string NewTokenSql => "lower(hex(randomblob(16)))";
+
+    /// <inheritdoc />
+    public override string JsonTextMember(string column, string nameParameter) => $"json_extract({column}, '$.' || json_quote({nameParameter}))";
+
+    /// <inheritdoc />
     public override string? UserHistoryLockSql => null;
 
     /// <inheritdoc />

@@ -9,6 +9,7 @@ using Mnemo.Events;
 using Mnemo.Insights;
 using Mnemo.Memory;
 using Mnemo.Messages;
+using Mnemo.Tasks;
 using Mnemo.Tenants;
 using Mnemo.Users;
 
@@ -36,6 +37,7 @@ namespace Mnemo.Json;
 [JsonSerializable(typeof(ProblemResponse))]
 [JsonSerializable(typeof(IReadOnlyList<string>))]
 [JsonSerializable(typeof(IReadOnlyDictionary<string, long>))]
+[JsonSerializable(typeof(IReadOnlyDictionary<string, string>))]
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(CreateUserRequest))]
 [JsonSerializable(typeof(ResolveUserRequest))]
@@ -72,6 +74,15 @@ namespace Mnemo.Json;
 [JsonSerializable(typeof(InsightListResponse))]
 [JsonSerializable(typeof(IReadOnlyList<Insight>))]
 [JsonSerializable(typeof(TopicListResponse))]
+[JsonSerializable(typeof(QueuedTask))]
+[JsonSerializable(typeof(CreateTaskRequest))]
+[JsonSerializable(typeof(UpdateTaskRequest))]
+[JsonSerializable(typeof(ClaimTaskRequest))]
+[JsonSerializable(typeof(ClaimNextTasksRequest))]
+[JsonSerializable(typeof(TaskHolderRequest))]
+[JsonSerializable(typeof(TaskListResponse))]
+[JsonSerializable(typeof(SummarizeRequest))]
+[JsonSerializable(typeof(SummarizeResult))]
 [JsonSerializable(typeof(ErasureListResponse))]
 [JsonSerializable(typeof(ReapplyErasuresResponse))]
 public sealed partial class MnemoJsonContext : JsonSerializerContext;

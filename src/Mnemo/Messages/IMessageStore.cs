@@ -24,6 +24,9 @@ public interface IMessageStore
     /// <summary>Deletes all the user's messages; null when the user does not exist.</summary>
     Task<long?> DeleteAllAsync(string tenantId, string userId, CancellationToken cancellationToken);
 
+    /// <summary>True when the user has more than <paramref name="count"/> messages (an index seek, not a count).</summary>
+    Task<bool> HasMoreThanAsync(string tenantId, string userId, int count, CancellationToken cancellationToken);
+
     /// <summary>How many messages the user has; null when the user does not exist.</summary>
     Task<long?> CountAsync(string tenantId, string userId, CancellationToken cancellationToken);
 

@@ -35,6 +35,8 @@ public static class ProblemCodes
     public const string AlreadyExists = "already_exists";
     /// <summary>409: an external identity derives a user id that another user holds; nothing was merged.</summary>
     public const string IdentityCollision = "identity_collision";
+    /// <summary>409: the task is held by another worker, finished, or not pending.</summary>
+    public const string TaskConflict = "task_conflict";
     /// <summary>412: <c>If-Match</c> names a version that is no longer current.</summary>
     public const string PreconditionFailed = "precondition_failed";
     /// <summary>413: the body is larger than the configured limit.</summary>

@@ -1,0 +1,226 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Mnemo.ApiKeys;
+using Mnemo.Json;
+using Mnemo.Paging;
+using Mnemo.Problems;
+using Mnemo.Server.Access;
+using Mnemo.Server.Hosting;
+using Mnemo.Server.Json;
+using Mnemo.Server.Memory;
+using Mnemo.Server.Observability;
+using Mnemo.Server.Problems;
+using Mnemo.Server.Tenants;
+using Mnemo.Tasks;
+using Mnemo.Validation;
+
+namespace Mnemo.Server.Tasks;
+
+/// <summary>Seed 002's task repository, at the seed's paths, as a leased queue.</summary>
+public static class TaskEndpoints
+{
+    private static readonly TimeSpan DefaultLease = TimeSpan.FromSeconds(60);
+
+    /// <summary>Maps <c>/api/v1/tasks</c>.</summary>
+    public static RouteGroupBuilder MapTasks(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/tasks").WithTags("Tasks").RequireTenant(ApiKeyScopes.Write);
+        group.MapPost("/", CreateAsync).Accepts<CreateTaskRequest>("application/json");
+        group.MapGet("/", ListAsync).RequireTenant(ApiKeyScopes.Read);
+        group.MapPost("/claim", ClaimNextAsync).Accepts<ClaimNextTasksRequest>("application/json");
+        group.MapGet("/{task_id}", GetAsync).RequireTenant(ApiKeyScopes.Read);
+        group.MapPut("/{task_id}", UpdateAsync).Accepts<UpdateTaskRequest>("application/json");
+        group.MapDelete("/{task_id}", DeleteAsync);
+        group.MapPost("/{task_id}/claim", ClaimAsync).Accepts<ClaimTaskRequest>("application/json");
+        group.MapPost("/{task_id}/heartbeat", HeartbeatAsync).Accepts<TaskHolderRequest>("application/json");
+        group.MapPost("/{task_id}/complete", CompleteAsync).Accepts<TaskHolderRequest>("application/json");
+        group.MapPost("/{task_id}/fail", FailAsync).Accepts<TaskHolderRequest>("application/json");
+        return group;
+    }
+
+    private static async Task<Created<QueuedTask>> CreateAsync(
+        TenantScope scope, JsonBody<CreateTaskRequest> body, ITaskStore tasks, MnemoMetrics metrics, CancellationToken cancellationToken)
+    {
+        var request = body.Value;
+        var created = await tasks.CreateAsync(scope.TenantId, new NewTask
+        {
+            TaskType = request.TaskType!,
+            RequestJson = JsonObjects.ToStored(request.Request),
+            TemplateJson = request.Template is { ValueKind: not System.Text.Json.JsonValueKind.Null } template ? template.GetRawText() : null,
+            Tags = request.Tags ?? new Dictionary<string, string>(),
+            UserId = request.UserId,
+            Priority = request.Priority ?? 0,
+            MaxAttempts = request.MaxAttempts ?? 5,
+            AvailableAt = request.AvailableAt,
+        }, cancellationToken);
+        metrics.TaskEvent(created!.TaskType, "created");
+        return TypedResults.Created($"/api/v1/tasks/{created.Id}", created);
+    }
+
+    private static async Task<Results<Ok<QueuedTask>, ProblemHttpResult>> GetAsync(
+        TenantScope scope, string task_id, ITaskStore tasks, CancellationToken cancellationToken) =>
+        Guid.TryParse(task_id, out var id) && await tasks.GetAsync(scope.TenantId, id, cancellationToken) is { } task
+            ? TypedResults.Ok(task)
+            : TaskNotFound(task_id);
+
+    private static async Task<Ok<TaskListResponse>> ListAsync(
+        TenantScope scope, string? status, string? task_type, string? tag, int? limit, string? cursor, ITaskStore tasks, ServerSettings settings,
+        CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        if (status is not null && !TaskStatuses.IsKnown(status))
+        {
+            errors.Add("status", "must be pending, claimed, completed or dead");
+        }
+        var offset = 0;
+        if (cursor is not null && (!Cursor.TryDecode(cursor, out var text) || !int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out offset)))
+        {
+            errors.Add("cursor", "is not a cursor this server issued");
+        }
+        if (!errors.IsEmpty)
+        {
+            throw new RequestValidationException(errors);
+        }
+        var pageSize = PageLimits.Resolve(limit, settings.Options.Limits);
+        // tag=name:value matches that value; tag=name matches any task carrying the tag.
+        var colon = tag?.IndexOf(':', StringComparison.Ordinal) ?? -1;
+        var (tagName, tagValue) = tag is null ? (null, null) : colon < 0 ? (tag, null) : (tag[..colon], tag[(colon + 1)..]);
+        var page = await tasks.ListAsync(scope.TenantId, new TaskQuery(status, task_type, tagName, tagValue, pageSize + 1, offset), cancellationToken);
+        var hasMore = page.Count > pageSize;
+        return TypedResults.Ok(new TaskListResponse
+        {
+            Tasks = hasMore ? [.. page.Take(pageSize)] : page,
+            NextCursor = hasMore ? Cursor.Encode((offset + pageSize).ToString(CultureInfo.InvariantCulture)) : null,
+        });
+    }
+
+    private static async Task<Results<Ok<QueuedTask>, ProblemHttpResult>> UpdateAsync(
+        TenantScope scope, string task_id, JsonBody<UpdateTaskRequest> body, ITaskStore tasks, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(task_id, out var id))
+        {
+            return TaskNotFound(task_id);
+        }
+        var request = body.Value;
+        var update = new TaskUpdate(
+            request.Request is { } input ? JsonObjects.ToStored(input) : null,
+            request.Template is { ValueKind: not System.Text.Json.JsonValueKind.Null } template ? template.GetRawText() : null,
+            request.Tags, request.Priority, request.MaxAttempts, request.AvailableAt);
+        return Answer(await tasks.UpdateAsync(scope.TenantId, id, update, cancellationToken), task_id, "Only a pending task can be changed.");
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+        TenantScope scope, string task_id, ITaskStore tasks, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(task_id, out var id))
+        {
+            return TaskNotFound(task_id);
+        }
+        var change = await tasks.DeleteAsync(scope.TenantId, id, cancellationToken);
+        return change.Outcome switch
+        {
+            TaskOutcome.Changed => TypedResults.NoContent(),
+            TaskOutcome.Conflict => Conflict("A worker holds this task; fail or complete it first."),
+            _ => TaskNotFound(task_id),
+        };
+    }
+
+    private static async Task<Results<Ok<QueuedTask>, ProblemHttpResult>> ClaimAsync(
+        TenantScope scope, string task_id, JsonBody<ClaimTaskRequest> body, ITaskStore tasks, MnemoMetrics metrics, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(task_id, out var id))
+        {
+            return TaskNotFound(task_id);
+        }
+        var change = await tasks.ClaimAsync(scope.TenantId, id, body.Value.WorkerId!, Lease(body.Value.LeaseSeconds), cancellationToken);
+        if (change.Task is { } claimed && change.Outcome == TaskOutcome.Changed)
+        {
+            metrics.TaskEvent(claimed.TaskType, "claimed");
+        }
+        return Answer(change, task_id, "The task is held by another worker, finished, or out of attempts.");
+    }
+
+    private static async Task<Ok<TaskListResponse>> ClaimNextAsync(
+        TenantScope scope, JsonBody<ClaimNextTasksRequest> body, ITaskStore tasks, MnemoMetrics metrics, CancellationToken cancellationToken)
+    {
+        var request = body.Value;
+        var claimed = await tasks.ClaimNextAsync(scope.TenantId, request.TaskTypes ?? [], request.WorkerId!, Lease(request.LeaseSeconds), request.Max ?? 1, cancellationToken);
+        foreach (var task in claimed)
+        {
+            metrics.TaskEvent(task.TaskType, "claimed");
+        }
+        return TypedResults.Ok(new TaskListResponse { Tasks = claimed });
+    }
+
+    private static async Task<Results<Ok<QueuedTask>, ProblemHttpResult>> HeartbeatAsync(
+        TenantScope scope, string task_id, JsonBody<TaskHolderRequest> body, ITaskStore tasks, CancellationToken cancellationToken) =>
+        Guid.TryParse(task_id, out var id)
+            ? Answer(await tasks.HeartbeatAsync(scope.TenantId, id, Holder(body.Value), Lease(body.Value.LeaseSeconds), cancellationToken), task_id, NotHolder)
+            : TaskNotFound(task_id);
+
+    private static async Task<Results<Ok<QueuedTask>, ProblemHttpResult>> CompleteAsync(
+        TenantScope scope, string task_id, JsonBody<TaskHolderRequest> body, ITaskStore tasks, ISummaryTasks summaries, TenantSettingsCache cache,
+        MnemoMetrics metrics, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(task_id, out var id) || await tasks.GetAsync(scope.TenantId, id, cancellationToken) is not { } task)
+        {
+            return TaskNotFound(task_id);
+        }
+        var request = body.Value;
+        TaskChange change;
+        if (task.TaskType == TaskTypes.Summarize)
+        {
+            var summary = request.Result is { } result && result.TryGetProperty("summary", out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String
+                ? value.GetString()
+                : null;
+            if (string.IsNullOrWhiteSpace(summary))
+            {
+                throw ApiProblems.InvalidField("result.summary", "a summarize task completes with {\"summary\": \"...\"}");
+            }
+            var defaults = await MemoryEndpoints.ProfileDefaultsAsync(cache, scope.TenantId, cancellationToken);
+            change = await summaries.CompleteAsync(scope.TenantId, task, Holder(request), summary, defaults, cancellationToken);
+        }
+        else
+        {
+            change = await tasks.CompleteAsync(scope.TenantId, id, Holder(request), JsonObjects.ToStored(request.Result), cancellationToken);
+        }
+        if (change.Outcome == TaskOutcome.Changed)
+        {
+            metrics.TaskEvent(task.TaskType, "completed");
+        }
+        return Answer(change, task_id, NotHolder);
+    }
+
+    private static async Task<Results<Ok<QueuedTask>, ProblemHttpResult>> FailAsync(
+        TenantScope scope, string task_id, JsonBody<TaskHolderRequest> body, ITaskStore tasks, MnemoMetrics metrics, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(task_id, out var id))
+        {
+            return TaskNotFound(task_id);
+        }
+        var change = await tasks.FailAsync(scope.TenantId, id, Holder(body.Value), body.Value.Error ?? "failed", cancellationToken);
+        if (change is { Outcome: TaskOutcome.Changed, Task: { } failed })
+        {
+            metrics.TaskEvent(failed.TaskType, failed.Status == TaskStatuses.Dead ? "dead" : "failed");
+        }
+        return Answer(change, task_id, NotHolder);
+    }
+
+    private const string NotHolder = "This worker (or lease token) does not hold the task: its lease ran out and another worker claimed it, or it is finished.";
+
+    private static TaskHolder Holder(TaskHolderRequest request) => new(request.WorkerId!, request.LeaseToken);
+
+    private static TimeSpan Lease(int? seconds) => seconds is { } value ? TimeSpan.FromSeconds(value) : DefaultLease;
+
+    private static Results<Ok<QueuedTask>, ProblemHttpResult> Answer(TaskChange change, string taskId, string conflict) => change.Outcome switch
+    {
+        TaskOutcome.Changed => TypedResults.Ok(change.Task!),
+        TaskOutcome.Conflict => Conflict(conflict),
+        _ => TaskNotFound(taskId),
+    };
+
+    private static ProblemHttpResult Conflict(string detail) =>
+        ApiProblems.Create(StatusCodes.Status409Conflict, ProblemCodes.TaskConflict, "Conflict", detail);
+
+    private static ProblemHttpResult TaskNotFound(string taskId) => ApiProblems.NotFound($"Task '{taskId}' does not exist.");
+}
