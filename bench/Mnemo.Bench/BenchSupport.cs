@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Mnemo.ApiKeys;
+using Mnemo.Client;
+using Mnemo.Server.Hosting;
+using Mnemo.Storage.Configuration;
+using Mnemo.Testing;
+
+namespace Mnemo.Bench;
+
+/// <summary>Command-line options.</summary>
+internal sealed record BenchOptions(Backend Backend, int Messages, int Requests, int Concurrency)
+{
+    public static BenchOptions Parse(string[] args)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            values[args[i].TrimStart('-')] = args[i + 1];
+        }
+        int Number(string name, int fallback) =>
+            values.TryGetValue(name, out var text) ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
+        var backend = values.GetValueOrDefault("backend", "postgres") == "sqlite" ? Backend.Sqlite : Backend.Postgres;
+        return new BenchOptions(backend, Number("messages", 10_000), Number("requests", 2_000), Number("concurrency", 1));
+    }
+}
+
+/// <summary>The real server on a free loopback port.</summary>
+internal sealed class BenchServer : IAsyncDisposable
+{
+    private const string AdminKey = "bench-platform-admin-key-0123456789";
+    private readonly WebApplication _app;
+    private readonly HttpClient _http;
+
+    private BenchServer(WebApplication app, Uri address)
+    {
+        _app = app;
+        _http = new HttpClient { BaseAddress = address };
+    }
+
+    public static async Task<BenchServer> StartAsync(ResolvedStorage storage)
+    {
+        var app = await MnemoServer.BuildAsync(["--urls", "http://127.0.0.1:0"], builder => builder.Configuration.AddInMemoryCollection(
+            new Dictionary<string, string?>
+            {
+                ["Mnemo:AdminKey"] = AdminKey,
+                ["Mnemo:Storage:Provider"] = storage.Provider,
+                ["Mnemo:Storage:ConnectionString"] = storage.ConnectionString,
+                ["Logging:LogLevel:Default"] = "Warning",
+            }));
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new BenchServer(app, new Uri(address));
+    }
+
+    public async Task<(string TenantId, MnemoClient Client)> NewTenantAsync()
+    {
+        var admin = new MnemoClient(_http, AdminKey);
+        var tenantId = TestIds.Tenant("bench");
+        await admin.Tenants.CreateAsync(new Tenants.CreateTenantRequest { Id = tenantId });
+        var key = await admin.ApiKeys.CreateAsync(tenantId, new CreateApiKeyRequest { Name = "bench", Scopes = ApiKeyScopes.All });
+        return (tenantId, admin.WithApiKey(key.Key));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
+
+/// <summary>One benchmark's figures.</summary>
+internal sealed record BenchResult(
+    string Benchmark, string Backend, int Cores, int HistoryMessages, int Requests, int Concurrency,
+    double P50Ms, double P95Ms, double P99Ms, double MaxMs, double RequestsPerSecond, string Note);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
+[JsonSerializable(typeof(BenchResult))]
+internal sealed partial class BenchJson : JsonSerializerContext;
+
+internal static class BenchPaths
+{
+    /// <summary>The folder holding Mnemo.slnx, searched upwards from the working directory.</summary>
+    public static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(Directory.GetCurrentDirectory()); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Mnemo.slnx")))
+            {
+                return directory.FullName;
+            }
+        }
+        return Directory.GetCurrentDirectory();
+    }
+}
