@@ -66,13 +66,22 @@ public abstract class PrivacyApiTests(ServerFixture fixture)
         await client.Conversations.CreateAsync("leaving", new CreateConversationRequest());
         await client.Messages.AppendAsync("leaving", new AppendMessagesRequest { Role = "user", Content = "my quokka secret", IdempotencyKey = "k" });
         await client.Messages.AppendAsync("staying", new AppendMessagesRequest { Role = "user", Content = "a quokka too" });
+        await client.Memory.CompressAsync("leaving", new Mnemo.Memory.CompressMemoryRequest { Summary = "quokka summary", KeepLastN = 10 });
+        await client.Insights.CreateAsync("leaving", new Mnemo.Insights.CreateInsightRequest { Topic = "animals", Content = "quokkas" });
+        var task = await client.Tasks.CreateAsync(new Mnemo.Tasks.CreateTaskRequest
+        {
+            TaskType = "follow_up", UserId = "leaving", Request = JsonDocument.Parse("""{"about":"leaving"}""").RootElement,
+        });
 
         var erased = await client.Users.EraseAsync("leaving");
 
         Assert.Equal(1, erased.Deleted["messages"]);
         Assert.Equal(1, erased.Deleted["conversations"]);
         Assert.Equal(1, erased.Deleted["users"]);
+        Assert.Equal((1L, 1L, 1L), (erased.Deleted["profiles"], erased.Deleted["insights"], erased.Deleted["tasks"]));
         await Expect.ProblemAsync(HttpStatusCode.NotFound, "not_found", () => client.Users.GetAsync("leaving"));
+        await Expect.ProblemAsync(HttpStatusCode.NotFound, "not_found", () => client.Tasks.GetAsync(task.Id));
+        await Expect.ProblemAsync(HttpStatusCode.NotFound, "not_found", () => client.Memory.GetContextAsync("leaving"));
         await Expect.ProblemAsync(HttpStatusCode.NotFound, "not_found", () => client.Users.ExportAsync("leaving", Stream.Null));
         await Expect.ProblemAsync(HttpStatusCode.NotFound, "not_found", () => client.Messages.SearchAsync("leaving", "quokka"));
         Assert.Equal(["a quokka too"], (await client.Messages.SearchTenantAsync("quokka")).Results.Select(r => r.Message.Content));
