@@ -59,6 +59,7 @@ public sealed class MnemoTestServer : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Warning",
             // Tests flush activity themselves; the timer must not race them.
             ["Mnemo:ActivityFlushInterval"] = "01:00:00",
+            ["Mnemo:Retention:Enabled"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -14,6 +14,9 @@ public sealed class MnemoOptions
     /// <summary>Which database to use.</summary>
     public StorageOptions Storage { get; set; } = new();
 
+    /// <summary>The retention worker.</summary>
+    public RetentionOptions Retention { get; set; } = new();
+
     /// <summary>Request bounds, enforced before any work.</summary>
     public LimitOptions Limits { get; set; } = new();
 
@@ -35,4 +38,17 @@ public sealed class LimitOptions
 
     /// <summary>Page size when the caller does not say.</summary>
     public int DefaultPageSize { get; set; } = 50;
+}
+
+/// <summary>The <c>Mnemo:Retention</c> section.</summary>
+public sealed class RetentionOptions
+{
+    /// <summary>Whether this node runs the periodic pass.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Time between passes (<c>Mnemo__Retention__Interval</c>).</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Rows a retention transaction deletes at most.</summary>
+    public int BatchSize { get; set; } = 1000;
 }

@@ -33,6 +33,14 @@ public sealed class MnemoOptionsValidator : IValidateOptions<MnemoOptions>
         {
             failures.Add("Mnemo:ActivityFlushInterval must be positive.");
         }
+        if (options.Retention.Interval < TimeSpan.FromSeconds(1))
+        {
+            failures.Add("Mnemo:Retention:Interval must be at least one second.");
+        }
+        if (options.Retention.BatchSize is < 1 or > 100_000)
+        {
+            failures.Add("Mnemo:Retention:BatchSize must be between 1 and 100000.");
+        }
         if (options.ShutdownTimeout <= TimeSpan.Zero)
         {
             failures.Add("Mnemo:ShutdownTimeout must be positive.");

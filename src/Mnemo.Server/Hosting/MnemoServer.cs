@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Mnemo.ApiKeys;
+using Mnemo.Campaigns;
 using Mnemo.Conversations;
 using Mnemo.Erasure;
 using Mnemo.Events;
@@ -8,8 +9,10 @@ using Mnemo.Insights;
 using Mnemo.Memory;
 using Mnemo.Messages;
 using Mnemo.Server.Access;
+using Mnemo.Retention;
 using Mnemo.Server.Activity;
 using Mnemo.Server.ApiKeys;
+using Mnemo.Server.Campaigns;
 using Mnemo.Server.Conversations;
 using Mnemo.Server.Events;
 using Mnemo.Server.Health;
@@ -19,11 +22,13 @@ using Mnemo.Server.Messages;
 using Mnemo.Server.Observability;
 using Mnemo.Server.Privacy;
 using Mnemo.Server.Problems;
+using Mnemo.Server.Retention;
 using Mnemo.Server.Tasks;
 using Mnemo.Server.Tenants;
 using Mnemo.Server.Users;
 using Mnemo.Storage;
 using Mnemo.Storage.ApiKeys;
+using Mnemo.Storage.Campaigns;
 using Mnemo.Storage.Conversations;
 using Mnemo.Storage.Erasure;
 using Mnemo.Storage.Events;
@@ -31,6 +36,7 @@ using Mnemo.Storage.Insights;
 using Mnemo.Storage.Memory;
 using Mnemo.Storage.Messages;
 using Mnemo.Storage.Migrations;
+using Mnemo.Storage.Retention;
 using Mnemo.Storage.Tasks;
 using Mnemo.Storage.Tenants;
 using Mnemo.Storage.Users;
@@ -123,6 +129,11 @@ public static class MnemoServer
         services.AddSingleton<IProfileStore>(provider => provider.GetRequiredService<ProfileStore>());
         services.AddSingleton<ISummaryTasks, SummaryTasks>();
         services.AddSingleton<SummarizationTrigger>();
+        services.AddSingleton<ICampaignStore, CampaignStore>();
+        services.AddSingleton<IUserContextStore, UserContextStore>();
+        services.AddSingleton<IRetentionEngine>(provider => new RetentionEngine(
+            provider.GetRequiredService<MnemoDatabase>(), settings.TenantDefaults, provider.GetRequiredService<TimeProvider>(), settings.Options.Retention.BatchSize));
+        services.AddHostedService<RetentionWorker>();
         services.AddSingleton<TenantSettingsCache>();
         services.AddSingleton<MnemoMetrics>();
         services.AddMetrics();
@@ -160,5 +171,8 @@ public static class MnemoServer
         app.MapContext();
         app.MapInsights();
         app.MapTasks();
+        app.MapCampaigns();
+        app.MapUserContext();
+        app.MapRetention();
     }
 }

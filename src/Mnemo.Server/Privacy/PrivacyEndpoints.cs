@@ -4,6 +4,7 @@ using System.Text.Json;
 using CsvHelper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Mnemo.ApiKeys;
+using Mnemo.Campaigns;
 using Mnemo.Conversations;
 using Mnemo.Erasure;
 using Mnemo.Events;
@@ -69,7 +70,7 @@ public static class PrivacyEndpoints
 
     private static async Task<IResult> ExportAsync(
         HttpContext http, TenantScope scope, string user_id, string? format, IUserStore users, IConversationStore conversations,
-        IMessageStore messages, IEventStore events, IProfileStore profiles, IInsightStore insights, CancellationToken cancellationToken)
+        IMessageStore messages, IEventStore events, IProfileStore profiles, IInsightStore insights, IUserContextStore contexts, CancellationToken cancellationToken)
     {
         if (format is not (null or "json" or "csv"))
         {
@@ -94,7 +95,8 @@ public static class PrivacyEndpoints
                 user,
                 await users.GetProfileAsync(scope.TenantId, user_id, cancellationToken),
                 await profiles.GetStoredAsync(scope.TenantId, user_id, cancellationToken),
-                await insights.ListAsync(scope.TenantId, user_id, topic: null, int.MaxValue, cancellationToken) ?? []);
+                await insights.ListAsync(scope.TenantId, user_id, topic: null, int.MaxValue, cancellationToken) ?? [],
+                await contexts.ListParticipationsAsync(scope.TenantId, user_id, cancellationToken));
             await WriteJsonAsync(http.Response.BodyWriter, scope.TenantId, about, conversations, messages, events, cancellationToken);
         }
         return Results.Empty;
@@ -129,6 +131,8 @@ public static class PrivacyEndpoints
         JsonSerializer.Serialize(writer, about.MemoryProfile, context.MemoryProfile);
         writer.WritePropertyName("insights");
         JsonSerializer.Serialize(writer, about.Insights, context.IReadOnlyListInsight);
+        writer.WritePropertyName("campaign_participations");
+        JsonSerializer.Serialize(writer, about.Participations, context.IReadOnlyListParticipant);
 
         writer.WriteStartArray("conversations");
         ConversationPosition? before = null;
@@ -208,7 +212,8 @@ public static class PrivacyEndpoints
     }
 
     /// <summary>The small parts of an export, read before streaming starts.</summary>
-    private sealed record ExportHeader(User User, UserProfile? Profile, MemoryProfile? MemoryProfile, IReadOnlyList<Insight> Insights);
+    private sealed record ExportHeader(
+        User User, UserProfile? Profile, MemoryProfile? MemoryProfile, IReadOnlyList<Insight> Insights, IReadOnlyList<Participant> Participations);
 
     private static string Timestamp(DateTimeOffset time) =>
         time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);

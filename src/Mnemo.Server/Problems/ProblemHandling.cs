@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Mnemo.Campaigns;
 using Mnemo.Messages;
 using Mnemo.Problems;
 using Mnemo.Storage;
@@ -88,6 +89,7 @@ public static partial class ProblemHandling
                 "Malformed JSON", "The request body is not valid JSON."),
             BadHttpRequestException badRequest => Problem(badRequest.StatusCode, ProblemCodes.BadRequest, "Bad request", badRequest.Message),
             JsonException => Problem(400, ProblemCodes.MalformedJson, "Malformed JSON", "The request body is not valid JSON."),
+            CampaignNotFoundException campaign => Problem(404, ProblemCodes.NotFound, "Not found", campaign.Message),
             ConversationNotFoundException missing => Problem(404, ProblemCodes.NotFound, "Not found", missing.Message),
             UserIdCollisionException collision => Problem(409, ProblemCodes.IdentityCollision, "Identity collision", collision.Message),
             DbException db when dialect.IsUnavailable(db) => Problem(503, ProblemCodes.StoreUnavailable, "Store unavailable",

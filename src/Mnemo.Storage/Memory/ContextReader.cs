@@ -1,6 +1,7 @@
 using Mnemo.Insights;
 using Mnemo.Memory;
 using Mnemo.Messages;
+using Mnemo.Storage.Campaigns;
 using Mnemo.Storage.Insights;
 using Mnemo.Storage.Messages;
 using Mnemo.Time;
@@ -8,8 +9,8 @@ using Mnemo.Time;
 namespace Mnemo.Storage.Memory;
 
 /// <summary>
-/// Context assembly: the user, their profile, their newest messages and insights, read by one
-/// command of four statements: one round trip to PostgreSQL, one call into SQLite.
+/// Context assembly: the user, their profile, their newest messages, insights and live campaign
+/// participation, read by one command of five statements: one round trip to PostgreSQL, one call into SQLite.
 /// </summary>
 public sealed class ContextReader(MnemoDatabase database, TimeProvider timeProvider) : IContextReader
 {
@@ -24,6 +25,10 @@ public sealed class ContextReader(MnemoDatabase database, TimeProvider timeProvi
             WHERE tenant_id = @tenant_id AND user_id = @user_id
             ORDER BY created_at DESC, id DESC
             LIMIT @insight_limit;
+        SELECT {ParticipantRows.Columns} FROM campaign_participants
+            WHERE tenant_id = @tenant_id AND user_id = @user_id AND migrated_to IS NULL AND expires_at > @now
+            ORDER BY updated_at DESC
+            LIMIT 1;
         """;
 
     private readonly SqlDialect _sql = database.Dialect;
@@ -38,7 +43,8 @@ public sealed class ContextReader(MnemoDatabase database, TimeProvider timeProvi
             .With("tenant_id", tenantId)
             .With("user_id", userId)
             .With("message_limit", budget.MaxMessages + 1)
-            .With("insight_limit", budget.MaxInsights);
+            .With("insight_limit", budget.MaxInsights)
+            .With("now", timeProvider.GetUtcNowMicroseconds());
         await using var reader = await command.ReaderAsync(cancellationToken);
 
         var userExists = await reader.ReadAsync(cancellationToken);
@@ -56,7 +62,9 @@ public sealed class ContextReader(MnemoDatabase database, TimeProvider timeProvi
         {
             insights.Add(InsightStore.Read(_sql, reader));
         }
-        if (!userExists)
+        await reader.NextResultAsync(cancellationToken);
+        var participation = await reader.ReadAsync(cancellationToken) ? ParticipantRows.Read(_sql, reader) : null;
+        if (!userExists && participation is null)
         {
             return null;
         }
@@ -71,6 +79,7 @@ public sealed class ContextReader(MnemoDatabase database, TimeProvider timeProvi
             Summary = profile.MemorySummary,
             Messages = messages,
             Insights = insights,
+            Campaign = participation,
             Truncated = truncated,
         };
     }

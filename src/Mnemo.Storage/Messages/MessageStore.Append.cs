@@ -1,8 +1,10 @@
 using System.Data.Common;
 using System.Text;
+using Mnemo.Campaigns;
 using Mnemo.Events;
 using Mnemo.Json;
 using Mnemo.Messages;
+using Mnemo.Storage.Campaigns;
 using Mnemo.Storage.Events;
 using Mnemo.Storage.Users;
 using Mnemo.Time;
@@ -23,11 +25,35 @@ public sealed partial class MessageStore
     public Task<AppendResult> AppendAsync(string tenantId, string userId, IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        return database.WriteAsync((transaction, token) => AppendInTransactionAsync(transaction, tenantId, userId, messages, token), cancellationToken);
+        return database.WriteAsync((transaction, token) => AppendInTransactionAsync(transaction, tenantId, userId, messages, async now =>
+        {
+            var created = await UserRows.InsertIfMissingAsync(_sql, transaction, tenantId, UserRows.Bare(userId, now), token);
+            if (created)
+            {
+                await EventRows.InsertAsync(_sql, transaction, tenantId, userId, EventTypes.UserCreated, "{}", now, token);
+            }
+            return created;
+        }, token), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<AppendResult> AppendForParticipantAsync(
+        string tenantId, string campaignId, string userId, IReadOnlyList<NewMessage> messages, int tenantTtlDays, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var stamped = ParticipantMessages.InCampaign(messages, campaignId);
+        // A participant's messages refresh their expiry and never create a system user.
+        return database.WriteAsync((transaction, token) => AppendInTransactionAsync(transaction, tenantId, userId, stamped, async now =>
+        {
+            _ = await ParticipantRows.TouchAsync(_sql, transaction, tenantId, campaignId, userId, null, false, null, tenantTtlDays, now, token)
+                ?? throw new CampaignNotFoundException(campaignId);
+            return false;
+        }, token), cancellationToken);
     }
 
     private async Task<AppendResult> AppendInTransactionAsync(
-        DbTransaction transaction, string tenantId, string userId, IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken)
+        DbTransaction transaction, string tenantId, string userId, IReadOnlyList<NewMessage> messages, Func<DateTimeOffset, Task<bool>> ensureOwner,
+        CancellationToken cancellationToken)
     {
         var connection = transaction.Connection!;
         if (_sql.UserHistoryLockSql is { } lockSql)
@@ -37,11 +63,7 @@ public sealed partial class MessageStore
         }
         // The time is read under the user's lock, so for one user write order and time order agree.
         var now = timeProvider.GetUtcNowMicroseconds();
-        var userCreated = await UserRows.InsertIfMissingAsync(_sql, transaction, tenantId, UserRows.Bare(userId, now), cancellationToken);
-        if (userCreated)
-        {
-            await EventRows.InsertAsync(_sql, transaction, tenantId, userId, EventTypes.UserCreated, "{}", now, cancellationToken);
-        }
+        var userCreated = await ensureOwner(now);
 
         var earlier = await FindByIdempotencyKeysAsync(transaction, tenantId, userId, messages, cancellationToken);
         var fresh = messages.Where(message => message.IdempotencyKey is null || !earlier.ContainsKey(message.IdempotencyKey)).ToList();

@@ -1,5 +1,7 @@
+using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Mnemo.Messages;
+using Mnemo.Storage.Campaigns;
 using Mnemo.Storage.Users;
 using Mnemo.Time;
 
@@ -84,7 +86,7 @@ public sealed partial class MessageStore(MnemoDatabase database, TimeProvider ti
             command.With("after_at", after.CreatedAt).With("after_seq", after.Seq);
         }
         var rows = await command.ListAsync(reader => MessageRows.Read(_sql, reader), cancellationToken);
-        if (rows.Count == 0 && !await UserRows.ExistsAsync(_sql, connection, null, tenantId, userId, cancellationToken))
+        if (rows.Count == 0 && !await OwnerExistsAsync(connection, tenantId, userId, query.CampaignId, cancellationToken))
         {
             return null;
         }
@@ -98,6 +100,16 @@ public sealed partial class MessageStore(MnemoDatabase database, TimeProvider ti
             rows.Reverse();
         }
         return new MessagePage(rows, hasMore);
+    }
+
+    /// <summary>The owner of a history: the system user, or the participant of <paramref name="campaignId"/>.</summary>
+    private async Task<bool> OwnerExistsAsync(DbConnection connection, string tenantId, string userId, string? campaignId, CancellationToken cancellationToken)
+    {
+        if (campaignId is null)
+        {
+            return await UserRows.ExistsAsync(_sql, connection, null, tenantId, userId, cancellationToken);
+        }
+        return await ParticipantRows.ReadAsync(_sql, null, tenantId, campaignId, userId, lockRow: false, cancellationToken, connection) is not null;
     }
 
     /// <inheritdoc />

@@ -34,6 +34,12 @@ public static class EventTypes
     /// <summary>A conversation ended.</summary>
     public const string ConversationEnded = "conversation_ended";
 
+    /// <summary>A campaign participant became a system user.</summary>
+    public const string UserMigrated = "user_migrated";
+
+    /// <summary>An idle conversation was ended by retention.</summary>
+    public const string ConversationArchived = "conversation_archived";
+
     /// <summary>A user was erased; the event holds counts only.</summary>
     public const string UserErased = "user_erased";
 }

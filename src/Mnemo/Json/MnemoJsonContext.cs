@@ -3,6 +3,8 @@ using Mnemo.Access;
 using Mnemo.ApiKeys;
 using Mnemo.Health;
 using Mnemo.Problems;
+using Mnemo.Retention;
+using Mnemo.Campaigns;
 using Mnemo.Conversations;
 using Mnemo.Erasure;
 using Mnemo.Events;
@@ -75,6 +77,23 @@ namespace Mnemo.Json;
 [JsonSerializable(typeof(IReadOnlyList<Insight>))]
 [JsonSerializable(typeof(TopicListResponse))]
 [JsonSerializable(typeof(QueuedTask))]
+[JsonSerializable(typeof(Campaign))]
+[JsonSerializable(typeof(CreateCampaignRequest))]
+[JsonSerializable(typeof(UpdateCampaignRequest))]
+[JsonSerializable(typeof(CampaignListResponse))]
+[JsonSerializable(typeof(Participant))]
+[JsonSerializable(typeof(SystemContext))]
+[JsonSerializable(typeof(MigrationResult))]
+[JsonSerializable(typeof(SystemContextRequest))]
+[JsonSerializable(typeof(CampaignContextRequest))]
+[JsonSerializable(typeof(UpdateUserContextRequest))]
+[JsonSerializable(typeof(MigrateUserRequest))]
+[JsonSerializable(typeof(SetParticipantTtlRequest))]
+[JsonSerializable(typeof(UserContextResponse))]
+[JsonSerializable(typeof(ParticipantListResponse))]
+[JsonSerializable(typeof(SystemContextListResponse))]
+[JsonSerializable(typeof(IReadOnlyList<Participant>))]
+[JsonSerializable(typeof(RetentionCounts))]
 [JsonSerializable(typeof(CreateTaskRequest))]
 [JsonSerializable(typeof(UpdateTaskRequest))]
 [JsonSerializable(typeof(ClaimTaskRequest))]

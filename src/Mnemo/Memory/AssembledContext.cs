@@ -24,8 +24,8 @@ public sealed record AssembledContext
     /// <summary>The newest insights.</summary>
     public required IReadOnlyList<Insight> Insights { get; init; }
 
-    /// <summary>The campaign participation, when the user is a campaign participant (not yet stored: always null).</summary>
-    public System.Text.Json.JsonElement? Campaign { get; init; }
+    /// <summary>The user's live campaign participation (the most recently written), if any.</summary>
+    public Campaigns.Participant? Campaign { get; init; }
 
     /// <summary>True when older messages exist that did not fit.</summary>
     public required bool Truncated { get; init; }

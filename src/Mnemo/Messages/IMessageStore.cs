@@ -9,6 +9,13 @@ public interface IMessageStore
     /// </summary>
     Task<AppendResult> AppendAsync(string tenantId, string userId, IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Appends a campaign participant's messages (they carry the campaign), creating or refreshing
+    /// the participant and never a system user; <see cref="Campaigns.CampaignNotFoundException"/> when the campaign does not exist.
+    /// </summary>
+    Task<AppendResult> AppendForParticipantAsync(
+        string tenantId, string campaignId, string userId, IReadOnlyList<NewMessage> messages, int tenantTtlDays, CancellationToken cancellationToken);
+
     /// <summary>A page of the user's history in chronological order; null when the user does not exist.</summary>
     Task<MessagePage?> ListAsync(string tenantId, string userId, MessageQuery query, CancellationToken cancellationToken);
 

@@ -37,6 +37,8 @@ public static class ProblemCodes
     public const string IdentityCollision = "identity_collision";
     /// <summary>409: the task is held by another worker, finished, or not pending.</summary>
     public const string TaskConflict = "task_conflict";
+    /// <summary>409: another node holds the retention lease.</summary>
+    public const string RetentionBusy = "retention_busy";
     /// <summary>412: <c>If-Match</c> names a version that is no longer current.</summary>
     public const string PreconditionFailed = "precondition_failed";
     /// <summary>413: the body is larger than the configured limit.</summary>

@@ -1,0 +1,111 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Mnemo.ApiKeys;
+using Mnemo.Campaigns;
+using Mnemo.Json;
+using Mnemo.Messages;
+using Mnemo.Paging;
+using Mnemo.Server.Access;
+using Mnemo.Server.Hosting;
+using Mnemo.Server.Json;
+using Mnemo.Server.Messages;
+using Mnemo.Server.Problems;
+using Mnemo.Server.Tenants;
+using Mnemo.Time;
+
+namespace Mnemo.Server.Campaigns;
+
+/// <summary>Campaigns, and their participants' messages (seed 000).</summary>
+public static class CampaignEndpoints
+{
+    /// <summary>Maps <c>/api/v1/campaigns</c>.</summary>
+    public static RouteGroupBuilder MapCampaigns(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/campaigns").WithTags("Campaigns").RequireTenant(ApiKeyScopes.Read);
+        group.MapPost("/", CreateAsync).Accepts<CreateCampaignRequest>("application/json").RequireTenant(ApiKeyScopes.Write);
+        group.MapGet("/", ListAsync);
+        group.MapGet("/{campaign_id}", GetAsync);
+        group.MapPut("/{campaign_id}", UpdateAsync).Accepts<UpdateCampaignRequest>("application/json").RequireTenant(ApiKeyScopes.Write);
+        group.MapDelete("/{campaign_id}", DeleteAsync).RequireTenant(ApiKeyScopes.Write);
+        group.MapPost("/{campaign_id}/users/{user_id}/messages", AppendAsync).Accepts<AppendMessagesRequest>("application/json").RequireTenant(ApiKeyScopes.Write);
+        group.MapGet("/{campaign_id}/users/{user_id}/messages", ListMessagesAsync);
+        return group;
+    }
+
+    private static async Task<Results<Created<Campaign>, ProblemHttpResult>> CreateAsync(
+        TenantScope scope, JsonBody<CreateCampaignRequest> body, ICampaignStore campaigns, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        var request = body.Value;
+        var now = timeProvider.GetUtcNowMicroseconds();
+        var campaign = new Campaign
+        {
+            Id = request.Id!,
+            Name = request.Name ?? request.Id!,
+            TtlDays = request.TtlDays,
+            Status = "active",
+            Metadata = JsonObjects.Parse(JsonObjects.ToStored(request.Metadata)),
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        return await campaigns.CreateAsync(scope.TenantId, campaign, cancellationToken)
+            ? TypedResults.Created($"/api/v1/campaigns/{Uri.EscapeDataString(campaign.Id)}", campaign)
+            : ApiProblems.Conflict($"Campaign '{campaign.Id}' exists already.");
+    }
+
+    private static async Task<Ok<CampaignListResponse>> ListAsync(
+        TenantScope scope, int? limit, string? cursor, ICampaignStore campaigns, ServerSettings settings, CancellationToken cancellationToken)
+    {
+        var pageSize = PageLimits.Resolve(limit, settings.Options.Limits);
+        if (!Cursor.TryDecode(cursor, out var afterId))
+        {
+            throw ApiProblems.InvalidField("cursor", "is not a cursor this server issued");
+        }
+        var page = await campaigns.ListAsync(scope.TenantId, afterId, pageSize + 1, cancellationToken);
+        var hasMore = page.Count > pageSize;
+        var shown = hasMore ? page.Take(pageSize).ToList() : page;
+        return TypedResults.Ok(new CampaignListResponse { Campaigns = shown, NextCursor = hasMore ? Cursor.Encode(shown[^1].Id) : null });
+    }
+
+    private static async Task<Results<Ok<Campaign>, ProblemHttpResult>> GetAsync(
+        TenantScope scope, string campaign_id, ICampaignStore campaigns, CancellationToken cancellationToken) =>
+        await campaigns.GetAsync(scope.TenantId, campaign_id, cancellationToken) is { } campaign ? TypedResults.Ok(campaign) : CampaignNotFound(campaign_id);
+
+    private static async Task<Results<Ok<Campaign>, ProblemHttpResult>> UpdateAsync(
+        TenantScope scope, string campaign_id, JsonBody<UpdateCampaignRequest> body, ICampaignStore campaigns, CancellationToken cancellationToken)
+    {
+        var request = body.Value;
+        var updated = await campaigns.UpdateAsync(scope.TenantId, campaign_id, request.Name, request.TtlDays is 0 ? null : request.TtlDays,
+            clearTtl: request.TtlDays is 0, request.Status, request.Metadata is { } metadata ? JsonObjects.ToStored(metadata) : null, cancellationToken);
+        return updated is null ? CampaignNotFound(campaign_id) : TypedResults.Ok(updated);
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+        TenantScope scope, string campaign_id, ICampaignStore campaigns, CancellationToken cancellationToken) =>
+        await campaigns.DeleteAsync(scope.TenantId, campaign_id, cancellationToken) is null ? CampaignNotFound(campaign_id) : TypedResults.NoContent();
+
+    private static async Task<Results<Created<MessageListResponse>, Ok<MessageListResponse>>> AppendAsync(
+        TenantScope scope, string campaign_id, string user_id, JsonBody<AppendMessagesRequest> body,
+        [Microsoft.AspNetCore.Mvc.FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, IMessageStore messages, TenantSettingsCache cache,
+        TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        var newMessages = MessageEndpoints.ToNewMessages(body.Value.Items(), idempotencyKey, timeProvider.GetUtcNow());
+        var ttl = (await cache.GetAsync(scope.TenantId, cancellationToken)).CampaignTtlDays!.Value;
+        var result = await messages.AppendForParticipantAsync(scope.TenantId, campaign_id, user_id, newMessages, ttl, cancellationToken);
+        var response = new MessageListResponse { Messages = result.Messages };
+        return result.AnyNew
+            ? TypedResults.Created($"/api/v1/campaigns/{Uri.EscapeDataString(campaign_id)}/users/{Uri.EscapeDataString(user_id)}/messages", response)
+            : TypedResults.Ok(response);
+    }
+
+    private static async Task<Results<Ok<MessageListResponse>, ProblemHttpResult>> ListMessagesAsync(
+        TenantScope scope, string campaign_id, string user_id, int? limit, string? before, string? after, string? role, IMessageStore messages,
+        ServerSettings settings, CancellationToken cancellationToken)
+    {
+        var query = MessageEndpoints.HistoryQuery(limit ?? 20, before, after, null, role, settings.Options.Limits) with { CampaignId = campaign_id };
+        var page = await messages.ListAsync(scope.TenantId, user_id, query, cancellationToken);
+        return page is null
+            ? ApiProblems.NotFound($"Campaign '{campaign_id}' has no participant '{user_id}'.")
+            : TypedResults.Ok(MessageEndpoints.ToResponse(page, forward: query.After is not null));
+    }
+
+    internal static ProblemHttpResult CampaignNotFound(string campaignId) => ApiProblems.NotFound($"Campaign '{campaignId}' does not exist.");
+}

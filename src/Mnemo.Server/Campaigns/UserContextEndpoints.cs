@@ -1,0 +1,161 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Mnemo.ApiKeys;
+using Mnemo.Campaigns;
+using Mnemo.Json;
+using Mnemo.Messages;
+using Mnemo.Paging;
+using Mnemo.Problems;
+using Mnemo.Server.Access;
+using Mnemo.Server.Hosting;
+using Mnemo.Server.Json;
+using Mnemo.Server.Problems;
+using Mnemo.Server.Tenants;
+
+namespace Mnemo.Server.Campaigns;
+
+/// <summary>Seed 002's user-context endpoints, at exactly its paths (system users, campaign users, migration).</summary>
+public static class UserContextEndpoints
+{
+    private const int RecentMessages = 20;
+
+    /// <summary>Maps <c>/api/v1/user_context</c>.</summary>
+    public static RouteGroupBuilder MapUserContext(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/user_context").WithTags("User context").RequireTenant(ApiKeyScopes.Read);
+        group.MapPost("/system", UpsertSystemAsync).Accepts<SystemContextRequest>("application/json").RequireTenant(ApiKeyScopes.Write);
+        group.MapPost("/campaign", UpsertCampaignAsync).Accepts<CampaignContextRequest>("application/json").RequireTenant(ApiKeyScopes.Write);
+        group.MapPost("/migrate", MigrateAsync).Accepts<MigrateUserRequest>("application/json").RequireTenant(ApiKeyScopes.Write);
+        group.MapGet("/campaign/{campaign_id}", ListParticipantsAsync);
+        group.MapGet("/system/{tenant_id}", ListSystemAsync);
+        group.MapPut("/campaign/{campaign_id}/user/{user_id}/ttl", SetTtlAsync).Accepts<SetParticipantTtlRequest>("application/json").RequireTenant(ApiKeyScopes.Write);
+        group.MapGet("/{user_id}", GetAsync);
+        group.MapPut("/{user_id}", UpdateAsync).Accepts<UpdateUserContextRequest>("application/json").RequireTenant(ApiKeyScopes.Write);
+        group.MapDelete("/{user_id}", DeleteAsync).RequireTenant(ApiKeyScopes.Write);
+        return group;
+    }
+
+    private static async Task<Results<Ok<UserContextResponse>, ProblemHttpResult>> GetAsync(
+        TenantScope scope, string user_id, string? campaign_id, string? tenant_id, IUserContextStore contexts, IMessageStore messages,
+        CancellationToken cancellationToken)
+    {
+        RequireOwnTenant(scope, tenant_id);
+        // Seed 000's lookup order: the permanent system user first, then the campaign participant.
+        if (await contexts.GetSystemAsync(scope.TenantId, user_id, cancellationToken) is { } system)
+        {
+            var history = await messages.ListAsync(scope.TenantId, user_id, new MessageQuery { Limit = RecentMessages }, cancellationToken);
+            return TypedResults.Ok(new UserContextResponse
+            {
+                UserId = user_id, Source = "system", Context = system.Context, Metadata = system.Metadata, Messages = history?.Messages ?? [],
+            });
+        }
+        if (await contexts.GetParticipantAsync(scope.TenantId, campaign_id, user_id, cancellationToken) is { MigratedTo: null } participant)
+        {
+            var history = await messages.ListAsync(scope.TenantId, user_id,
+                new MessageQuery { Limit = RecentMessages, CampaignId = participant.CampaignId }, cancellationToken);
+            return TypedResults.Ok(new UserContextResponse
+            {
+                UserId = user_id, Source = "campaign", Context = participant.Context, CampaignId = participant.CampaignId,
+                ExpiresAt = participant.ExpiresAt, Messages = history?.Messages ?? [],
+            });
+        }
+        return ApiProblems.NotFound($"User '{user_id}' has no system or campaign context.");
+    }
+
+    private static async Task<Ok<SystemContext>> UpsertSystemAsync(
+        TenantScope scope, JsonBody<SystemContextRequest> body, IUserContextStore contexts, CancellationToken cancellationToken)
+    {
+        var request = body.Value;
+        RequireOwnTenant(scope, request.TenantId);
+        return TypedResults.Ok(await contexts.UpsertSystemAsync(scope.TenantId, request.UserId!, JsonObjects.ToStored(request.Context), request.Replace ?? false,
+            request.Metadata is { } metadata ? JsonObjects.ToStored(metadata) : null, cancellationToken));
+    }
+
+    private static async Task<Results<Ok<Participant>, ProblemHttpResult>> UpsertCampaignAsync(
+        TenantScope scope, JsonBody<CampaignContextRequest> body, IUserContextStore contexts, TenantSettingsCache cache, CancellationToken cancellationToken)
+    {
+        var request = body.Value;
+        RequireOwnTenant(scope, request.TenantId);
+        var tenantTtl = (await cache.GetAsync(scope.TenantId, cancellationToken)).CampaignTtlDays!.Value;
+        var participant = await contexts.UpsertParticipantAsync(scope.TenantId, request.CampaignId!, request.UserId!,
+            request.Context is { } context ? JsonObjects.ToStored(context) : null, request.Replace ?? false, request.TtlDays, tenantTtl, cancellationToken);
+        return participant is null ? CampaignEndpoints.CampaignNotFound(request.CampaignId!) : TypedResults.Ok(participant);
+    }
+
+    private static async Task<Results<Ok<SystemContext>, ProblemHttpResult>> UpdateAsync(
+        TenantScope scope, string user_id, JsonBody<UpdateUserContextRequest> body, IUserContextStore contexts, CancellationToken cancellationToken)
+    {
+        RequireOwnTenant(scope, body.Value.TenantId);
+        return await contexts.UpdateSystemMetadataAsync(scope.TenantId, user_id, JsonObjects.ToStored(body.Value.Metadata), cancellationToken) is { } updated
+            ? TypedResults.Ok(updated)
+            : ApiProblems.NotFound($"System user '{user_id}' does not exist.");
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+        TenantScope scope, string user_id, string? campaign_id, string? tenant_id, IUserContextStore contexts, CancellationToken cancellationToken)
+    {
+        RequireOwnTenant(scope, tenant_id);
+        if (campaign_id is not null)
+        {
+            return await contexts.DeleteParticipantAsync(scope.TenantId, campaign_id, user_id, cancellationToken) is null
+                ? ApiProblems.NotFound($"Campaign '{campaign_id}' has no participant '{user_id}'.")
+                : TypedResults.NoContent();
+        }
+        return await contexts.ClearSystemAsync(scope.TenantId, user_id, cancellationToken)
+            ? TypedResults.NoContent()
+            : ApiProblems.NotFound($"System user '{user_id}' does not exist.");
+    }
+
+    private static async Task<Results<Ok<MigrationResult>, ProblemHttpResult>> MigrateAsync(
+        TenantScope scope, JsonBody<MigrateUserRequest> body, IUserContextStore contexts, CancellationToken cancellationToken)
+    {
+        var request = body.Value;
+        RequireOwnTenant(scope, request.TenantId);
+        return await contexts.MigrateAsync(scope.TenantId, request.CampaignId!, request.UserId!, cancellationToken) is { } result
+            ? TypedResults.Ok(result)
+            : ApiProblems.NotFound($"Campaign '{request.CampaignId}' has no participant '{request.UserId}'.");
+    }
+
+    private static async Task<Results<Ok<ParticipantListResponse>, ProblemHttpResult>> ListParticipantsAsync(
+        TenantScope scope, string campaign_id, int? limit, string? cursor, IUserContextStore contexts, ServerSettings settings, CancellationToken cancellationToken)
+    {
+        var pageSize = PageLimits.Resolve(limit, settings.Options.Limits);
+        var after = DecodeCursor(cursor);
+        var page = await contexts.ListParticipantsAsync(scope.TenantId, campaign_id, after, pageSize + 1, cancellationToken);
+        if (page is null)
+        {
+            return CampaignEndpoints.CampaignNotFound(campaign_id);
+        }
+        var hasMore = page.Count > pageSize;
+        var shown = hasMore ? page.Take(pageSize).ToList() : page;
+        return TypedResults.Ok(new ParticipantListResponse { Participants = shown, NextCursor = hasMore ? Cursor.Encode(shown[^1].UserId) : null });
+    }
+
+    private static async Task<Ok<SystemContextListResponse>> ListSystemAsync(
+        TenantScope scope, int? limit, string? cursor, IUserContextStore contexts, ServerSettings settings, CancellationToken cancellationToken)
+    {
+        var pageSize = PageLimits.Resolve(limit, settings.Options.Limits);
+        var page = await contexts.ListSystemAsync(scope.TenantId, DecodeCursor(cursor), pageSize + 1, cancellationToken);
+        var hasMore = page.Count > pageSize;
+        var shown = hasMore ? page.Take(pageSize).ToList() : page;
+        return TypedResults.Ok(new SystemContextListResponse { Users = shown, NextCursor = hasMore ? Cursor.Encode(shown[^1].UserId) : null });
+    }
+
+    private static async Task<Results<Ok<Participant>, ProblemHttpResult>> SetTtlAsync(
+        TenantScope scope, string campaign_id, string user_id, JsonBody<SetParticipantTtlRequest> body, IUserContextStore contexts,
+        CancellationToken cancellationToken) =>
+        await contexts.SetExpiryAsync(scope.TenantId, campaign_id, user_id, body.Value.TtlDays, body.Value.ExpiresAt, cancellationToken) is { } participant
+            ? TypedResults.Ok(participant)
+            : ApiProblems.NotFound($"Campaign '{campaign_id}' has no participant '{user_id}'.");
+
+    /// <summary>A <c>tenant_id</c> in a body or query (seed 002's clients send one) must be the caller's own.</summary>
+    private static void RequireOwnTenant(TenantScope scope, string? tenantId)
+    {
+        if (tenantId is not null && tenantId != scope.TenantId)
+        {
+            throw new ApiProblemException(StatusCodes.Status403Forbidden, ProblemCodes.TenantForbidden, "Forbidden", "tenant_id names another tenant.");
+        }
+    }
+
+    private static string? DecodeCursor(string? cursor) =>
+        Cursor.TryDecode(cursor, out var after) ? after : throw ApiProblems.InvalidField("cursor", "is not a cursor this server issued");
+}
