@@ -36,6 +36,7 @@ public sealed partial class MnemoClient
         Memory = new MemoryClient(this);
         Insights = new InsightsClient(this);
         Tasks = new TasksClient(this);
+        Campaigns = new CampaignsClient(this);
     }
 
     /// <summary>The API key sent with each request.</summary>
@@ -70,6 +71,9 @@ public sealed partial class MnemoClient
 
     /// <summary>The task queue.</summary>
     public TasksClient Tasks { get; }
+
+    /// <summary>Campaigns, campaign users, seed 002's user context and migration, retention runs.</summary>
+    public CampaignsClient Campaigns { get; }
 
     /// <summary>A client that sends another key (and tenant) over the same connection pool.</summary>
     public MnemoClient WithApiKey(string? apiKey, string? tenantId = null) => new(_http, apiKey, tenantId);
