@@ -14,7 +14,7 @@ using Mnemo.Testing;
 namespace Mnemo.Bench;
 
 /// <summary>Command-line options.</summary>
-internal sealed record BenchOptions(Backend Backend, int Messages, int Requests, int Concurrency)
+internal sealed record BenchOptions(Backend Backend, int Messages, int Requests, int Concurrency, int Expired, int Seconds)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -26,7 +26,8 @@ internal sealed record BenchOptions(Backend Backend, int Messages, int Requests,
         int Number(string name, int fallback) =>
             values.TryGetValue(name, out var text) ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
         var backend = values.GetValueOrDefault("backend", "postgres") == "sqlite" ? Backend.Sqlite : Backend.Postgres;
-        return new BenchOptions(backend, Number("messages", 10_000), Number("requests", 2_000), Number("concurrency", 1));
+        return new BenchOptions(backend, Number("messages", 10_000), Number("requests", 2_000), Number("concurrency", 1),
+            Number("expired", 1_000_000), Number("seconds", 10));
     }
 }
 
@@ -40,7 +41,8 @@ internal sealed class BenchServer : IAsyncDisposable
     private BenchServer(WebApplication app, Uri address)
     {
         _app = app;
-        _http = new HttpClient { BaseAddress = address };
+        // A retention pass over a million rows outlasts HttpClient's default 100 s timeout.
+        _http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(30) };
     }
 
     public static async Task<BenchServer> StartAsync(ResolvedStorage storage)
@@ -52,11 +54,14 @@ internal sealed class BenchServer : IAsyncDisposable
                 ["Mnemo:Storage:Provider"] = storage.Provider,
                 ["Mnemo:Storage:ConnectionString"] = storage.ConnectionString,
                 ["Logging:LogLevel:Default"] = "Warning",
+                ["Mnemo:Retention:Enabled"] = "false",
             }));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new BenchServer(app, new Uri(address));
     }
+
+    public MnemoClient Admin => new(_http, AdminKey);
 
     public async Task<(string TenantId, MnemoClient Client)> NewTenantAsync()
     {
@@ -82,7 +87,15 @@ internal sealed record BenchResult(
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
 [JsonSerializable(typeof(BenchResult))]
+[JsonSerializable(typeof(RetentionResult))]
 internal sealed partial class BenchJson : JsonSerializerContext;
+
+internal static class Stats
+{
+    /// <summary>The value at <paramref name="quantile"/> of an ascending array (nearest rank).</summary>
+    public static double Percentile(double[] sorted, double quantile) =>
+        sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(quantile * sorted.Length) - 1, 0, sorted.Length - 1)];
+}
 
 internal static class BenchPaths
 {

@@ -98,6 +98,27 @@ public abstract class CampaignApiTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task Another_tenant_sees_nothing_of_a_campaign_or_its_users()
+    {
+        var (_, owner) = await _server.NewTenantAsync();
+        var (_, other) = await _server.NewTenantAsync();
+        await owner.Campaigns.CreateAsync(new CreateCampaignRequest { Id = "secret-promo" });
+        await owner.Campaigns.AppendMessagesAsync("secret-promo", "lead", new AppendMessagesRequest { Role = "user", Content = "hello" });
+
+        await Expect.ProblemAsync(HttpStatusCode.NotFound, "not_found", () => other.Campaigns.GetAsync("secret-promo"));
+        await Expect.ProblemAsync(HttpStatusCode.NotFound, "not_found", () => other.Campaigns.ListMessagesAsync("secret-promo", "lead"));
+        await Expect.ProblemAsync(HttpStatusCode.NotFound, "not_found", () => other.Campaigns.ListParticipantsAsync("secret-promo"));
+        await Expect.ProblemAsync(HttpStatusCode.NotFound, "not_found", () => other.Campaigns.GetUserContextAsync("lead"));
+        await Expect.ProblemAsync(HttpStatusCode.NotFound, "not_found",
+            () => other.Campaigns.AppendMessagesAsync("secret-promo", "lead", new AppendMessagesRequest { Role = "user", Content = "x" }));
+        await Expect.ProblemAsync(HttpStatusCode.NotFound, "not_found",
+            () => other.Campaigns.MigrateAsync(new MigrateUserRequest { UserId = "lead", CampaignId = "secret-promo" }));
+        await Expect.ProblemAsync(HttpStatusCode.NotFound, "not_found", () => other.Campaigns.DeleteAsync("secret-promo"));
+        Assert.Empty((await other.Campaigns.ListAsync()).Campaigns);
+        Assert.Single((await owner.Campaigns.ListMessagesAsync("secret-promo", "lead")).Messages);
+    }
+
+    [Fact]
     public async Task Ttl_can_be_set_in_days_or_fixed()
     {
         var (_, client) = await _server.NewTenantAsync();

@@ -15,6 +15,8 @@ public abstract class PrivacyApiTests(ServerFixture fixture)
     {
         var (_, client) = await _server.NewTenantAsync();
         await client.Users.CreateAsync(new Mnemo.Users.CreateUserRequest { Id = "u", Email = "u@example.com" });
+        await client.Campaigns.CreateAsync(new Mnemo.Campaigns.CreateCampaignRequest { Id = "promo" });
+        await client.Campaigns.UpsertCampaignContextAsync(new Mnemo.Campaigns.CampaignContextRequest { UserId = "u", CampaignId = "promo" });
         var conversation = await client.Conversations.CreateAsync("u", new CreateConversationRequest { WorkflowName = "chat" });
         for (var i = 0; i < 3; i++)
         {
@@ -34,6 +36,7 @@ public abstract class PrivacyApiTests(ServerFixture fixture)
         Assert.Equal(conversation.Id.ToString(), root.GetProperty("conversations")[0].GetProperty("id").GetString());
         Assert.Equal(Enumerable.Range(0, 300).Select(i => $"m{i}"), root.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("content").GetString()));
         Assert.Contains(root.GetProperty("events").EnumerateArray(), e => e.GetProperty("event_type").GetString() == "conversation_started");
+        Assert.Equal("promo", root.GetProperty("campaign_participations")[0].GetProperty("campaign_id").GetString());
     }
 
     [Fact]
@@ -68,6 +71,8 @@ public abstract class PrivacyApiTests(ServerFixture fixture)
         await client.Messages.AppendAsync("staying", new AppendMessagesRequest { Role = "user", Content = "a quokka too" });
         await client.Memory.CompressAsync("leaving", new Mnemo.Memory.CompressMemoryRequest { Summary = "quokka summary", KeepLastN = 10 });
         await client.Insights.CreateAsync("leaving", new Mnemo.Insights.CreateInsightRequest { Topic = "animals", Content = "quokkas" });
+        await client.Campaigns.CreateAsync(new Mnemo.Campaigns.CreateCampaignRequest { Id = "promo" });
+        await client.Campaigns.AppendMessagesAsync("promo", "leaving", new AppendMessagesRequest { Role = "user", Content = "campaign quokka" });
         var task = await client.Tasks.CreateAsync(new Mnemo.Tasks.CreateTaskRequest
         {
             TaskType = "follow_up", UserId = "leaving", Request = JsonDocument.Parse("""{"about":"leaving"}""").RootElement,
@@ -75,7 +80,8 @@ public abstract class PrivacyApiTests(ServerFixture fixture)
 
         var erased = await client.Users.EraseAsync("leaving");
 
-        Assert.Equal(1, erased.Deleted["messages"]);
+        Assert.Equal(2, erased.Deleted["messages"]);
+        Assert.Equal(1, erased.Deleted["campaign_participants"]);
         Assert.Equal(1, erased.Deleted["conversations"]);
         Assert.Equal(1, erased.Deleted["users"]);
         Assert.Equal((1L, 1L, 1L), (erased.Deleted["profiles"], erased.Deleted["insights"], erased.Deleted["tasks"]));
