@@ -66,6 +66,7 @@ public abstract class MessageApiTests(ServerFixture fixture)
     [InlineData("""{"role":"user"}""", "content")]
     [InlineData("""{"role":"user","content":"x","created_at":"2999-01-01T00:00:00Z"}""", "created_at")]
     [InlineData("""{"role":"user","content":"x","tags":[""]}""", "tags[0]")]
+    [InlineData("""{"role":"user","content":"x","created_at":"0001-01-01T00:00:00Z"}""", "created_at")]
     [InlineData("""{"role":"user","content":"x","conversation_id":"not-a-uuid"}""", "conversation_id")]
     [InlineData("""{"messages":[{"role":"user","content":"a"},{"role":"bot","content":"b"}]}""", "messages[1].role")]
     [InlineData("""{"messages":[]}""", "messages")]

@@ -18,8 +18,13 @@ public sealed record CreateConversationRequest : IValidatable
     /// <inheritdoc />
     public void Validate(ValidationErrors errors)
     {
+        ArgumentNullException.ThrowIfNull(errors);
         Limits.CheckShortText(WorkflowName, "workflow_name", errors);
         Limits.CheckMetadata(Metadata, "metadata", errors);
+        if (StartedAt is { } startedAt && startedAt < DateTimeOffset.UnixEpoch)
+        {
+            errors.Add("started_at", "must not be before 1970-01-01");
+        }
     }
 }
 

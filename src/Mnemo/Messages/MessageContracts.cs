@@ -46,6 +46,10 @@ public record MessageInput
         }
         Limits.CheckMetadata(Metadata, prefix + "metadata", errors);
         MessageTags.Validate(Tags, prefix + "tags", errors);
+        if (CreatedAt is { } createdAt && createdAt < DateTimeOffset.UnixEpoch)
+        {
+            errors.Add(prefix + "created_at", "must not be before 1970-01-01");
+        }
         if (IdempotencyKey is { } key && (key.Length == 0 || key.Length > 200))
         {
             errors.Add(prefix + "idempotency_key", "must be 1 to 200 characters");
