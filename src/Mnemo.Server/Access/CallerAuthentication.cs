@@ -18,7 +18,8 @@ public sealed class CallerAuthentication(RequestDelegate next)
         HttpContext context, IApiKeyStore keys, ITenantStore tenants, ServerSettings settings, ActivityTracker activity, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
+        if (context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal)
+            || context.Request.Path.StartsWithSegments("/metrics", StringComparison.Ordinal))
         {
             var presented = PresentedKey(context.Request);
             if (presented is not null)

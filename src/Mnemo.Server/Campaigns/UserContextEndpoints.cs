@@ -106,13 +106,16 @@ public static class UserContextEndpoints
     }
 
     private static async Task<Results<Ok<MigrationResult>, ProblemHttpResult>> MigrateAsync(
-        TenantScope scope, JsonBody<MigrateUserRequest> body, IUserContextStore contexts, CancellationToken cancellationToken)
+        TenantScope scope, JsonBody<MigrateUserRequest> body, IUserContextStore contexts, Observability.MnemoMetrics metrics, CancellationToken cancellationToken)
     {
         var request = body.Value;
         RequireOwnTenant(scope, request.TenantId);
-        return await contexts.MigrateAsync(scope.TenantId, request.CampaignId!, request.UserId!, cancellationToken) is { } result
-            ? TypedResults.Ok(result)
-            : ApiProblems.NotFound($"Campaign '{request.CampaignId}' has no participant '{request.UserId}'.");
+        if (await contexts.MigrateAsync(scope.TenantId, request.CampaignId!, request.UserId!, cancellationToken) is { } result)
+        {
+            metrics.UserMigrated();
+            return TypedResults.Ok(result);
+        }
+        return ApiProblems.NotFound($"Campaign '{request.CampaignId}' has no participant '{request.UserId}'.");
     }
 
     private static async Task<Results<Ok<ParticipantListResponse>, ProblemHttpResult>> ListParticipantsAsync(

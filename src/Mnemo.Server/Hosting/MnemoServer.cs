@@ -90,6 +90,8 @@ public static class MnemoServer
         ConfigureServices(builder, settings);
         var app = builder.Build();
         ConfigurePipeline(app);
+        // Created now, so it listens from the first request on.
+        app.Services.GetRequiredService<PrometheusExporter>();
         await app.Services.GetRequiredService<StoreInitializer>().InitializeAsync(CancellationToken.None);
         return app;
     }
@@ -136,6 +138,7 @@ public static class MnemoServer
         services.AddHostedService<RetentionWorker>();
         services.AddSingleton<TenantSettingsCache>();
         services.AddSingleton<MnemoMetrics>();
+        services.AddSingleton<PrometheusExporter>();
         services.AddMetrics();
         services.AddSingleton<ActivityTracker>();
         services.AddSingleton<ActivityFlusher>();
@@ -144,6 +147,7 @@ public static class MnemoServer
 
     private static void ConfigurePipeline(WebApplication app)
     {
+        app.UseRequestMetrics();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.Use(static (context, next) =>
@@ -158,6 +162,7 @@ public static class MnemoServer
         app.UseMiddleware<CallerAuthentication>();
 
         app.MapOpenApi();
+        app.MapMetrics();
         app.MapHealth();
         app.MapMe();
         app.MapTenants();

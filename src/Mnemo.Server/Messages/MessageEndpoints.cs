@@ -8,6 +8,7 @@ using Mnemo.Server.Access;
 using Mnemo.Server.Activity;
 using Mnemo.Server.Hosting;
 using Mnemo.Server.Memory;
+using Mnemo.Server.Observability;
 using Mnemo.Server.Json;
 using Mnemo.Server.Problems;
 using Mnemo.Server.Users;
@@ -40,7 +41,8 @@ public static class MessageEndpoints
 
     private static async Task<Results<Created<MessageListResponse>, Ok<MessageListResponse>>> AppendAsync(
         TenantScope scope, string user_id, JsonBody<AppendMessagesRequest> body, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
-        IMessageStore messages, ActivityTracker activity, SummarizationTrigger summarization, TimeProvider timeProvider, CancellationToken cancellationToken)
+        IMessageStore messages, ActivityTracker activity, SummarizationTrigger summarization, MnemoMetrics metrics, TimeProvider timeProvider,
+        CancellationToken cancellationToken)
     {
         var items = body.Value.Items();
         var newMessages = ToNewMessages(items, idempotencyKey, timeProvider.GetUtcNow());
@@ -48,6 +50,7 @@ public static class MessageEndpoints
         activity.UserSeen(new UserActivity(scope.TenantId, user_id, timeProvider.GetUtcNow()));
         if (result.AnyNew)
         {
+            metrics.MessagesAppended(newMessages.Select(message => message.Role));
             await summarization.AfterAppendAsync(scope.TenantId, user_id, result.Messages.Max(message => message.Seq), cancellationToken);
         }
         var response = new MessageListResponse { Messages = result.Messages };

@@ -18,6 +18,11 @@ public sealed class MnemoMetrics : IDisposable
     private readonly Counter<long> _compressions;
     private readonly Histogram<double> _compressionDuration;
     private readonly Counter<long> _tasks;
+    private readonly Counter<long> _httpRequests;
+    private readonly Histogram<double> _httpDuration;
+    private readonly Counter<long> _messagesAppended;
+    private readonly Counter<long> _retentionRows;
+    private readonly Counter<long> _migrations;
 
     /// <summary>Creates the instruments on a meter from <paramref name="meterFactory"/>.</summary>
     public MnemoMetrics(IMeterFactory meterFactory)
@@ -32,7 +37,49 @@ public sealed class MnemoMetrics : IDisposable
             description: "Memory compression duration in seconds",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.5, 1.0, 2.0, 5.0, 10.0] });
         _tasks = _meter.CreateCounter<long>("mnemo_tasks_total", description: "Task queue events by task type and outcome");
+        _httpRequests = _meter.CreateCounter<long>("mnemo_http_requests_total", description: "HTTP requests by method, route template and status");
+        _httpDuration = _meter.CreateHistogram<double>("mnemo_http_request_duration_seconds", unit: "s", description: "HTTP request duration by method and route template",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
+        _messagesAppended = _meter.CreateCounter<long>("mnemo_messages_appended_total", description: "Messages appended by role");
+        _retentionRows = _meter.CreateCounter<long>("mnemo_retention_rows_total", description: "Rows removed or conversations archived by retention, by kind");
+        _migrations = _meter.CreateCounter<long>("mnemo_user_migrations_total", description: "Migration calls answered with a migration (a repeated call counts again)");
     }
+
+    /// <summary>An HTTP request finished. <paramref name="route"/> is the template, never the raw path (no ids in labels).</summary>
+    public void HttpRequest(string method, string route, int status, TimeSpan duration)
+    {
+        var methodTag = new KeyValuePair<string, object?>("method", method);
+        var routeTag = new KeyValuePair<string, object?>("route", route);
+        _httpRequests.Add(1, methodTag, routeTag, new KeyValuePair<string, object?>("status", status));
+        _httpDuration.Record(duration.TotalSeconds, methodTag, routeTag);
+    }
+
+    /// <summary>Messages were appended.</summary>
+    public void MessagesAppended(IEnumerable<string> roles)
+    {
+        ArgumentNullException.ThrowIfNull(roles);
+        foreach (var role in roles)
+        {
+            _messagesAppended.Add(1, new KeyValuePair<string, object?>("role", role));
+        }
+    }
+
+    /// <summary>A retention pass finished.</summary>
+    public void RetentionPass(Mnemo.Retention.RetentionCounts counts)
+    {
+        ArgumentNullException.ThrowIfNull(counts);
+        foreach (var (kind, rows) in new[]
+        {
+            ("messages", counts.Messages), ("events", counts.Events), ("participants", counts.Participants),
+            ("participant_messages", counts.ParticipantMessages), ("conversations_archived", counts.ConversationsArchived),
+        })
+        {
+            _retentionRows.Add(rows, new KeyValuePair<string, object?>("kind", kind));
+        }
+    }
+
+    /// <summary>A participant was migrated.</summary>
+    public void UserMigrated() => _migrations.Add(1);
 
     /// <summary>A task was created, claimed, completed, failed or died.</summary>
     public void TaskEvent(string taskType, string outcome) =>

@@ -13,8 +13,14 @@ public static class RetentionEndpoints
     public static RouteHandlerBuilder MapRetention(this IEndpointRouteBuilder routes) =>
         routes.MapPost("/api/v1/admin/retention/run", RunAsync).WithTags("Admin").RequirePlatform();
 
-    private static async Task<Results<Ok<RetentionCounts>, ProblemHttpResult>> RunAsync(IRetentionEngine engine, CancellationToken cancellationToken) =>
-        await engine.RunPassAsync(RetentionWorker.NodeId, cancellationToken) is { } counts
-            ? TypedResults.Ok(counts)
-            : ApiProblems.Create(StatusCodes.Status409Conflict, ProblemCodes.RetentionBusy, "Retention busy", "Another node is running a retention pass; try again shortly.");
+    private static async Task<Results<Ok<RetentionCounts>, ProblemHttpResult>> RunAsync(
+        IRetentionEngine engine, Observability.MnemoMetrics metrics, CancellationToken cancellationToken)
+    {
+        if (await engine.RunPassAsync(RetentionWorker.NodeId, cancellationToken) is { } counts)
+        {
+            metrics.RetentionPass(counts);
+            return TypedResults.Ok(counts);
+        }
+        return ApiProblems.Create(StatusCodes.Status409Conflict, ProblemCodes.RetentionBusy, "Retention busy", "Another node is running a retention pass; try again shortly.");
+    }
 }

@@ -4,7 +4,8 @@ using Mnemo.Server.Hosting;
 namespace Mnemo.Server.Retention;
 
 /// <summary>Runs a retention pass every <see cref="RetentionOptions.Interval"/>; the lease lets one node at a time do it.</summary>
-public sealed partial class RetentionWorker(IRetentionEngine engine, ServerSettings settings, TimeProvider timeProvider, ILogger<RetentionWorker> logger)
+public sealed partial class RetentionWorker(
+    IRetentionEngine engine, ServerSettings settings, Observability.MnemoMetrics metrics, TimeProvider timeProvider, ILogger<RetentionWorker> logger)
     : BackgroundService
 {
     /// <summary>This node's name as a lease holder.</summary>
@@ -26,6 +27,7 @@ public sealed partial class RetentionWorker(IRetentionEngine engine, ServerSetti
                 {
                     if (await engine.RunPassAsync(NodeId, stoppingToken) is { } counts)
                     {
+                        metrics.RetentionPass(counts);
                         LogPass(logger, counts.Messages, counts.Events, counts.Participants, counts.ConversationsArchived);
                     }
                 }
