@@ -49,7 +49,8 @@ public sealed class MnemoTestServer : IAsyncDisposable
         return (tenantId, As(key.Key));
     }
 
-    public static async Task<MnemoTestServer> StartAsync(ResolvedStorage storage, IDictionary<string, string?>? settings = null)
+    public static async Task<MnemoTestServer> StartAsync(
+        ResolvedStorage storage, IDictionary<string, string?>? settings = null, Action<WebApplicationBuilder>? configure = null)
     {
         var configuration = new Dictionary<string, string?>
         {
@@ -66,7 +67,11 @@ public sealed class MnemoTestServer : IAsyncDisposable
             configuration[key] = value;
         }
         var app = await MnemoServer.BuildAsync(["--urls", "http://127.0.0.1:0"],
-            builder => builder.Configuration.AddInMemoryCollection(configuration));
+            builder =>
+            {
+                builder.Configuration.AddInMemoryCollection(configuration);
+                configure?.Invoke(builder);
+            });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new MnemoTestServer(app, new Uri(address));

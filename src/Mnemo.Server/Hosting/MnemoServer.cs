@@ -84,6 +84,7 @@ public static class MnemoServer
         builder.Configuration.AddJsonFile("appsettings.json", optional: true);
         builder.Configuration.AddEnvironmentVariables();
         builder.Configuration.AddCommandLine(args);
+        ConfigureLogging(builder);
         configure?.Invoke(builder);
         var settings = ServerSettings.Load(builder.Configuration);
 
@@ -94,6 +95,34 @@ public static class MnemoServer
         app.Services.GetRequiredService<PrometheusExporter>();
         await app.Services.GetRequiredService<StoreInitializer>().InitializeAsync(CancellationToken.None);
         return app;
+    }
+
+    /// <summary>
+    /// JSON lines (the built-in formatter) when <c>Mnemo:Logging:Json</c> is true, which is the
+    /// default outside Development; a readable single-line format otherwise.
+    /// </summary>
+    private static void ConfigureLogging(WebApplicationBuilder builder)
+    {
+        var json = builder.Configuration.GetValue<bool?>("Mnemo:Logging:Json") ?? !builder.Environment.IsDevelopment();
+        builder.Logging.ClearProviders();
+        if (json)
+        {
+            builder.Logging.AddJsonConsole(options =>
+            {
+                options.IncludeScopes = false;
+                options.UseUtcTimestamp = true;
+                options.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fffZ ";
+            });
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(options =>
+            {
+                options.SingleLine = true;
+                options.UseUtcTimestamp = true;
+                options.TimestampFormat = "HH:mm:ss.fff ";
+            });
+        }
     }
 
     private static void ConfigureServices(WebApplicationBuilder builder, ServerSettings settings)
@@ -147,6 +176,7 @@ public static class MnemoServer
 
     private static void ConfigurePipeline(WebApplication app)
     {
+        app.UseRequestLog();
         app.UseRequestMetrics();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
