@@ -1,6 +1,7 @@
 using Mnemo.ApiKeys;
 using Mnemo.Server.Activity;
 using Mnemo.Server.Hosting;
+using Mnemo.Server.Tenants;
 using Mnemo.Tenants;
 
 namespace Mnemo.Server.Access;
@@ -15,7 +16,8 @@ public sealed class CallerAuthentication(RequestDelegate next)
 {
     /// <summary>Establishes the caller for API requests, checks access, and passes them on.</summary>
     public async Task InvokeAsync(
-        HttpContext context, IApiKeyStore keys, ITenantStore tenants, ServerSettings settings, ActivityTracker activity, TimeProvider timeProvider)
+        HttpContext context, IApiKeyStore keys, ITenantStore tenants, ServerSettings settings, ActivityTracker activity, TenantSettingsCache tenantSettings,
+        TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal)
@@ -29,6 +31,10 @@ public sealed class CallerAuthentication(RequestDelegate next)
                 if (caller is { IsPlatform: false, KeyId: { } keyId, TenantId: { } tenantId })
                 {
                     activity.KeyUsed(new ApiKeyUsage(tenantId, keyId, timeProvider.GetUtcNow()));
+                    if (await tenantSettings.GetAsync(tenantId, context.RequestAborted) is { RequestsPerSecond: { } perSecond } limits)
+                    {
+                        context.Items[RateLimits.ItemKey] = new RateLimits.KeyLimit(keyId, perSecond, limits.Burst ?? perSecond);
+                    }
                 }
             }
             if (context.GetEndpoint()?.Metadata.GetMetadata<AccessRule>() is { } rule)

@@ -140,6 +140,7 @@ public static class MnemoServer
         });
         services.Configure<RouteHandlerOptions>(routing => routing.ThrowOnBadRequest = true);
         services.AddMnemoProblems();
+        services.AddMnemoRateLimits();
         services.AddOpenApi();
 
         services.AddSingleton(_ => MnemoDatabaseFactory.Create(settings.Storage));
@@ -190,6 +191,7 @@ public static class MnemoServer
             return next(context);
         });
         app.UseMiddleware<CallerAuthentication>();
+        app.UseRateLimiter();
 
         app.MapOpenApi();
         app.MapMetrics();

@@ -43,6 +43,8 @@ public static class ProblemCodes
     public const string PreconditionFailed = "precondition_failed";
     /// <summary>413: the body is larger than the configured limit.</summary>
     public const string PayloadTooLarge = "payload_too_large";
+    /// <summary>429: the key made more requests than its tenant's rate allows.</summary>
+    public const string RateLimited = "rate_limited";
     /// <summary>415: the body is not application/json.</summary>
     public const string UnsupportedMediaType = "unsupported_media_type";
     /// <summary>503: the store cannot be reached.</summary>

@@ -22,8 +22,11 @@ public sealed record TenantSettings
     /// <summary>Minutes without a message after which an active conversation is ended.</summary>
     public int? ConversationIdleMinutes { get; init; }
 
-    /// <summary>Requests a minute that one tenant may make.</summary>
-    public int? RequestsPerMinute { get; init; }
+    /// <summary>Requests a second each of the tenant's API keys may make; absent is unlimited.</summary>
+    public int? RequestsPerSecond { get; init; }
+
+    /// <summary>Requests a key may make at once above the rate; defaults to one second's worth.</summary>
+    public int? Burst { get; init; }
 
     /// <summary>What a new memory profile starts with; unset members take Mnemo's defaults.</summary>
     public ProfileDefaults? DefaultProfile { get; init; }
@@ -42,7 +45,8 @@ public sealed record TenantSettings
         CheckRange(errors, prefix + "event_retention_days", EventRetentionDays, 1, 36_500);
         CheckRange(errors, prefix + "campaign_ttl_days", CampaignTtlDays, 1, 3_650);
         CheckRange(errors, prefix + "conversation_idle_minutes", ConversationIdleMinutes, 1, 525_600);
-        CheckRange(errors, prefix + "requests_per_minute", RequestsPerMinute, 1, 1_000_000);
+        CheckRange(errors, prefix + "requests_per_second", RequestsPerSecond, 1, 1_000_000);
+        CheckRange(errors, prefix + "burst", Burst, 1, 1_000_000);
         CheckRange(errors, prefix + "summarize_after_messages", SummarizeAfterMessages, 2, 1_000_000);
         CheckRange(errors, prefix + "summarize_keep_last_n", SummarizeKeepLastN, 0, 100_000);
         if (SummarizeAfterMessages is { } after && SummarizeKeepLastN is { } keep && keep >= after)
@@ -62,7 +66,8 @@ public sealed record TenantSettings
             EventRetentionDays = EventRetentionDays ?? defaults.EventRetentionDays,
             CampaignTtlDays = CampaignTtlDays ?? defaults.CampaignTtlDays,
             ConversationIdleMinutes = ConversationIdleMinutes ?? defaults.ConversationIdleMinutes,
-            RequestsPerMinute = RequestsPerMinute ?? defaults.RequestsPerMinute,
+            RequestsPerSecond = RequestsPerSecond,
+            Burst = Burst ?? RequestsPerSecond,
             DefaultProfile = (DefaultProfile ?? new ProfileDefaults()).Over(ProfileDefaults.Mnemo),
             SummarizeAfterMessages = SummarizeAfterMessages ?? defaults.SummarizeAfterMessages,
             SummarizeKeepLastN = SummarizeKeepLastN ?? defaults.SummarizeKeepLastN,
@@ -95,9 +100,6 @@ public sealed record TenantSettingsDefaults
 
     /// <summary>Idle minutes before a conversation is ended.</summary>
     public int ConversationIdleMinutes { get; init; } = 30;
-
-    /// <summary>Per-tenant request budget a minute.</summary>
-    public int RequestsPerMinute { get; init; } = 6_000;
 
     /// <summary>Null: no automatic summarisation unless a tenant asks for it.</summary>
     public int? SummarizeAfterMessages { get; init; }

@@ -1,0 +1,45 @@
+using System.Net;
+using System.Text.Json;
+using Mnemo.Tenants;
+using Mnemo.Testing;
+
+namespace Mnemo.Server.Tests;
+
+public sealed class RateLimitTests
+{
+    [Fact]
+    public async Task A_flooding_tenant_gets_429_with_retry_after_while_another_tenant_is_served()
+    {
+        await using var server = await MnemoTestServer.StartAsync(await TestStores.CreateEmptyAsync(Backend.Sqlite));
+        var (limitedTenant, limited) = await server.NewTenantAsync();
+        var (_, other) = await server.NewTenantAsync();
+        await server.Admin.Tenants.UpdateAsync(limitedTenant, new UpdateTenantRequest
+        {
+            Settings = JsonDocument.Parse("""{"requests_per_second":1,"burst":5}""").RootElement,
+        });
+
+        var flood = Task.WhenAll(Enumerable.Range(0, 60).Select(_ => SendAsync(server, limited.ApiKey!)));
+        var fair = Task.WhenAll(Enumerable.Range(0, 30).Select(_ => SendAsync(server, other.ApiKey!)));
+        var flooded = await flood;
+        var served = await fair;
+
+        Assert.All(served, result => Assert.Equal(HttpStatusCode.OK, result.Status));
+        var rejected = flooded.Where(result => result.Status == HttpStatusCode.TooManyRequests).ToList();
+        Assert.True(rejected.Count >= 40, $"only {rejected.Count} of 60 were limited");
+        Assert.All(rejected, result =>
+        {
+            Assert.True(int.Parse(result.RetryAfter!, System.Globalization.CultureInfo.InvariantCulture) >= 1);
+            Assert.Contains("\"code\":\"rate_limited\"", result.Body, StringComparison.Ordinal);
+        });
+        Assert.Contains(flooded, result => result.Status == HttpStatusCode.OK);
+    }
+
+    private static async Task<(HttpStatusCode Status, string? RetryAfter, string Body)> SendAsync(MnemoTestServer server, string apiKey)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "api/v1/me");
+        request.Headers.Add("X-API-Key", apiKey);
+        using var response = await server.Http.SendAsync(request);
+        var retryAfter = response.Headers.TryGetValues("Retry-After", out var values) ? values.First() : null;
+        return (response.StatusCode, retryAfter, await response.Content.ReadAsStringAsync());
+    }
+}
