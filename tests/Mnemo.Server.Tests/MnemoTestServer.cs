@@ -77,6 +77,9 @@ public sealed class MnemoTestServer : IAsyncDisposable
         return new MnemoTestServer(app, new Uri(address));
     }
 
+    /// <summary>Stops the server as SIGTERM would: no new requests, in-flight ones finish.</summary>
+    public Task StopAsync() => _app.StopAsync();
+
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();

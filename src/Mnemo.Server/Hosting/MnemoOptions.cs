@@ -38,6 +38,9 @@ public sealed class LimitOptions
 
     /// <summary>Page size when the caller does not say.</summary>
     public int DefaultPageSize { get; set; } = 50;
+
+    /// <summary>How long a request may run before it is cancelled with 504 (exports are exempt).</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>The <c>Mnemo:Retention</c> section.</summary>

@@ -29,6 +29,10 @@ public sealed class MnemoOptionsValidator : IValidateOptions<MnemoOptions>
         {
             failures.Add("Mnemo:Limits:DefaultPageSize must be between 1 and MaxPageSize.");
         }
+        if (options.Limits.RequestTimeout <= TimeSpan.Zero)
+        {
+            failures.Add("Mnemo:Limits:RequestTimeout must be positive.");
+        }
         if (options.ActivityFlushInterval <= TimeSpan.Zero)
         {
             failures.Add("Mnemo:ActivityFlushInterval must be positive.");

@@ -141,6 +141,11 @@ public static class MnemoServer
         services.Configure<RouteHandlerOptions>(routing => routing.ThrowOnBadRequest = true);
         services.AddMnemoProblems();
         services.AddMnemoRateLimits();
+        services.AddRequestTimeouts(timeouts => timeouts.DefaultPolicy = new Microsoft.AspNetCore.Http.Timeouts.RequestTimeoutPolicy
+        {
+            Timeout = settings.Options.Limits.RequestTimeout,
+            TimeoutStatusCode = StatusCodes.Status504GatewayTimeout,
+        });
         services.AddOpenApi();
 
         services.AddSingleton(_ => MnemoDatabaseFactory.Create(settings.Storage));
@@ -192,6 +197,7 @@ public static class MnemoServer
         });
         app.UseMiddleware<CallerAuthentication>();
         app.UseRateLimiter();
+        app.UseRequestTimeouts();
 
         app.MapOpenApi();
         app.MapMetrics();

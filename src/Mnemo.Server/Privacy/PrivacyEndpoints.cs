@@ -30,7 +30,8 @@ public static class PrivacyEndpoints
     public static RouteGroupBuilder MapPrivacy(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/users/{user_id}").WithTags("Privacy");
-        group.MapGet("/export", ExportAsync).RequireTenant(ApiKeyScopes.Read);
+        // An export streams for as long as the history takes; the request timeout does not apply.
+        group.MapGet("/export", ExportAsync).RequireTenant(ApiKeyScopes.Read).DisableRequestTimeout();
         group.MapDelete("/", EraseAsync).RequireTenant(ApiKeyScopes.Write);
         var erasures = routes.MapGroup("/api/v1/erasures").WithTags("Privacy").RequireTenant(ApiKeyScopes.Admin);
         erasures.MapGet("/", ListErasuresAsync);

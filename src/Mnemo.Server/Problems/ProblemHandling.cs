@@ -39,6 +39,7 @@ public static partial class ProblemHandling
         StatusCodes.Status413PayloadTooLarge => ProblemCodes.PayloadTooLarge,
         StatusCodes.Status415UnsupportedMediaType => ProblemCodes.UnsupportedMediaType,
         StatusCodes.Status503ServiceUnavailable => ProblemCodes.StoreUnavailable,
+        StatusCodes.Status504GatewayTimeout => ProblemCodes.RequestTimeout,
         >= 500 => ProblemCodes.InternalError,
         _ => ProblemCodes.BadRequest,
     };

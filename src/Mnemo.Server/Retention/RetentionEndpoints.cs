@@ -10,8 +10,8 @@ namespace Mnemo.Server.Retention;
 public static class RetentionEndpoints
 {
     /// <summary>Maps the endpoint.</summary>
-    public static RouteHandlerBuilder MapRetention(this IEndpointRouteBuilder routes) =>
-        routes.MapPost("/api/v1/admin/retention/run", RunAsync).WithTags("Admin").RequirePlatform();
+    public static IEndpointConventionBuilder MapRetention(this IEndpointRouteBuilder routes) =>
+        routes.MapPost("/api/v1/admin/retention/run", RunAsync).WithTags("Admin").RequirePlatform().DisableRequestTimeout();
 
     private static async Task<Results<Ok<RetentionCounts>, ProblemHttpResult>> RunAsync(
         IRetentionEngine engine, Observability.MnemoMetrics metrics, CancellationToken cancellationToken)
