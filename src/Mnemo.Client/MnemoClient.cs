@@ -132,17 +132,46 @@ public sealed partial class MnemoClient
         HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken,
         HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead, Action<HttpRequestHeaders>? headers = null)
     {
-        using var request = new HttpRequestMessage(method, path) { Content = content };
-        headers?.Invoke(request.Headers);
-        if (ApiKey is not null)
+        HttpRequestMessage Build()
         {
-            request.Headers.Add("X-API-Key", ApiKey);
+            var request = new HttpRequestMessage(method, path) { Content = content };
+            headers?.Invoke(request.Headers);
+            if (ApiKey is not null)
+            {
+                request.Headers.Add("X-API-Key", ApiKey);
+            }
+            if (TenantId is not null)
+            {
+                request.Headers.Add("X-Tenant-ID", TenantId);
+            }
+            return request;
         }
-        if (TenantId is not null)
+
+        async ValueTask<HttpResponseMessage> SendOnceAsync(CancellationToken token)
         {
-            request.Headers.Add("X-Tenant-ID", TenantId);
+            var request = Build();
+            try
+            {
+                return await _http.SendAsync(request, completion, token);
+            }
+            finally
+            {
+                // The content is sent again on a retry: keep it out of the request's disposal.
+                request.Content = null;
+                request.Dispose();
+            }
         }
-        var response = await _http.SendAsync(request, completion, cancellationToken);
+
+        HttpResponseMessage response;
+        using (var probe = Build())
+        {
+            var retryable = ClientRetries.IsRetryable(method, probe.Headers.Contains("Idempotency-Key"));
+            probe.Content = null;
+            response = retryable
+                ? await ClientRetries.SendAsync(SendOnceAsync, cancellationToken)
+                : await SendOnceAsync(cancellationToken);
+        }
+        content?.Dispose();
         if (response.IsSuccessStatusCode)
         {
             return response;
