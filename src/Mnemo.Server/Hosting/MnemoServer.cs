@@ -166,6 +166,7 @@ public static class MnemoServer
         services.AddSingleton<IProfileStore>(provider => provider.GetRequiredService<ProfileStore>());
         services.AddSingleton<ISummaryTasks, SummaryTasks>();
         services.AddSingleton<SummarizationTrigger>();
+        services.AddSingleton<UserExport>();
         services.AddSingleton<ICampaignStore, CampaignStore>();
         services.AddSingleton<IUserContextStore, UserContextStore>();
         services.AddSingleton<IRetentionEngine>(provider => new RetentionEngine(
