@@ -1,3 +1,3 @@
-using Mnemo.Server.Hosting;
+using Mnemo.Server.Cli;
 
-return await MnemoServer.RunAsync(args);
+return await MnemoCli.RunAsync(args);

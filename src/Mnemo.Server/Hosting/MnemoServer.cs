@@ -130,9 +130,6 @@ public static class MnemoServer
         var services = builder.Services;
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = settings.Options.Limits.MaxRequestBodyBytes);
         services.Configure<HostOptions>(host => host.ShutdownTimeout = settings.Options.ShutdownTimeout);
-        services.AddSingleton(settings);
-        // Tests may register their own clock before this runs.
-        services.TryAddSingleton(TimeProvider.System);
         services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
@@ -148,6 +145,22 @@ public static class MnemoServer
         });
         services.AddOpenApi();
 
+        services.AddMnemoCore(settings);
+        services.AddHostedService(provider => provider.GetRequiredService<ActivityFlusher>());
+        services.AddHostedService<RetentionWorker>();
+    }
+
+    /// <summary>
+    /// The store, the stores, and the services over them: everything but HTTP and hosted workers.
+    /// The server and the command line share it.
+    /// </summary>
+    public static IServiceCollection AddMnemoCore(this IServiceCollection services, ServerSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        services.AddSingleton(settings);
+        // Tests may register their own clock before this runs.
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
         services.AddSingleton(_ => MnemoDatabaseFactory.Create(settings.Storage));
         services.AddSingleton<MigrationRunner>();
         services.AddSingleton<StoreInitializer>();
@@ -171,14 +184,12 @@ public static class MnemoServer
         services.AddSingleton<IUserContextStore, UserContextStore>();
         services.AddSingleton<IRetentionEngine>(provider => new RetentionEngine(
             provider.GetRequiredService<MnemoDatabase>(), settings.TenantDefaults, provider.GetRequiredService<TimeProvider>(), settings.Options.Retention.BatchSize));
-        services.AddHostedService<RetentionWorker>();
         services.AddSingleton<TenantSettingsCache>();
         services.AddSingleton<MnemoMetrics>();
         services.AddSingleton<PrometheusExporter>();
-        services.AddMetrics();
         services.AddSingleton<ActivityTracker>();
         services.AddSingleton<ActivityFlusher>();
-        services.AddHostedService(provider => provider.GetRequiredService<ActivityFlusher>());
+        return services;
     }
 
     private static void ConfigurePipeline(WebApplication app)

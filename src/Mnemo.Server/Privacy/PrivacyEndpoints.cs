@@ -12,8 +12,6 @@ namespace Mnemo.Server.Privacy;
 /// <summary>GDPR: export everything about a user (art. 20) and erase it (art. 17).</summary>
 public static class PrivacyEndpoints
 {
-    private const int ExportPageSize = 200;
-
     /// <summary>Maps <c>GET /api/v1/users/{user_id}/export</c> and <c>DELETE /api/v1/users/{user_id}</c>.</summary>
     public static RouteGroupBuilder MapPrivacy(this IEndpointRouteBuilder routes)
     {

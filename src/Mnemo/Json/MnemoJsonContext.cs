@@ -49,6 +49,7 @@ namespace Mnemo.Json;
 [JsonSerializable(typeof(UserListResponse))]
 [JsonSerializable(typeof(UserProfile))]
 [JsonSerializable(typeof(AppendMessagesRequest))]
+[JsonSerializable(typeof(ImportLine))]
 [JsonSerializable(typeof(EditMessageRequest))]
 [JsonSerializable(typeof(Message))]
 [JsonSerializable(typeof(MessageListResponse))]
