@@ -31,10 +31,32 @@ public sealed class SqlCommand : IAsyncDisposable
     }
 
     /// <summary>Runs the command; the number of rows affected.</summary>
-    public Task<int> ExecuteAsync(CancellationToken cancellationToken) => Inner.ExecuteNonQueryAsync(cancellationToken);
+    public async Task<int> ExecuteAsync(CancellationToken cancellationToken)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            return await Inner.ExecuteNonQueryAsync(cancellationToken);
+        }
+        finally
+        {
+            StoreMetrics.Command(_dialect.Name, "write", started);
+        }
+    }
 
     /// <summary>Runs the command; the first column of the first row.</summary>
-    public Task<object?> ScalarAsync(CancellationToken cancellationToken) => Inner.ExecuteScalarAsync(cancellationToken);
+    public async Task<object?> ScalarAsync(CancellationToken cancellationToken)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            return await Inner.ExecuteScalarAsync(cancellationToken);
+        }
+        finally
+        {
+            StoreMetrics.Command(_dialect.Name, "scalar", started);
+        }
+    }
 
     /// <summary>Runs the command for its rows.</summary>
     public Task<DbDataReader> ReaderAsync(CancellationToken cancellationToken) => Inner.ExecuteReaderAsync(cancellationToken);
@@ -43,12 +65,14 @@ public sealed class SqlCommand : IAsyncDisposable
     public async Task<List<T>> ListAsync<T>(Func<DbDataReader, T> map, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(map);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         await using var reader = await Inner.ExecuteReaderAsync(cancellationToken);
         var rows = new List<T>();
         while (await reader.ReadAsync(cancellationToken))
         {
             rows.Add(map(reader));
         }
+        StoreMetrics.Command(_dialect.Name, "read", started);
         return rows;
     }
 
@@ -56,8 +80,11 @@ public sealed class SqlCommand : IAsyncDisposable
     public async Task<T?> SingleOrDefaultAsync<T>(Func<DbDataReader, T> map, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(map);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         await using var reader = await Inner.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? map(reader) : default;
+        var row = await reader.ReadAsync(cancellationToken) ? map(reader) : default;
+        StoreMetrics.Command(_dialect.Name, "read", started);
+        return row;
     }
 
     /// <inheritdoc />

@@ -33,6 +33,8 @@ public sealed partial class MetricsTests
         Assert.Contains(samples, s => s.Name == "user_profile_reads_total" && s.Value == 1);
         Assert.Contains(samples, s => s.Name == "user_memory_compressions_total" && s.Value == 1);
         Assert.Contains(samples, s => s.Name == "user_memory_compression_duration_seconds_bucket" && s.Labels == "le=\"0.1\"");
+        Assert.Contains(samples, s => s.Name == "mnemo_store_command_duration_seconds_count" && s.Labels.Contains("backend=\"sqlite\"", StringComparison.Ordinal));
+        Assert.Contains(samples, s => s.Name == "mnemo_schema_migrations_applied_total");
     }
 
     [Fact]

@@ -25,7 +25,9 @@ public sealed class PrometheusExporter : IDisposable
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == MnemoMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, meterFactory))
+            // The application's own meter, and the stores' process-wide one.
+            if ((instrument.Meter.Name == MnemoMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, meterFactory))
+                || instrument.Meter.Name == Storage.StoreMetrics.MeterName)
             {
                 _instruments[instrument] = new InstrumentState(instrument, BucketsOf(instrument));
                 listener.EnableMeasurementEvents(instrument);

@@ -79,6 +79,7 @@ public sealed class MigrationRunner(MnemoDatabase database, TimeProvider timePro
             await record.ExecuteAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
+        StoreMetrics.MigrationApplied();
     }
 
     private async Task<Dictionary<int, (string Name, string Checksum)>> ReadAppliedAsync(DbConnection connection, CancellationToken cancellationToken)
