@@ -38,6 +38,20 @@ public sealed partial class MetricsTests
     }
 
     [Fact]
+    public async Task With_loopback_closed_a_scrape_needs_the_platform_key()
+    {
+        await using var server = await MnemoTestServer.StartAsync(await TestStores.CreateEmptyAsync(Backend.Sqlite),
+            new Dictionary<string, string?> { ["Mnemo:Metrics:OpenOnLoopback"] = "false" });
+
+        using var anonymous = await server.Http.GetAsync("metrics");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "metrics") { Headers = { { "X-API-Key", MnemoTestServer.AdminKey } } };
+        using var withKey = await server.Http.SendAsync(request);
+
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, withKey.StatusCode);
+    }
+
+    [Fact]
     public void Label_values_and_help_are_escaped_and_counters_end_in_total()
     {
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();

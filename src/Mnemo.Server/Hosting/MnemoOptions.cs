@@ -14,6 +14,9 @@ public sealed class MnemoOptions
     /// <summary>Which database to use.</summary>
     public StorageOptions Storage { get; set; } = new();
 
+    /// <summary>Who may read <c>/metrics</c> without a key.</summary>
+    public MetricsOptions Metrics { get; set; } = new();
+
     /// <summary>The retention worker.</summary>
     public RetentionOptions Retention { get; set; } = new();
 
@@ -54,4 +57,11 @@ public sealed class RetentionOptions
 
     /// <summary>Rows a retention transaction deletes at most.</summary>
     public int BatchSize { get; set; } = 1000;
+}
+
+/// <summary>The <c>Mnemo:Metrics</c> section.</summary>
+public sealed class MetricsOptions
+{
+    /// <summary>True: scrapes from loopback need no key (every other address needs the platform key). False: every scrape needs it.</summary>
+    public bool OpenOnLoopback { get; set; } = true;
 }

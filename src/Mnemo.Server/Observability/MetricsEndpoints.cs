@@ -10,15 +10,15 @@ namespace Mnemo.Server.Observability;
 /// <summary><c>/metrics</c>, and the middleware that measures every request by route template.</summary>
 public static class MetricsEndpoints
 {
-    /// <summary>Maps <c>/metrics</c>: open from loopback, the platform key from anywhere else.</summary>
+    /// <summary>Maps <c>/metrics</c>: open from loopback (unless <c>Mnemo:Metrics:OpenOnLoopback</c> is false), the platform key from anywhere else.</summary>
     public static RouteHandlerBuilder MapMetrics(this IEndpointRouteBuilder routes) =>
-        routes.MapGet("/metrics", (HttpContext http, PrometheusExporter exporter) =>
+        routes.MapGet("/metrics", (HttpContext http, PrometheusExporter exporter, Hosting.ServerSettings settings) =>
         {
-            if (http.Connection.RemoteIpAddress is { } remote && !IPAddress.IsLoopback(remote)
-                && http.Features.Get<CallerFeature>()?.Caller is not { IsPlatform: true })
+            var open = settings.Options.Metrics.OpenOnLoopback && http.Connection.RemoteIpAddress is { } remote && IPAddress.IsLoopback(remote);
+            if (!open && http.Features.Get<CallerFeature>()?.Caller is not { IsPlatform: true })
             {
                 throw new ApiProblemException(StatusCodes.Status401Unauthorized, ProblemCodes.MissingCredentials, "Unauthorized",
-                    "Metrics are open on loopback only; send the platform key from elsewhere.");
+                    "Send the platform key to read metrics (Mnemo:Metrics:OpenOnLoopback opens them to loopback).");
             }
             return Results.Text(exporter.Scrape(), PrometheusExporter.ContentType);
         }).ExcludeFromDescription();
