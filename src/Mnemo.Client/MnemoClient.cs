@@ -37,6 +37,7 @@ public sealed partial class MnemoClient
         Insights = new InsightsClient(this);
         Tasks = new TasksClient(this);
         Campaigns = new CampaignsClient(this);
+        Auth = new AuthClient(this);
     }
 
     /// <summary>The API key sent with each request.</summary>
@@ -72,6 +73,9 @@ public sealed partial class MnemoClient
     /// <summary>The task queue.</summary>
     public TasksClient Tasks { get; }
 
+    /// <summary>End-user sign-in.</summary>
+    public AuthClient Auth { get; }
+
     /// <summary>Campaigns, campaign users, seed 002's user context and migration, retention runs.</summary>
     public CampaignsClient Campaigns { get; }
 
@@ -106,9 +110,10 @@ public sealed partial class MnemoClient
         return (body, response.Headers);
     }
 
-    internal async Task SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    internal async Task SendAsync(
+        HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken, Action<HttpRequestHeaders>? headers = null)
     {
-        using var response = await SendRawAsync(method, path, content, cancellationToken);
+        using var response = await SendRawAsync(method, path, content, cancellationToken, headers: headers);
     }
 
     /// <summary>Sends a request and hands back the successful response unread, for streamed answers; the caller disposes it.</summary>

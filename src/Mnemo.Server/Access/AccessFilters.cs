@@ -1,3 +1,4 @@
+using Mnemo.ApiKeys;
 using Mnemo.Problems;
 using Mnemo.Server.Problems;
 using Mnemo.Tenants;
@@ -51,6 +52,10 @@ public static class AccessFilters
         ArgumentNullException.ThrowIfNull(rule);
         ArgumentNullException.ThrowIfNull(tenants);
         var caller = Authenticated(http);
+        if (caller.UserId is not null)
+        {
+            EnforceUserToken(http, rule, caller);
+        }
         switch (rule.Kind)
         {
             case AccessKind.Platform when !caller.IsPlatform:
@@ -75,6 +80,28 @@ public static class AccessFilters
                 break;
             default:
                 break;
+        }
+    }
+
+    /// <summary>
+    /// An end-user token (seed 004) reads its own user under <c>/api/v1/users/{own id}/</c> and
+    /// asks who it is; another user's id is 403, and so is any write, admin or tenant-wide call.
+    /// </summary>
+    private static void EnforceUserToken(HttpContext http, AccessRule rule, Caller caller)
+    {
+        if (rule.Kind == AccessKind.AnyCaller)
+        {
+            return;
+        }
+        var routeUser = http.Request.RouteValues.TryGetValue("user_id", out var value) ? value as string : null;
+        if (routeUser is not null && routeUser != caller.UserId)
+        {
+            throw Forbidden(ProblemCodes.UserForbidden, "A user token reads only its own user.");
+        }
+        if (rule.Kind != AccessKind.Tenant || rule.Scope != ApiKeyScopes.Read || routeUser is null
+            || !http.Request.Path.StartsWithSegments("/api/v1/users", StringComparison.Ordinal))
+        {
+            throw Forbidden(ProblemCodes.UserForbidden, "A user token reads its own conversations, messages, profiles, context and export; nothing else.");
         }
     }
 

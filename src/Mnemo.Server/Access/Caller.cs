@@ -14,8 +14,11 @@ public sealed record Caller
     /// <summary>The tenant's status when the key was checked.</summary>
     public string? TenantStatus { get; init; }
 
-    /// <summary>The key's id; null for the configured platform key.</summary>
+    /// <summary>The key's id; null for the configured platform key and for user tokens.</summary>
     public Guid? KeyId { get; init; }
+
+    /// <summary>For an end-user token: the only user it may read.</summary>
+    public string? UserId { get; init; }
 
     /// <summary>What the key may do.</summary>
     public required IReadOnlyList<string> Scopes { get; init; }

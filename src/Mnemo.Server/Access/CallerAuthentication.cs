@@ -1,5 +1,6 @@
 using Mnemo.ApiKeys;
 using Mnemo.Server.Activity;
+using Mnemo.Sessions;
 using Mnemo.Server.Hosting;
 using Mnemo.Server.Tenants;
 using Mnemo.Tenants;
@@ -16,8 +17,8 @@ public sealed class CallerAuthentication(RequestDelegate next)
 {
     /// <summary>Establishes the caller for API requests, checks access, and passes them on.</summary>
     public async Task InvokeAsync(
-        HttpContext context, IApiKeyStore keys, ITenantStore tenants, ServerSettings settings, ActivityTracker activity, TenantSettingsCache tenantSettings,
-        TimeProvider timeProvider)
+        HttpContext context, IApiKeyStore keys, ISessionStore sessions, ITenantStore tenants, ServerSettings settings, ActivityTracker activity,
+        TenantSettingsCache tenantSettings, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal)
@@ -26,7 +27,9 @@ public sealed class CallerAuthentication(RequestDelegate next)
             var presented = PresentedKey(context.Request);
             if (presented is not null)
             {
-                var caller = await AuthenticateAsync(presented, keys, settings, context.RequestAborted);
+                var caller = presented.StartsWith(SessionTokens.AccessMarker, StringComparison.Ordinal)
+                    ? await AuthenticateUserAsync(presented, sessions, context.RequestAborted)
+                    : await AuthenticateAsync(presented, keys, settings, context.RequestAborted);
                 context.Features.Set(new CallerFeature { Caller = caller, CredentialsRejected = caller is null });
                 if (caller is { IsPlatform: false, KeyId: { } keyId, TenantId: { } tenantId })
                 {
@@ -55,6 +58,12 @@ public sealed class CallerAuthentication(RequestDelegate next)
         const string bearer = "Bearer ";
         return authorization.StartsWith(bearer, StringComparison.OrdinalIgnoreCase) ? authorization[bearer.Length..].Trim() : null;
     }
+
+    /// <summary>An end-user access token: it reads its own user's data and nothing else.</summary>
+    private static async Task<Caller?> AuthenticateUserAsync(string token, ISessionStore sessions, CancellationToken cancellationToken) =>
+        await sessions.AuthenticateAsync(token, cancellationToken) is { } user
+            ? new Caller { TenantId = user.TenantId, UserId = user.UserId, Scopes = [ApiKeyScopes.Read] }
+            : null;
 
     private static async Task<Caller?> AuthenticateAsync(string key, IApiKeyStore keys, ServerSettings settings, CancellationToken cancellationToken)
     {

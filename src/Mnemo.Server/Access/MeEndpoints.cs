@@ -27,6 +27,7 @@ public static class MeEndpoints
         {
             TenantId = tenantId,
             KeyId = caller.KeyId,
+            UserId = caller.UserId,
             Scopes = caller.Scopes,
             Platform = caller.IsPlatform,
         });

@@ -10,6 +10,7 @@ using Mnemo.Memory;
 using Mnemo.Messages;
 using Mnemo.Server.Access;
 using Mnemo.Retention;
+using Mnemo.Sessions;
 using Mnemo.Server.Activity;
 using Mnemo.Server.ApiKeys;
 using Mnemo.Server.Campaigns;
@@ -37,6 +38,7 @@ using Mnemo.Storage.Memory;
 using Mnemo.Storage.Messages;
 using Mnemo.Storage.Migrations;
 using Mnemo.Storage.Retention;
+using Mnemo.Storage.Sessions;
 using Mnemo.Storage.Tasks;
 using Mnemo.Storage.Tenants;
 using Mnemo.Storage.Users;
@@ -180,6 +182,7 @@ public static class MnemoServer
         services.AddSingleton<ISummaryTasks, SummaryTasks>();
         services.AddSingleton<SummarizationTrigger>();
         services.AddSingleton<UserExport>();
+        services.AddSingleton<ISessionStore, SessionStore>();
         services.AddSingleton<ICampaignStore, CampaignStore>();
         services.AddSingleton<IUserContextStore, UserContextStore>();
         services.AddSingleton<IRetentionEngine>(provider => new RetentionEngine(
@@ -215,6 +218,7 @@ public static class MnemoServer
         app.MapMetrics();
         app.MapHealth();
         app.MapMe();
+        app.MapAuth();
         app.MapTenants();
         app.MapApiKeys();
         app.MapUsers();

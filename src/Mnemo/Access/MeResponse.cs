@@ -12,6 +12,9 @@ public sealed record MeResponse
     /// <summary>The scopes the caller holds.</summary>
     public required IReadOnlyList<string> Scopes { get; init; }
 
+    /// <summary>For an end-user token: the signed-in user.</summary>
+    public string? UserId { get; init; }
+
     /// <summary>True for a platform key.</summary>
     public bool Platform { get; init; }
 }

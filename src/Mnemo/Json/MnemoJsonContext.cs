@@ -4,6 +4,7 @@ using Mnemo.ApiKeys;
 using Mnemo.Health;
 using Mnemo.Problems;
 using Mnemo.Retention;
+using Mnemo.Sessions;
 using Mnemo.Campaigns;
 using Mnemo.Conversations;
 using Mnemo.Erasure;
@@ -78,6 +79,9 @@ namespace Mnemo.Json;
 [JsonSerializable(typeof(IReadOnlyList<Insight>))]
 [JsonSerializable(typeof(TopicListResponse))]
 [JsonSerializable(typeof(QueuedTask))]
+[JsonSerializable(typeof(TokenPair))]
+[JsonSerializable(typeof(LoginRequest))]
+[JsonSerializable(typeof(RefreshRequest))]
 [JsonSerializable(typeof(Campaign))]
 [JsonSerializable(typeof(CreateCampaignRequest))]
 [JsonSerializable(typeof(UpdateCampaignRequest))]

@@ -23,6 +23,8 @@ public static class ProblemCodes
     public const string TenantForbidden = "tenant_forbidden";
     /// <summary>403: only a platform key may do this.</summary>
     public const string PlatformKeyRequired = "platform_key_required";
+    /// <summary>403: an end-user token asked for another user, or for something it may not do.</summary>
+    public const string UserForbidden = "user_forbidden";
     /// <summary>403: the tenant is suspended.</summary>
     public const string TenantSuspended = "tenant_suspended";
     /// <summary>400: a platform key called a tenant endpoint without X-Tenant-ID.</summary>

@@ -28,6 +28,12 @@ public sealed record TenantSettings
     /// <summary>Requests a key may make at once above the rate; defaults to one second's worth.</summary>
     public int? Burst { get; init; }
 
+    /// <summary>Minutes an end-user access token lives.</summary>
+    public int? AccessTokenMinutes { get; init; }
+
+    /// <summary>Days an end-user refresh token lives.</summary>
+    public int? RefreshTokenDays { get; init; }
+
     /// <summary>What a new memory profile starts with; unset members take Mnemo's defaults.</summary>
     public ProfileDefaults? DefaultProfile { get; init; }
 
@@ -47,6 +53,8 @@ public sealed record TenantSettings
         CheckRange(errors, prefix + "conversation_idle_minutes", ConversationIdleMinutes, 1, 525_600);
         CheckRange(errors, prefix + "requests_per_second", RequestsPerSecond, 1, 1_000_000);
         CheckRange(errors, prefix + "burst", Burst, 1, 1_000_000);
+        CheckRange(errors, prefix + "access_token_minutes", AccessTokenMinutes, 1, 24 * 60);
+        CheckRange(errors, prefix + "refresh_token_days", RefreshTokenDays, 1, 365);
         CheckRange(errors, prefix + "summarize_after_messages", SummarizeAfterMessages, 2, 1_000_000);
         CheckRange(errors, prefix + "summarize_keep_last_n", SummarizeKeepLastN, 0, 100_000);
         if (SummarizeAfterMessages is { } after && SummarizeKeepLastN is { } keep && keep >= after)
@@ -68,6 +76,8 @@ public sealed record TenantSettings
             ConversationIdleMinutes = ConversationIdleMinutes ?? defaults.ConversationIdleMinutes,
             RequestsPerSecond = RequestsPerSecond,
             Burst = Burst ?? RequestsPerSecond,
+            AccessTokenMinutes = AccessTokenMinutes ?? defaults.AccessTokenMinutes,
+            RefreshTokenDays = RefreshTokenDays ?? defaults.RefreshTokenDays,
             DefaultProfile = (DefaultProfile ?? new ProfileDefaults()).Over(ProfileDefaults.Mnemo),
             SummarizeAfterMessages = SummarizeAfterMessages ?? defaults.SummarizeAfterMessages,
             SummarizeKeepLastN = SummarizeKeepLastN ?? defaults.SummarizeKeepLastN,
@@ -100,6 +110,12 @@ public sealed record TenantSettingsDefaults
 
     /// <summary>Idle minutes before a conversation is ended.</summary>
     public int ConversationIdleMinutes { get; init; } = 30;
+
+    /// <summary>End-user access tokens live 15 minutes.</summary>
+    public int AccessTokenMinutes { get; init; } = 15;
+
+    /// <summary>End-user refresh tokens live 30 days.</summary>
+    public int RefreshTokenDays { get; init; } = 30;
 
     /// <summary>Null: no automatic summarisation unless a tenant asks for it.</summary>
     public int? SummarizeAfterMessages { get; init; }

@@ -1,0 +1,143 @@
+using System.Data.Common;
+using System.Security.Cryptography;
+using Mnemo.Sessions;
+using Mnemo.Storage.Users;
+using Mnemo.Time;
+
+namespace Mnemo.Storage.Sessions;
+
+/// <summary>Sessions and tokens on either backend.</summary>
+public sealed class SessionStore(MnemoDatabase database, TimeProvider timeProvider) : ISessionStore
+{
+    private const string TokenSql = """
+        SELECT t.tenant_id, t.session_id, t.kind, t.expires_at, t.used_at, s.user_id, s.revoked_at, t.token_hash
+        FROM user_tokens t JOIN user_sessions s ON s.tenant_id = t.tenant_id AND s.id = t.session_id
+        WHERE t.token_hash = @hash
+        """;
+
+    private const string InsertTokenSql = """
+        INSERT INTO user_tokens (token_hash, tenant_id, session_id, kind, expires_at, created_at)
+        VALUES (@hash, @tenant_id, @session_id, @kind, @expires_at, @now)
+        """;
+
+    private const string RevokeSql = "UPDATE user_sessions SET revoked_at = @now WHERE tenant_id = @tenant_id AND id = @id AND revoked_at IS NULL";
+
+    private readonly SqlDialect _sql = database.Dialect;
+
+    /// <inheritdoc />
+    public Task<TokenPair?> LoginAsync(string tenantId, string userId, TokenLifetimes lifetimes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lifetimes);
+        return database.WriteAsync(async (transaction, token) =>
+        {
+            if (!await UserRows.ExistsAsync(_sql, transaction.Connection!, transaction, tenantId, userId, token))
+            {
+                return null;
+            }
+            var now = timeProvider.GetUtcNowMicroseconds();
+            var sessionId = Guid.CreateVersion7(now);
+            await using (var session = _sql.Command(transaction.Connection!,
+                "INSERT INTO user_sessions (tenant_id, id, user_id, created_at) VALUES (@tenant_id, @id, @user_id, @now)", transaction)
+                .With("tenant_id", tenantId).With("id", sessionId).With("user_id", userId).With("now", now))
+            {
+                await session.ExecuteAsync(token);
+            }
+            return (TokenPair?)await IssueAsync(transaction, tenantId, sessionId, lifetimes, now, token);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<string?> TenantOfAsync(string token, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenReadConnectionAsync(cancellationToken);
+        return (await FindAsync(connection, null, token, lockRow: false, cancellationToken))?.TenantId;
+    }
+
+    /// <inheritdoc />
+    public Task<(RefreshOutcome Outcome, TokenPair? Tokens)> RefreshAsync(string refreshToken, TokenLifetimes lifetimes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lifetimes);
+        return database.WriteAsync(async (transaction, token) =>
+        {
+            var now = timeProvider.GetUtcNowMicroseconds();
+            var found = await FindAsync(transaction.Connection!, transaction, refreshToken, lockRow: true, token);
+            if (found is not { Kind: "refresh" } || found.RevokedAt is not null || found.ExpiresAt <= now)
+            {
+                return (RefreshOutcome.Invalid, (TokenPair?)null);
+            }
+            if (found.UsedAt is not null)
+            {
+                // A refresh token is good once. Seeing it again means it leaked: end the session,
+                // so neither the thief nor the user can go on with that chain.
+                await RevokeSessionAsync(transaction, found.TenantId, found.SessionId, now, token);
+                return (RefreshOutcome.Reused, null);
+            }
+            await using (var use = _sql.Command(transaction.Connection!, "UPDATE user_tokens SET used_at = @now WHERE token_hash = @hash", transaction)
+                .With("now", now).With("hash", SessionTokens.Hash(refreshToken)))
+            {
+                await use.ExecuteAsync(token);
+            }
+            return (RefreshOutcome.Rotated, await IssueAsync(transaction, found.TenantId, found.SessionId, lifetimes, now, token));
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<UserPrincipal?> AuthenticateAsync(string accessToken, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenReadConnectionAsync(cancellationToken);
+        var found = await FindAsync(connection, null, accessToken, lockRow: false, cancellationToken);
+        return found is { Kind: "access", RevokedAt: null } && found.ExpiresAt > timeProvider.GetUtcNow()
+            ? new UserPrincipal(found.TenantId, found.UserId, found.SessionId)
+            : null;
+    }
+
+    /// <inheritdoc />
+    public Task<bool> RevokeAsync(string? accessToken, string? refreshToken, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (transaction, token) =>
+        {
+            var revoked = false;
+            foreach (var presented in new[] { accessToken, refreshToken })
+            {
+                if (presented is not null && await FindAsync(transaction.Connection!, transaction, presented, lockRow: false, token) is { } found)
+                {
+                    await RevokeSessionAsync(transaction, found.TenantId, found.SessionId, timeProvider.GetUtcNowMicroseconds(), token);
+                    revoked = true;
+                }
+            }
+            return revoked;
+        }, cancellationToken);
+
+    private async Task<TokenPair> IssueAsync(DbTransaction transaction, string tenantId, Guid sessionId, TokenLifetimes lifetimes, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var access = SessionTokens.New(SessionTokens.AccessMarker);
+        var refresh = SessionTokens.New(SessionTokens.RefreshMarker);
+        foreach (var (value, kind, lifetime) in new[] { (access, "access", lifetimes.Access), (refresh, "refresh", lifetimes.Refresh) })
+        {
+            await using var insert = _sql.Command(transaction.Connection!, InsertTokenSql, transaction)
+                .With("hash", SessionTokens.Hash(value)).With("tenant_id", tenantId).With("session_id", sessionId)
+                .With("kind", kind).With("expires_at", now + lifetime).With("now", now);
+            await insert.ExecuteAsync(cancellationToken);
+        }
+        return new TokenPair { AccessToken = access, RefreshToken = refresh, ExpiresIn = (int)lifetimes.Access.TotalSeconds };
+    }
+
+    private async Task RevokeSessionAsync(DbTransaction transaction, string tenantId, Guid sessionId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var revoke = _sql.Command(transaction.Connection!, RevokeSql, transaction).With("tenant_id", tenantId).With("id", sessionId).With("now", now);
+        await revoke.ExecuteAsync(cancellationToken);
+    }
+
+    private async Task<FoundToken?> FindAsync(DbConnection connection, DbTransaction? transaction, string presented, bool lockRow, CancellationToken cancellationToken)
+    {
+        var hash = SessionTokens.Hash(presented);
+        await using var command = _sql.Command(connection, lockRow ? $"{TokenSql} {_sql.ForUpdate}" : TokenSql, transaction).With("hash", hash);
+        var found = await command.SingleOrDefaultAsync(reader => new FoundToken(
+            reader.GetString(0), _sql.GetGuid(reader, 1), reader.GetString(2), _sql.GetTimestamp(reader, 3), _sql.GetNullableTimestamp(reader, 4),
+            reader.GetString(5), _sql.GetNullableTimestamp(reader, 6), reader.GetFieldValue<byte[]>(7)), cancellationToken);
+        // Found by an index on the hash; compared again in constant time all the same.
+        return found is not null && CryptographicOperations.FixedTimeEquals(found.Hash, hash) ? found : null;
+    }
+
+    private sealed record FoundToken(
+        string TenantId, Guid SessionId, string Kind, DateTimeOffset ExpiresAt, DateTimeOffset? UsedAt, string UserId, DateTimeOffset? RevokedAt, byte[] Hash);
+}
