@@ -14,6 +14,12 @@ public sealed class MnemoOptions
     /// <summary>Which database to use.</summary>
     public StorageOptions Storage { get; set; } = new();
 
+    /// <summary>AES-GCM key (32 bytes, base64) for secrets at rest; OAuth needs it.</summary>
+    public string? EncryptionKey { get; set; }
+
+    /// <summary>The Shopify OAuth flow.</summary>
+    public ShopifyOptions Shopify { get; set; } = new();
+
     /// <summary>Who may read <c>/metrics</c> without a key.</summary>
     public MetricsOptions Metrics { get; set; } = new();
 
@@ -64,4 +70,20 @@ public sealed class MetricsOptions
 {
     /// <summary>True: scrapes from loopback need no key (every other address needs the platform key). False: every scrape needs it.</summary>
     public bool OpenOnLoopback { get; set; } = true;
+}
+
+/// <summary>The <c>Mnemo:Shopify</c> section.</summary>
+public sealed class ShopifyOptions
+{
+    /// <summary>Where a shop's admin lives; <c>{shop}</c> is replaced by the shop domain (tests point it at a local fake).</summary>
+    public string AdminBaseUrl { get; set; } = "https://{shop}";
+
+    /// <summary>How long the code exchange may take.</summary>
+    public TimeSpan ExchangeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long an install's state nonce is good for.</summary>
+    public TimeSpan StateLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How far a callback's timestamp may be from now.</summary>
+    public TimeSpan TimestampTolerance { get; set; } = TimeSpan.FromMinutes(5);
 }

@@ -5,7 +5,7 @@ using Mnemo.Tenants;
 namespace Mnemo.Server.Hosting;
 
 /// <summary>Everything read from configuration at start-up, validated in one go.</summary>
-public sealed record ServerSettings(MnemoOptions Options, ResolvedStorage Storage, TenantSettingsDefaults TenantDefaults)
+public sealed record ServerSettings(MnemoOptions Options, ResolvedStorage Storage, TenantSettingsDefaults TenantDefaults, byte[]? EncryptionKey = null)
 {
     /// <summary>Reads and validates the configuration; throws <see cref="MnemoConfigurationException"/> listing every problem.</summary>
     public static ServerSettings Load(IConfiguration configuration)
@@ -51,11 +51,27 @@ public sealed record ServerSettings(MnemoOptions Options, ResolvedStorage Storag
             }
         }
 
+        byte[]? encryptionKey = null;
+        if (options.EncryptionKey is { Length: > 0 } keyText)
+        {
+            try
+            {
+                encryptionKey = Convert.FromBase64String(keyText);
+            }
+            catch (FormatException)
+            {
+            }
+            if (encryptionKey is not { Length: 32 })
+            {
+                failures.Add("Mnemo:EncryptionKey must be 32 bytes in base64 (openssl rand -base64 32).");
+            }
+        }
+
         if (failures.Count > 0)
         {
             throw new MnemoConfigurationException(string.Join(" ", failures));
         }
-        return new ServerSettings(options, storage!, defaults);
+        return new ServerSettings(options, storage!, defaults, encryptionKey);
     }
 }
 

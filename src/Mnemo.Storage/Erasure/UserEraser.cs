@@ -26,6 +26,7 @@ public sealed class UserEraser(MnemoDatabase database, TimeProvider timeProvider
         ("profiles", "DELETE FROM profiles WHERE tenant_id = @tenant_id AND user_id = @user_id"),
         ("insights", "DELETE FROM insights WHERE tenant_id = @tenant_id AND user_id = @user_id"),
         ("tasks", "DELETE FROM tasks WHERE tenant_id = @tenant_id AND user_id = @user_id"),
+        ("oauth_merchants", "DELETE FROM oauth_merchants WHERE tenant_id = @tenant_id AND user_id = @user_id"),
         ("sessions", "DELETE FROM user_sessions WHERE tenant_id = @tenant_id AND user_id = @user_id"),
         ("campaign_participants", "DELETE FROM campaign_participants WHERE tenant_id = @tenant_id AND user_id = @user_id"),
         ("users", "DELETE FROM users WHERE tenant_id = @tenant_id AND id = @user_id"),

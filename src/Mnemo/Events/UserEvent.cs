@@ -34,6 +34,9 @@ public static class EventTypes
     /// <summary>A conversation ended.</summary>
     public const string ConversationEnded = "conversation_ended";
 
+    /// <summary>A merchant finished the Shopify install (<c>shop</c>, <c>first_time</c>).</summary>
+    public const string OAuthComplete = "oauth_complete";
+
     /// <summary>A campaign participant became a system user.</summary>
     public const string UserMigrated = "user_migrated";
 

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Mnemo.Access;
 using Mnemo.ApiKeys;
 using Mnemo.Health;
+using Mnemo.OAuth;
 using Mnemo.Problems;
 using Mnemo.Retention;
 using Mnemo.Sessions;
@@ -80,6 +81,8 @@ namespace Mnemo.Json;
 [JsonSerializable(typeof(TopicListResponse))]
 [JsonSerializable(typeof(QueuedTask))]
 [JsonSerializable(typeof(TokenPair))]
+[JsonSerializable(typeof(ShopifyAppRequest))]
+[JsonSerializable(typeof(ShopifyAppResponse))]
 [JsonSerializable(typeof(LoginRequest))]
 [JsonSerializable(typeof(RefreshRequest))]
 [JsonSerializable(typeof(Campaign))]

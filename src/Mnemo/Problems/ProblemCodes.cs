@@ -51,6 +51,8 @@ public static class ProblemCodes
     public const string UnsupportedMediaType = "unsupported_media_type";
     /// <summary>504: the request ran longer than <c>Mnemo:Limits:RequestTimeout</c>.</summary>
     public const string RequestTimeout = "request_timeout";
+    /// <summary>503: a feature needs server configuration that is missing.</summary>
+    public const string NotConfigured = "not_configured";
     /// <summary>503: the store cannot be reached.</summary>
     public const string StoreUnavailable = "store_unavailable";
     /// <summary>500: a fault of Mnemo's; the log has the details.</summary>

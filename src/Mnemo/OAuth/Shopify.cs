@@ -1,0 +1,100 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using Mnemo.Users;
+using Mnemo.Validation;
+
+namespace Mnemo.OAuth;
+
+/// <summary>A tenant's Shopify app, as configured (the secret decrypted only where it is used).</summary>
+public sealed record ShopifyApp(string ClientId, string ClientSecret, string Scopes, string RedirectUrl, string FrontendUrl);
+
+/// <summary>Body of <c>PUT /api/v1/tenants/{tenant_id}/oauth/shopify</c>.</summary>
+public sealed record ShopifyAppRequest : IValidatable
+{
+    /// <summary>The app's API key.</summary>
+    public string? ClientId { get; init; }
+
+    /// <summary>The app's API secret (stored encrypted, never shown again).</summary>
+    public string? ClientSecret { get; init; }
+
+    /// <summary>Comma-separated scopes, e.g. <c>read_products,read_orders</c>.</summary>
+    public string? Scopes { get; init; }
+
+    /// <summary>This server's callback URL, as registered with Shopify.</summary>
+    public string? RedirectUrl { get; init; }
+
+    /// <summary>Where the merchant lands after installing (the history page).</summary>
+    public string? FrontendUrl { get; init; }
+
+    /// <inheritdoc />
+    public void Validate(ValidationErrors errors)
+    {
+        Limits.CheckShortText(ClientId, "client_id", errors, required: true);
+        Limits.CheckShortText(ClientSecret, "client_secret", errors, required: true);
+        Limits.CheckShortText(Scopes, "scopes", errors, required: true);
+        foreach (var (field, value) in new[] { ("redirect_url", RedirectUrl), ("frontend_url", FrontendUrl) })
+        {
+            if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            {
+                errors.Add(field, "must be an absolute http(s) URL");
+            }
+        }
+    }
+}
+
+/// <summary>A tenant's Shopify app as the API shows it: no secret.</summary>
+public sealed record ShopifyAppResponse(string ClientId, string Scopes, string RedirectUrl, string FrontendUrl);
+
+/// <summary>Persistence of the OAuth flow.</summary>
+public interface IOAuthStore
+{
+    /// <summary>Saves the tenant's app (secret already encrypted); false when the tenant does not exist.</summary>
+    Task<bool> SaveAppAsync(string tenantId, ShopifyAppRequest app, byte[] encryptedSecret, CancellationToken cancellationToken);
+
+    /// <summary>The tenant's app with its encrypted secret, or null.</summary>
+    Task<(ShopifyAppResponse App, byte[] EncryptedSecret)?> GetAppAsync(string tenantId, CancellationToken cancellationToken);
+
+    /// <summary>Stores a state nonce (by hash) for an install of <paramref name="shop"/>.</summary>
+    Task CreateStateAsync(string tenantId, string shop, byte[] stateHash, DateTimeOffset expiresAt, CancellationToken cancellationToken);
+
+    /// <summary>The tenant of an unused, unexpired state for <paramref name="shop"/>, or null.</summary>
+    Task<string?> FindStateAsync(byte[] stateHash, string shop, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// In one transaction: consumes the state (null when someone else did first), resolves the
+    /// merchant's user from the shop domain, stores the merchant with its encrypted token, and
+    /// records <c>user_created</c> (first time) and <c>oauth_complete</c>.
+    /// </summary>
+    Task<ResolvedUser?> CompleteInstallAsync(
+        string tenantId, string shop, byte[] stateHash, byte[] encryptedAccessToken, string scopes, CancellationToken cancellationToken);
+}
+
+/// <summary>Shopify's rules: shop domains, and the HMAC on its callbacks.</summary>
+public static partial class ShopifyRules
+{
+    /// <summary>True for <c>name.myshopify.com</c>.</summary>
+    public static bool IsShopDomain(string? shop) => shop is not null && ShopPattern().IsMatch(shop);
+
+    /// <summary>
+    /// Checks the callback's <c>hmac</c>: HMAC-SHA256, hex, of the other query parameters sorted by
+    /// name and joined as <c>name=value&amp;...</c>, keyed with the app's secret; compared in constant time.
+    /// </summary>
+    public static bool HasValidHmac(IEnumerable<KeyValuePair<string, string>> query, string clientSecret)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var pairs = query.ToList();
+        var presented = pairs.FirstOrDefault(pair => pair.Key == "hmac").Value;
+        if (string.IsNullOrEmpty(presented))
+        {
+            return false;
+        }
+        var message = string.Join('&', pairs.Where(pair => pair.Key is not ("hmac" or "signature"))
+            .OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => $"{pair.Key}={pair.Value}"));
+        var expected = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(clientSecret), Encoding.UTF8.GetBytes(message)));
+        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(presented.ToLowerInvariant()));
+    }
+
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9-]*\.myshopify\.com\z", RegexOptions.CultureInvariant)]
+    private static partial Regex ShopPattern();
+}
