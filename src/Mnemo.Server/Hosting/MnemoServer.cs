@@ -85,7 +85,7 @@ public static class MnemoServer
     /// </summary>
     public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory, WebRootPath = "wwwroot" });
         builder.Configuration.AddJsonFile("appsettings.json", optional: true);
         builder.Configuration.AddEnvironmentVariables();
         builder.Configuration.AddCommandLine(args);
@@ -216,10 +216,21 @@ public static class MnemoServer
             }
             return next(context);
         });
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/ui", StringComparison.Ordinal), ui => ui.Use(static (context, next) =>
+        {
+            // The page loads only its own files, and no other site may frame it.
+            context.Response.Headers.ContentSecurityPolicy = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+            context.Response.Headers.XContentTypeOptions = "nosniff";
+            return next(context);
+        }));
+        // Static files before routing, so the page's fallback route does not shadow its own assets.
+        app.UseStaticFiles();
+        app.UseRouting();
         app.UseMiddleware<CallerAuthentication>();
         app.UseRateLimiter();
         app.UseRequestTimeouts();
 
+        app.MapFallbackToFile("/ui/{**path}", "ui/index.html");
         app.MapOpenApi();
         app.MapMetrics();
         app.MapHealth();
