@@ -3,7 +3,6 @@ using System.Text.Json;
 using Mnemo.ApiKeys;
 using Mnemo.Client;
 using Mnemo.Tenants;
-using Mnemo.Testing;
 
 namespace Mnemo.Server.Tests;
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using Mnemo.Campaigns;
 using Mnemo.Messages;
-using Mnemo.Testing;
 
 namespace Mnemo.Server.Tests;
 

@@ -1,5 +1,4 @@
 using Mnemo.Server.Cli;
-using Mnemo.Testing;
 
 namespace Mnemo.Server.Tests;
 

@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Mnemo.Client;
 using Mnemo.Messages;
-using Mnemo.Testing;
 
 namespace Mnemo.Server.Tests;
 

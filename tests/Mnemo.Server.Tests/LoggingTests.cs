@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Mnemo.ApiKeys;
 using Mnemo.Messages;
-using Mnemo.Testing;
 
 namespace Mnemo.Server.Tests;
 

@@ -4,7 +4,6 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Mnemo.Memory;
 using Mnemo.Messages;
-using Mnemo.Testing;
 
 namespace Mnemo.Server.Tests;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using Mnemo.Tenants;
-using Mnemo.Testing;
 
 namespace Mnemo.Server.Tests;
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Mnemo.Messages;
-using Mnemo.Testing;
 
 namespace Mnemo.Server.Tests;
 

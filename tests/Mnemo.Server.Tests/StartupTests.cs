@@ -2,7 +2,6 @@ using System.Net;
 using Microsoft.Extensions.Configuration;
 using Mnemo.Server.Hosting;
 using Mnemo.Storage.Migrations;
-using Mnemo.Testing;
 
 namespace Mnemo.Server.Tests;
 

@@ -4,7 +4,6 @@ using System.Text.Json;
 using Mnemo.Messages;
 using Mnemo.Tasks;
 using Mnemo.Tenants;
-using Mnemo.Testing;
 
 namespace Mnemo.Server.Tests;
 

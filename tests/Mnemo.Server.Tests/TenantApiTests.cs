@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using Mnemo.Client;
 using Mnemo.Tenants;
-using Mnemo.Testing;
 
 namespace Mnemo.Server.Tests;
 

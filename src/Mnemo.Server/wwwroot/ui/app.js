@@ -84,7 +84,7 @@ async function loadConversations(offset) {
     const open = document.createElement("button");
     open.type = "button";
     const title = document.createElement("span");
-    title.className = "role";
+    title.className = "workflow";
     title.textContent = conversation.workflow || "Conversation";
     const meta = document.createElement("span");
     meta.className = "meta";

@@ -6,9 +6,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Mnemo.Client;
 using Mnemo.Server.Hosting;
 using Mnemo.Storage.Configuration;
-using Mnemo.Testing;
+using Xunit;
 
-namespace Mnemo.Server.Tests;
+namespace Mnemo.Testing;
 
 /// <summary>The real server on Kestrel, on a free loopback port, over a store of its own.</summary>
 public sealed class MnemoTestServer : IAsyncDisposable
