@@ -24,6 +24,40 @@ public abstract class MnemoDatabase : IAsyncDisposable
     /// </summary>
     public abstract Task RunExclusiveAsync(Func<DbConnection, CancellationToken, Task> work, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Runs <paramref name="work"/> in a group-committed transaction with other queued writes;
+    /// answers once that transaction has committed. <paramref name="orderKey"/> orders the items
+    /// of a batch (use the lock key the work takes).
+    /// </summary>
+    public Task<T> GroupWriteAsync<T>(string orderKey, Func<DbTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        var committer = _groupCommit ??= CreateGroupCommit();
+        return committer.WriteAsync(orderKey, work, cancellationToken);
+    }
+
+    /// <summary>How many workers drain the append queue: one for a single-writer backend.</summary>
+    protected virtual int GroupCommitWorkers => Dialect.SupportsMultipleNodes ? 4 : 1;
+
+    private GroupCommit? _groupCommit;
+    private readonly Lock _groupCommitGate = new();
+
+    private GroupCommit CreateGroupCommit()
+    {
+        lock (_groupCommitGate)
+        {
+            return _groupCommit ??= new GroupCommit(this, GroupCommitWorkers, maxBatch: 256, capacity: 4096);
+        }
+    }
+
+    /// <summary>Lets queued group writes finish; subclasses call it first when disposing.</summary>
+    protected async ValueTask DrainGroupCommitAsync()
+    {
+        if (_groupCommit is { } committer)
+        {
+            await committer.DisposeAsync();
+        }
+    }
+
     /// <summary>Checks that the store answers a trivial query.</summary>
     public async Task PingAsync(CancellationToken cancellationToken)
     {

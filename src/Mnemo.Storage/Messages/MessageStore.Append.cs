@@ -11,7 +11,7 @@ using Mnemo.Time;
 
 namespace Mnemo.Storage.Messages;
 
-/// <summary>The append path: one transaction per call, user created when missing, idempotent retries.</summary>
+/// <summary>The append path: group-committed, user created when missing, idempotent retries.</summary>
 public sealed partial class MessageStore
 {
     private const string CountIntoConversationSql = """
@@ -25,7 +25,7 @@ public sealed partial class MessageStore
     public Task<AppendResult> AppendAsync(string tenantId, string userId, IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        return database.WriteAsync((transaction, token) => AppendInTransactionAsync(transaction, tenantId, userId, messages, async now =>
+        return database.GroupWriteAsync($"{tenantId}/{userId}", (transaction, token) => AppendInTransactionAsync(transaction, tenantId, userId, messages, async now =>
         {
             var created = await UserRows.InsertIfMissingAsync(_sql, transaction, tenantId, UserRows.Bare(userId, now), token);
             if (created)
@@ -43,7 +43,7 @@ public sealed partial class MessageStore
         ArgumentNullException.ThrowIfNull(messages);
         var stamped = ParticipantMessages.InCampaign(messages, campaignId);
         // A participant's messages refresh their expiry and never create a system user.
-        return database.WriteAsync((transaction, token) => AppendInTransactionAsync(transaction, tenantId, userId, stamped, async now =>
+        return database.GroupWriteAsync($"{tenantId}/{userId}", (transaction, token) => AppendInTransactionAsync(transaction, tenantId, userId, stamped, async now =>
         {
             _ = await ParticipantRows.TouchAsync(_sql, transaction, tenantId, campaignId, userId, null, false, null, tenantTtlDays, now, token)
                 ?? throw new CampaignNotFoundException(campaignId);

@@ -59,5 +59,9 @@ public sealed class PostgresDatabase : MnemoDatabase
     }
 
     /// <inheritdoc />
-    public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public override async ValueTask DisposeAsync()
+    {
+        await DrainGroupCommitAsync();
+        await _dataSource.DisposeAsync();
+    }
 }

@@ -96,6 +96,7 @@ public sealed class SqliteDatabase : MnemoDatabase
     /// <inheritdoc />
     public override async ValueTask DisposeAsync()
     {
+        await DrainGroupCommitAsync();
         await _writerLock.WaitAsync();
         try
         {

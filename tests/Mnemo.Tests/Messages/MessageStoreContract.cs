@@ -166,6 +166,35 @@ public abstract class MessageStoreContract(StoreFixture fixture)
     }
 
     [Fact]
+    public async Task Concurrent_appends_commit_together_and_a_bad_one_fails_alone()
+    {
+        var tenant = await TestTenants.CreateAsync(fixture.Database);
+
+        var appends = Enumerable.Range(0, 64).Select(i => Task.Run(() => _messages.AppendAsync(tenant, $"user-{i % 8}",
+            [i == 17 ? Say("doomed", conversationId: Guid.CreateVersion7()) : Say($"m{i}")], CancellationToken.None))).ToList();
+        var outcomes = await Task.WhenAll(appends.Select(async append =>
+        {
+            try
+            {
+                return (Ok: true, Content: (await append).Messages[0].Content);
+            }
+            catch (ConversationNotFoundException)
+            {
+                return (Ok: false, Content: "doomed");
+            }
+        }));
+
+        Assert.Equal(63, outcomes.Count(outcome => outcome.Ok));
+        var stored = new List<string>();
+        for (var user = 0; user < 8; user++)
+        {
+            stored.AddRange((await _messages.ListAsync(tenant, $"user-{user}", new MessageQuery { Limit = 100 }, CancellationToken.None))!.Messages.Select(m => m.Content));
+        }
+        Assert.Equal(outcomes.Where(o => o.Ok).Select(o => o.Content).Order(), stored.Order());
+        Assert.DoesNotContain("doomed", stored);
+    }
+
+    [Fact]
     public async Task Messages_count_into_their_conversation()
     {
         var tenant = await TestTenants.CreateAsync(fixture.Database);
