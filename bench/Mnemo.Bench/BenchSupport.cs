@@ -88,6 +88,7 @@ internal sealed record BenchResult(
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
 [JsonSerializable(typeof(BenchResult))]
 [JsonSerializable(typeof(RetentionResult))]
+[JsonSerializable(typeof(AppendResult))]
 internal sealed partial class BenchJson : JsonSerializerContext;
 
 internal static class Stats

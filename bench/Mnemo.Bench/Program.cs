@@ -4,6 +4,7 @@
 //
 //   dotnet run -c Release --project bench/Mnemo.Bench -- context [--backend postgres|sqlite]
 //       [--messages 10000] [--requests 2000] [--concurrency 1]
+//   dotnet run -c Release --project bench/Mnemo.Bench -- append [--backend postgres|sqlite] [--concurrency 32] [--seconds 10]
 //   dotnet run -c Release --project bench/Mnemo.Bench -- retention [--expired 1000000]
 //       [--concurrency 32] [--seconds 10]
 using Mnemo.Bench;
@@ -15,10 +16,13 @@ switch (mode)
     case "context":
         await ContextBench.RunAsync(options);
         return 0;
+    case "append":
+        await AppendBench.RunAsync(options);
+        return 0;
     case "retention":
         await RetentionBench.RunAsync(options);
         return 0;
     default:
-        await Console.Error.WriteLineAsync($"unknown benchmark '{mode}': use context or retention");
+        await Console.Error.WriteLineAsync($"unknown benchmark '{mode}': use context, append or retention");
         return 2;
 }

@@ -14,7 +14,14 @@ public sealed class PostgresDatabase : MnemoDatabase
     /// <summary>Creates the data source for <paramref name="connectionString"/>; nothing is opened yet.</summary>
     public PostgresDatabase(string connectionString)
     {
-        _dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        // Every statement on the hot paths is a fixed text: let Npgsql prepare each once per
+        // connection (parse and plan once) unless the operator chose otherwise.
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 128;
+        }
+        _dataSource = builder.Build();
     }
 
     /// <inheritdoc />

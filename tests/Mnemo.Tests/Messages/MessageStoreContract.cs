@@ -195,6 +195,37 @@ public abstract class MessageStoreContract(StoreFixture fixture)
     }
 
     [Fact]
+    public async Task A_bad_append_queued_behind_a_busy_writer_fails_alone()
+    {
+        var tenant = await TestTenants.CreateAsync(fixture.Database);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var blocker = fixture.Database.GroupWriteAsync("0-blocker", async (_, _) =>
+        {
+            started.SetResult();
+            await gate.Task;
+            return true;
+        }, CancellationToken.None);
+        await started.Task;
+
+        // Queued while a writer is busy: behind a single writer they form one batch, whose first,
+        // savepoint-free attempt fails on the doomed append and is written again item by item.
+        var appends = Enumerable.Range(0, 5)
+            .Select(i => _messages.AppendAsync(tenant, "u", [i == 2 ? Say("doomed", conversationId: Guid.CreateVersion7()) : Say($"m{i}")], CancellationToken.None))
+            .ToList();
+        gate.SetResult();
+        await blocker;
+
+        await Assert.ThrowsAsync<ConversationNotFoundException>(() => appends[2]);
+        foreach (var append in appends.Where((_, i) => i != 2))
+        {
+            Assert.Single((await append).Messages);
+        }
+        var stored = await _messages.ListAsync(tenant, "u", new MessageQuery { Limit = 10 }, CancellationToken.None);
+        Assert.Equal(["m0", "m1", "m3", "m4"], stored!.Messages.Select(message => message.Content).Order());
+    }
+
+    [Fact]
     public async Task Messages_count_into_their_conversation()
     {
         var tenant = await TestTenants.CreateAsync(fixture.Database);
