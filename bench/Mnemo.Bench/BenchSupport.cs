@@ -89,6 +89,7 @@ internal sealed record BenchResult(
 [JsonSerializable(typeof(BenchResult))]
 [JsonSerializable(typeof(RetentionResult))]
 [JsonSerializable(typeof(AppendResult))]
+[JsonSerializable(typeof(CrashDrillResult))]
 internal sealed partial class BenchJson : JsonSerializerContext;
 
 internal static class Stats

@@ -1,0 +1,175 @@
+// The crash drill: clients append with idempotency keys and keep a ledger of every acknowledged
+// append while the server, a separate process, is killed with SIGKILL mid-load and restarted on
+// the same store. Afterwards every acknowledged message must be there, and no key twice.
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Mnemo.ApiKeys;
+using Mnemo.Client;
+using Mnemo.Messages;
+using Mnemo.Storage.Configuration;
+using Mnemo.Testing;
+
+namespace Mnemo.Bench;
+
+/// <summary>The <c>crash</c> drill.</summary>
+internal static class CrashDrill
+{
+    private const int Users = 50;
+    private const string AdminKey = "crash-drill-admin-key-0123456789";
+
+    public static async Task<int> RunAsync(BenchOptions options)
+    {
+        var storage = await TestStores.CreateEmptyAsync(options.Backend);
+        var port = FreePort();
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(10) };
+
+        var server = await ServerProcess.StartAsync(storage, port, http);
+        var admin = new MnemoClient(http, AdminKey);
+        var tenantId = TestIds.Tenant("crash");
+        await admin.Tenants.CreateAsync(new Tenants.CreateTenantRequest { Id = tenantId });
+        var key = await admin.ApiKeys.CreateAsync(tenantId, new CreateApiKeyRequest { Name = "drill", Scopes = ApiKeyScopes.All });
+        var client = admin.WithApiKey(key.Key);
+
+        var ledger = new ConcurrentDictionary<string, (string UserId, Guid MessageId)>(StringComparer.Ordinal);
+        var failedAttempts = 0;
+        var inFlight = 0;
+        using var stop = new CancellationTokenSource();
+        var workers = Enumerable.Range(0, options.Concurrency).Select(worker => Task.Run(async () =>
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                var idempotencyKey = $"w{worker}-{i}";
+                var userId = $"u{(worker * 7 + i) % Users}";
+                // Retry the same key until it is acknowledged: the append that was in flight when
+                // the server died must come back as the one already stored, or be stored now.
+                while (true)
+                {
+                    Interlocked.Increment(ref inFlight);
+                    try
+                    {
+                        var answer = await client.Messages.AppendAsync(userId, new AppendMessagesRequest { Role = "user", Content = idempotencyKey }, idempotencyKey);
+                        ledger[idempotencyKey] = (userId, answer.Messages[0].Id);
+                        break;
+                    }
+                    catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or MnemoApiException)
+                    {
+                        Interlocked.Increment(ref failedAttempts);
+                        await Task.Delay(20);
+                    }
+                    finally
+                    {
+                        Interlocked.Decrement(ref inFlight);
+                    }
+                }
+            }
+        })).ToList();
+
+        await Task.Delay(TimeSpan.FromSeconds(options.Seconds / 2.0));
+        var acknowledgedBeforeKill = ledger.Count;
+        var inFlightAtKill = Volatile.Read(ref inFlight);
+        server.Kill();
+        var restarted = Stopwatch.StartNew();
+        server = await ServerProcess.StartAsync(storage, port, http);
+        var readySeconds = restarted.Elapsed.TotalSeconds;
+        await Task.Delay(TimeSpan.FromSeconds(options.Seconds / 2.0));
+        await stop.CancelAsync();
+        await Task.WhenAll(workers);
+
+        var stored = await AllMessagesAsync(client);
+        var storedIds = stored.Select(message => message.Id).ToHashSet();
+        var missing = ledger.Values.Count(entry => !storedIds.Contains(entry.MessageId));
+        var duplicates = stored.GroupBy(message => message.IdempotencyKey).Count(group => group.Count() > 1);
+        server.Kill();
+
+        var result = new CrashDrillResult(
+            Benchmark: "crash", Backend: options.Backend.ToString().ToLowerInvariant(), Cores: Environment.ProcessorCount, Clients: options.Concurrency,
+            Acknowledged: ledger.Count, AcknowledgedBeforeKill: acknowledgedBeforeKill, Stored: stored.Count, InFlightAtKill: inFlightAtKill, FailedAttempts: failedAttempts,
+            MissingAcknowledged: missing, DuplicatedKeys: duplicates, RestartToReadySeconds: readySeconds);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{result.Backend}: {result.Acknowledged} acknowledged ({result.AcknowledgedBeforeKill} before SIGKILL, {result.InFlightAtKill} in flight at it), {result.Stored} stored, {result.FailedAttempts} attempts failed past the client's own retries, {result.MissingAcknowledged} acknowledged but missing, {result.DuplicatedKeys} keys stored twice, ready again in {result.RestartToReadySeconds:F2} s"));
+        var file = Path.Combine(BenchPaths.RepositoryRoot(), "bench", "results", $"crash-{result.Backend}.json");
+        await File.WriteAllTextAsync(file, JsonSerializer.Serialize(result, BenchJson.Default.CrashDrillResult));
+        return missing == 0 && duplicates == 0 && ledger.Count > acknowledgedBeforeKill ? 0 : 1;
+    }
+
+    private static async Task<List<Message>> AllMessagesAsync(MnemoClient client)
+    {
+        var all = new List<Message>();
+        for (var user = 0; user < Users; user++)
+        {
+            string? before = null;
+            do
+            {
+                var page = await client.Messages.ListAsync($"u{user}", limit: 100, before: before);
+                all.AddRange(page.Messages);
+                before = page.NextCursor;
+            }
+            while (before is not null);
+        }
+        return all;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Mnemo.Server as its own process, built next to this benchmark.</summary>
+    private sealed class ServerProcess(Process process)
+    {
+        public static async Task<ServerProcess> StartAsync(ResolvedStorage storage, int port, HttpClient http)
+        {
+            var serverDll = Path.Combine(BenchPaths.RepositoryRoot(), "artifacts", "bin", "Mnemo.Server", "release", "Mnemo.Server.dll");
+            var start = new ProcessStartInfo("dotnet") { ArgumentList = { serverDll, "--urls", $"http://127.0.0.1:{port}" }, RedirectStandardOutput = true };
+            start.Environment["Mnemo__AdminKey"] = AdminKey;
+            start.Environment["Mnemo__Storage__Provider"] = storage.Provider;
+            start.Environment["Mnemo__Storage__ConnectionString"] = storage.ConnectionString;
+            start.Environment["Mnemo__Retention__Enabled"] = "false";
+            start.Environment["Logging__LogLevel__Default"] = "Warning";
+            var process = Process.Start(start)!;
+            process.OutputDataReceived += (_, _) => { };
+            process.BeginOutputReadLine();
+            // Polling an outside process for readiness; bounded, and it stops at the first answer.
+            var deadline = Stopwatch.StartNew();
+            while (true)
+            {
+                try
+                {
+                    using var ready = await http.GetAsync(new Uri("health/ready", UriKind.Relative));
+                    if (ready.IsSuccessStatusCode)
+                    {
+                        return new ServerProcess(process);
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    // Not listening yet.
+                }
+                if (deadline.Elapsed > TimeSpan.FromSeconds(30) || process.HasExited)
+                {
+                    throw new InvalidOperationException("Mnemo.Server did not become ready within 30 s");
+                }
+                await Task.Delay(25);
+            }
+        }
+
+        /// <summary>SIGKILL: no shutdown hook runs, nothing is flushed.</summary>
+        public void Kill()
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+            process.Dispose();
+        }
+    }
+}
+
+/// <summary>What the crash drill saw.</summary>
+internal sealed record CrashDrillResult(
+    string Benchmark, string Backend, int Cores, int Clients, int Acknowledged, int AcknowledgedBeforeKill, int Stored, int InFlightAtKill, int FailedAttempts,
+    int MissingAcknowledged, int DuplicatedKeys, double RestartToReadySeconds);
