@@ -27,7 +27,7 @@ internal static partial class AppendBench
 
         await AppendAsync(client, options.Concurrency, TimeSpan.FromSeconds(3)); // warm-up
         var (appends, appendSeconds) = await AppendAsync(client, options.Concurrency, duration);
-        var (reads, readSeconds) = await ReadAsync(client, options.Concurrency, duration);
+        var (reads, readSeconds) = await ReadAsync(client, Users, options.Concurrency, duration);
         var peakRssMb = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024);
 
         double? pgbenchInsert = null, pgbenchSelect = null;
@@ -77,7 +77,8 @@ internal static partial class AppendBench
         return (Sorted(latencies), wall.Elapsed.TotalSeconds);
     }
 
-    private static async Task<(double[] Latencies, double Seconds)> ReadAsync(Client.MnemoClient client, int clients, TimeSpan duration)
+    /// <summary>Clients fetch the last 20 messages of random users among <paramref name="users"/>; latencies in ms, sorted.</summary>
+    internal static async Task<(double[] Latencies, double Seconds)> ReadAsync(Client.MnemoClient client, int users, int clients, TimeSpan duration)
     {
         var latencies = new ConcurrentBag<double>();
         var wall = Stopwatch.StartNew();
@@ -89,7 +90,7 @@ internal static partial class AppendBench
                 var started = Stopwatch.GetTimestamp();
                 try
                 {
-                    await client.Messages.ListAsync($"u{random.Next(Users)}", limit: 20);
+                    await client.Messages.ListAsync($"u{random.Next(users)}", limit: 20);
                 }
                 catch (Client.MnemoApiException)
                 {

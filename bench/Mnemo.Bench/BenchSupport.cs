@@ -90,6 +90,7 @@ internal sealed record BenchResult(
 [JsonSerializable(typeof(RetentionResult))]
 [JsonSerializable(typeof(AppendResult))]
 [JsonSerializable(typeof(CrashDrillResult))]
+[JsonSerializable(typeof(ScaleResult))]
 internal sealed partial class BenchJson : JsonSerializerContext;
 
 internal static class Stats

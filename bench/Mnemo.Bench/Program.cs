@@ -5,6 +5,7 @@
 //   dotnet run -c Release --project bench/Mnemo.Bench -- context [--backend postgres|sqlite]
 //       [--messages 10000] [--requests 2000] [--concurrency 1]
 //   dotnet run -c Release --project bench/Mnemo.Bench -- append [--backend postgres|sqlite] [--concurrency 32] [--seconds 10]
+//   dotnet run -c Release --project bench/Mnemo.Bench -- scale [--messages 10000000] [--concurrency 32] [--seconds 10]
 //   dotnet run -c Release --project bench/Mnemo.Bench -- crash [--backend postgres|sqlite] [--concurrency 16] [--seconds 6]
 //   dotnet run -c Release --project bench/Mnemo.Bench -- retention [--expired 1000000]
 //       [--concurrency 32] [--seconds 10]
@@ -20,12 +21,15 @@ switch (mode)
     case "append":
         await AppendBench.RunAsync(options);
         return 0;
+    case "scale":
+        await ScaleBench.RunAsync(options);
+        return 0;
     case "crash":
         return await CrashDrill.RunAsync(options);
     case "retention":
         await RetentionBench.RunAsync(options);
         return 0;
     default:
-        await Console.Error.WriteLineAsync($"unknown benchmark '{mode}': use context, append, crash or retention");
+        await Console.Error.WriteLineAsync($"unknown benchmark '{mode}': use context, append, scale, crash or retention");
         return 2;
 }

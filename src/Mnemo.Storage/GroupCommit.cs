@@ -6,8 +6,9 @@ namespace Mnemo.Storage;
 /// <summary>
 /// Group commit for the append path (DESIGN §8): concurrent writes queue on a bounded channel,
 /// and a worker writes whatever is queued as one transaction; when an item fails, the batch is
-/// written again with each item inside its own savepoint, so one bad item fails alone. Every caller is answered only after the batch
-/// commits. A lone write is not delayed: a worker takes what is there and does not wait for more.
+/// written again with each item inside its own savepoint, so one bad item fails alone. Every
+/// caller is answered only after the batch commits. A lone write is not delayed: a worker takes
+/// what is there and does not wait for more.
 /// </summary>
 internal sealed class GroupCommit : IAsyncDisposable
 {
