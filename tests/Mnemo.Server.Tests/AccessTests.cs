@@ -2,6 +2,8 @@ using System.Net;
 using System.Text.Json;
 using Mnemo.ApiKeys;
 using Mnemo.Client;
+using Mnemo.Server.Access;
+using Microsoft.Extensions.DependencyInjection;
 using Mnemo.Tenants;
 
 namespace Mnemo.Server.Tests;
@@ -126,9 +128,26 @@ public abstract class AccessTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task A_key_revoked_on_another_node_is_refused_there_once_its_cached_lookup_expires()
+    {
+        var (tenantId, key) = await NewTenantWithKeyAsync(ApiKeyScopes.Read);
+        Assert.True(ApiKeySecrets.TryParse(key, out _, out var prefix));
+        var clock = new ManualClock();
+        var otherNode = new ApiKeyCache(_server.Services.GetRequiredService<IApiKeyStore>(), clock);
+        var credential = await otherNode.FindByPrefixAsync(prefix, CancellationToken.None);
+
+        await _server.Admin.ApiKeys.RevokeAsync(tenantId, credential!.Key.Id);
+
+        Assert.NotNull(await otherNode.FindByPrefixAsync(prefix, CancellationToken.None));
+        clock.Advance(ApiKeyCache.Lifetime);
+        Assert.Null(await otherNode.FindByPrefixAsync(prefix, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task A_suspended_tenants_keys_are_refused_until_it_is_active_again()
     {
         var (tenantId, key) = await NewTenantWithKeyAsync(ApiKeyScopes.Admin);
+        Assert.Single((await _server.As(key).ApiKeys.ListAsync(tenantId)).ApiKeys); // its lookup is now cached
         await _server.Admin.Tenants.UpdateAsync(tenantId, new UpdateTenantRequest { Status = TenantStatus.Suspended });
 
         await FailsAsync(HttpStatusCode.Forbidden, "tenant_suspended", () => _server.As(key).ApiKeys.ListAsync(tenantId));

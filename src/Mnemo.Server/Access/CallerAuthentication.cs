@@ -17,7 +17,7 @@ public sealed class CallerAuthentication(RequestDelegate next)
 {
     /// <summary>Establishes the caller for API requests, checks access, and passes them on.</summary>
     public async Task InvokeAsync(
-        HttpContext context, IApiKeyStore keys, ISessionStore sessions, ITenantStore tenants, ServerSettings settings, ActivityTracker activity,
+        HttpContext context, IApiKeyStore keys, ApiKeyCache keyCache, ISessionStore sessions, ITenantStore tenants, ServerSettings settings, ActivityTracker activity,
         TenantSettingsCache tenantSettings, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -29,7 +29,7 @@ public sealed class CallerAuthentication(RequestDelegate next)
             {
                 var caller = presented.StartsWith(SessionTokens.AccessMarker, StringComparison.Ordinal)
                     ? await AuthenticateUserAsync(presented, sessions, context.RequestAborted)
-                    : await AuthenticateAsync(presented, keys, settings, context.RequestAborted);
+                    : await AuthenticateAsync(presented, keys, keyCache, settings, context.RequestAborted);
                 context.Features.Set(new CallerFeature { Caller = caller, CredentialsRejected = caller is null });
                 if (caller is { IsPlatform: false, KeyId: { } keyId, TenantId: { } tenantId })
                 {
@@ -65,7 +65,8 @@ public sealed class CallerAuthentication(RequestDelegate next)
             ? new Caller { TenantId = user.TenantId, UserId = user.UserId, Scopes = [ApiKeyScopes.Read] }
             : null;
 
-    private static async Task<Caller?> AuthenticateAsync(string key, IApiKeyStore keys, ServerSettings settings, CancellationToken cancellationToken)
+    private static async Task<Caller?> AuthenticateAsync(
+        string key, IApiKeyStore keys, ApiKeyCache keyCache, ServerSettings settings, CancellationToken cancellationToken)
     {
         if (settings.Options.AdminKey is { Length: > 0 } adminKey
             && ApiKeySecrets.Matches(key, ApiKeySecrets.Hash(adminKey.Trim())))
@@ -81,7 +82,7 @@ public sealed class CallerAuthentication(RequestDelegate next)
             var hash = await keys.FindPlatformKeyAsync(prefix, cancellationToken);
             return hash is not null && ApiKeySecrets.Matches(key, hash) ? Caller.Platform(keyId: null) : null;
         }
-        var credential = await keys.FindByPrefixAsync(prefix, cancellationToken);
+        var credential = await keyCache.FindByPrefixAsync(prefix, cancellationToken);
         if (credential is null || !ApiKeySecrets.Matches(key, credential.SecretHash))
         {
             return null;

@@ -194,6 +194,7 @@ public static class MnemoServer
         services.AddSingleton<IRetentionEngine>(provider => new RetentionEngine(
             provider.GetRequiredService<MnemoDatabase>(), settings.TenantDefaults, provider.GetRequiredService<TimeProvider>(), settings.Options.Retention.BatchSize));
         services.AddSingleton<TenantSettingsCache>();
+        services.AddSingleton<ApiKeyCache>();
         services.AddSingleton<MnemoMetrics>();
         services.AddSingleton<PrometheusExporter>();
         services.AddSingleton<ActivityTracker>();

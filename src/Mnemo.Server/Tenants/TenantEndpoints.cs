@@ -77,7 +77,7 @@ public static class TenantEndpoints
 
     private static async Task<Results<Ok<Tenant>, ProblemHttpResult>> UpdateAsync(
         string tenant_id, JsonBody<UpdateTenantRequest> body, ITenantStore tenants, ServerSettings settings, TenantSettingsCache cache,
-        TimeProvider timeProvider, CancellationToken cancellationToken)
+        ApiKeyCache keyCache, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         RequireTenantId(tenant_id);
         var request = body.Value;
@@ -90,18 +90,19 @@ public static class TenantEndpoints
             UpdatedAt = timeProvider.GetUtcNowMicroseconds(),
         }, cancellationToken);
         cache.Invalidate(tenant_id);
+        keyCache.ForgetTenant(tenant_id);
         return updated is null
             ? ApiProblems.NotFound($"Tenant '{tenant_id}' does not exist.")
             : TypedResults.Ok(updated.WithDefaults(settings.TenantDefaults));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
-        string tenant_id, ITenantStore tenants, CancellationToken cancellationToken)
+        string tenant_id, ITenantStore tenants, ApiKeyCache keyCache, CancellationToken cancellationToken)
     {
         RequireTenantId(tenant_id);
-        return await tenants.DeleteAsync(tenant_id, cancellationToken)
-            ? TypedResults.NoContent()
-            : ApiProblems.NotFound($"Tenant '{tenant_id}' does not exist.");
+        var deleted = await tenants.DeleteAsync(tenant_id, cancellationToken);
+        keyCache.ForgetTenant(tenant_id);
+        return deleted ? TypedResults.NoContent() : ApiProblems.NotFound($"Tenant '{tenant_id}' does not exist.");
     }
 
     private static void RequireTenantId(string tenantId)
