@@ -17,8 +17,8 @@ public sealed class CallerAuthentication(RequestDelegate next)
 {
     /// <summary>Establishes the caller for API requests, checks access, and passes them on.</summary>
     public async Task InvokeAsync(
-        HttpContext context, IApiKeyStore keys, ApiKeyCache keyCache, ISessionStore sessions, ITenantStore tenants, ServerSettings settings, ActivityTracker activity,
-        TenantSettingsCache tenantSettings, TimeProvider timeProvider)
+        HttpContext context, IApiKeyStore keys, ApiKeyCache keyCache, ISessionStore sessions, ITenantStore tenants, ServerSettings settings,
+        ActivityTracker activity, TenantSettingsCache tenantSettings, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal)
