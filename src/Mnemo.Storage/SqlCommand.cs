@@ -76,6 +76,32 @@ public sealed class SqlCommand : IAsyncDisposable
         return rows;
     }
 
+    /// <summary>
+    /// For two statements sent in one round trip: how many rows the first returned, and every row
+    /// of the second mapped by <paramref name="map"/>.
+    /// </summary>
+    public async Task<(int FirstRows, List<T> Rows)> CountFirstThenListAsync<T>(Func<DbDataReader, T> map, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        await using var reader = await Inner.ExecuteReaderAsync(cancellationToken);
+        var firstRows = 0;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            firstRows++;
+        }
+        var rows = new List<T>();
+        if (await reader.NextResultAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add(map(reader));
+            }
+        }
+        StoreMetrics.Command(_dialect.Name, "write", started);
+        return (firstRows, rows);
+    }
+
     /// <summary>The first row mapped by <paramref name="map"/>, or default.</summary>
     public async Task<T?> SingleOrDefaultAsync<T>(Func<DbDataReader, T> map, CancellationToken cancellationToken)
     {

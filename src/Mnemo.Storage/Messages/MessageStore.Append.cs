@@ -21,19 +21,21 @@ public sealed partial class MessageStore
         WHERE tenant_id = @tenant_id AND user_id = @user_id AND id = @id
         """;
 
+    // A bare user, as appends create them; RETURNING answers a row only when it was created.
+    private const string CreateUserIfMissingSql = """
+        INSERT INTO users (tenant_id, id, metadata, created_at, last_seen) VALUES (@tenant_id, @user_id, '{}', @now, @now)
+        ON CONFLICT (tenant_id, id) DO NOTHING
+        RETURNING id;
+
+        """;
+
     /// <inheritdoc />
     public Task<AppendResult> AppendAsync(string tenantId, string userId, IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        return database.GroupWriteAsync($"{tenantId}/{userId}", (transaction, token) => AppendInTransactionAsync(transaction, tenantId, userId, messages, async now =>
-        {
-            var created = await UserRows.InsertIfMissingAsync(_sql, transaction, tenantId, UserRows.Bare(userId, now), token);
-            if (created)
-            {
-                await EventRows.InsertAsync(_sql, transaction, tenantId, userId, EventTypes.UserCreated, "{}", now, token);
-            }
-            return created;
-        }, token), cancellationToken);
+        // The user is created when missing in the same round trip as the insert (ensureOwner: null).
+        return database.GroupWriteAsync($"{tenantId}/{userId}", (transaction, token) =>
+            AppendInTransactionAsync(transaction, tenantId, userId, messages, ensureOwner: null, token), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -51,8 +53,12 @@ public sealed partial class MessageStore
         }, token), cancellationToken);
     }
 
+    /// <summary>
+    /// Appends under the user's lock. <paramref name="ensureOwner"/> checks or creates who the
+    /// messages belong to; null means a plain user, created when missing with a user_created event.
+    /// </summary>
     private async Task<AppendResult> AppendInTransactionAsync(
-        DbTransaction transaction, string tenantId, string userId, IReadOnlyList<NewMessage> messages, Func<DateTimeOffset, Task<bool>> ensureOwner,
+        DbTransaction transaction, string tenantId, string userId, IReadOnlyList<NewMessage> messages, Func<DateTimeOffset, Task<bool>>? ensureOwner,
         CancellationToken cancellationToken)
     {
         var connection = transaction.Connection!;
@@ -63,13 +69,24 @@ public sealed partial class MessageStore
         }
         // The time is read under the user's lock, so for one user write order and time order agree.
         var now = timeProvider.GetUtcNowMicroseconds();
-        var userCreated = await ensureOwner(now);
+        var userCreated = ensureOwner is not null && await ensureOwner(now);
 
         var earlier = await FindByIdempotencyKeysAsync(transaction, tenantId, userId, messages, cancellationToken);
         var fresh = messages.Where(message => message.IdempotencyKey is null || !earlier.ContainsKey(message.IdempotencyKey)).ToList();
-        var inserted = fresh.Count == 0
-            ? new Dictionary<NewMessage, Message>()
-            : await InsertAsync(transaction, tenantId, userId, fresh, now, cancellationToken);
+        var inserted = new Dictionary<NewMessage, Message>(ReferenceEqualityComparer.Instance);
+        if (fresh.Count > 0)
+        {
+            (inserted, var created) = await InsertAsync(transaction, tenantId, userId, fresh, now, createUser: ensureOwner is null, cancellationToken);
+            userCreated |= created;
+        }
+        else if (ensureOwner is null)
+        {
+            userCreated = await UserRows.InsertIfMissingAsync(_sql, transaction, tenantId, UserRows.Bare(userId, now), cancellationToken);
+        }
+        if (ensureOwner is null && userCreated)
+        {
+            await EventRows.InsertAsync(_sql, transaction, tenantId, userId, EventTypes.UserCreated, "{}", now, cancellationToken);
+        }
         await CountIntoConversationsAsync(transaction, tenantId, userId, inserted.Values, cancellationToken);
 
         var result = messages
@@ -100,10 +117,15 @@ public sealed partial class MessageStore
         return found.ToDictionary(message => message.IdempotencyKey!, StringComparer.Ordinal);
     }
 
-    private async Task<Dictionary<NewMessage, Message>> InsertAsync(
-        DbTransaction transaction, string tenantId, string userId, List<NewMessage> messages, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Inserts the messages; with <paramref name="createUser"/>, first creates the user when
+    /// missing, in the same round trip. Returns the stored messages and whether the user was created.
+    /// </summary>
+    private async Task<(Dictionary<NewMessage, Message> Inserted, bool UserCreated)> InsertAsync(
+        DbTransaction transaction, string tenantId, string userId, List<NewMessage> messages, DateTimeOffset now, bool createUser,
+        CancellationToken cancellationToken)
     {
-        var sql = new StringBuilder("""
+        var sql = new StringBuilder(createUser ? CreateUserIfMissingSql : string.Empty).Append("""
             INSERT INTO messages (tenant_id, id, user_id, conversation_id, campaign_id, role, content, metadata, tags, created_at, idempotency_key)
             VALUES
             """);
@@ -116,7 +138,8 @@ public sealed partial class MessageStore
 
         var pending = new Dictionary<Guid, Message>(messages.Count);
         var byId = new Dictionary<Guid, NewMessage>(messages.Count);
-        await using var command = _sql.Command(transaction.Connection!, sql.ToString(), transaction).With("tenant_id", tenantId).With("user_id", userId);
+        await using var command = _sql.Command(transaction.Connection!, sql.ToString(), transaction)
+            .With("tenant_id", tenantId).With("user_id", userId).With("now", now);
         for (var i = 0; i < messages.Count; i++)
         {
             var message = messages[i];
@@ -148,13 +171,16 @@ public sealed partial class MessageStore
             };
         }
         // RETURNING gives no order guarantee on SQLite: match the sequence numbers back by id.
-        var assigned = await command.ListAsync(reader => (Id: _sql.GetGuid(reader, 0), Seq: reader.GetInt64(1)), cancellationToken);
+        static (Guid Id, long Seq) ReadAssigned(SqlDialect sql, DbDataReader reader) => (sql.GetGuid(reader, 0), reader.GetInt64(1));
+        var (usersCreated, assigned) = createUser
+            ? await command.CountFirstThenListAsync(reader => ReadAssigned(_sql, reader), cancellationToken)
+            : (0, await command.ListAsync(reader => ReadAssigned(_sql, reader), cancellationToken));
         var inserted = new Dictionary<NewMessage, Message>(messages.Count, ReferenceEqualityComparer.Instance);
         foreach (var (id, seq) in assigned)
         {
             inserted[byId[id]] = pending[id] with { Seq = seq };
         }
-        return inserted;
+        return (inserted, usersCreated == 1);
     }
 
     private async Task CountIntoConversationsAsync(
