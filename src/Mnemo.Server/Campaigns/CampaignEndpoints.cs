@@ -3,7 +3,6 @@ using Mnemo.ApiKeys;
 using Mnemo.Campaigns;
 using Mnemo.Json;
 using Mnemo.Messages;
-using Mnemo.Paging;
 using Mnemo.Server.Access;
 using Mnemo.Server.Hosting;
 using Mnemo.Server.Json;
@@ -55,14 +54,9 @@ public static class CampaignEndpoints
         TenantScope scope, int? limit, string? cursor, ICampaignStore campaigns, ServerSettings settings, CancellationToken cancellationToken)
     {
         var pageSize = PageLimits.Resolve(limit, settings.Options.Limits);
-        if (!Cursor.TryDecode(cursor, out var afterId))
-        {
-            throw ApiProblems.InvalidField("cursor", "is not a cursor this server issued");
-        }
-        var page = await campaigns.ListAsync(scope.TenantId, afterId, pageSize + 1, cancellationToken);
-        var hasMore = page.Count > pageSize;
-        var shown = hasMore ? page.Take(pageSize).ToList() : page;
-        return TypedResults.Ok(new CampaignListResponse { Campaigns = shown, NextCursor = hasMore ? Cursor.Encode(shown[^1].Id) : null });
+        var fetched = await campaigns.ListAsync(scope.TenantId, KeyPages.After(cursor), pageSize + 1, cancellationToken);
+        var (shown, next) = KeyPages.Trim(fetched, pageSize, campaign => campaign.Id);
+        return TypedResults.Ok(new CampaignListResponse { Campaigns = shown, NextCursor = next });
     }
 
     private static async Task<Results<Ok<Campaign>, ProblemHttpResult>> GetAsync(

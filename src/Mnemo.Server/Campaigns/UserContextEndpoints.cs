@@ -3,7 +3,6 @@ using Mnemo.ApiKeys;
 using Mnemo.Campaigns;
 using Mnemo.Json;
 using Mnemo.Messages;
-using Mnemo.Paging;
 using Mnemo.Problems;
 using Mnemo.Server.Access;
 using Mnemo.Server.Hosting;
@@ -122,25 +121,22 @@ public static class UserContextEndpoints
         TenantScope scope, string campaign_id, int? limit, string? cursor, IUserContextStore contexts, ServerSettings settings, CancellationToken cancellationToken)
     {
         var pageSize = PageLimits.Resolve(limit, settings.Options.Limits);
-        var after = DecodeCursor(cursor);
-        var page = await contexts.ListParticipantsAsync(scope.TenantId, campaign_id, after, pageSize + 1, cancellationToken);
-        if (page is null)
+        var fetched = await contexts.ListParticipantsAsync(scope.TenantId, campaign_id, KeyPages.After(cursor), pageSize + 1, cancellationToken);
+        if (fetched is null)
         {
             return CampaignEndpoints.CampaignNotFound(campaign_id);
         }
-        var hasMore = page.Count > pageSize;
-        var shown = hasMore ? page.Take(pageSize).ToList() : page;
-        return TypedResults.Ok(new ParticipantListResponse { Participants = shown, NextCursor = hasMore ? Cursor.Encode(shown[^1].UserId) : null });
+        var (shown, next) = KeyPages.Trim(fetched, pageSize, participant => participant.UserId);
+        return TypedResults.Ok(new ParticipantListResponse { Participants = shown, NextCursor = next });
     }
 
     private static async Task<Ok<SystemContextListResponse>> ListSystemAsync(
         TenantScope scope, int? limit, string? cursor, IUserContextStore contexts, ServerSettings settings, CancellationToken cancellationToken)
     {
         var pageSize = PageLimits.Resolve(limit, settings.Options.Limits);
-        var page = await contexts.ListSystemAsync(scope.TenantId, DecodeCursor(cursor), pageSize + 1, cancellationToken);
-        var hasMore = page.Count > pageSize;
-        var shown = hasMore ? page.Take(pageSize).ToList() : page;
-        return TypedResults.Ok(new SystemContextListResponse { Users = shown, NextCursor = hasMore ? Cursor.Encode(shown[^1].UserId) : null });
+        var fetched = await contexts.ListSystemAsync(scope.TenantId, KeyPages.After(cursor), pageSize + 1, cancellationToken);
+        var (shown, next) = KeyPages.Trim(fetched, pageSize, context => context.UserId);
+        return TypedResults.Ok(new SystemContextListResponse { Users = shown, NextCursor = next });
     }
 
     private static async Task<Results<Ok<Participant>, ProblemHttpResult>> SetTtlAsync(
@@ -158,7 +154,4 @@ public static class UserContextEndpoints
             throw new ApiProblemException(StatusCodes.Status403Forbidden, ProblemCodes.TenantForbidden, "Forbidden", "tenant_id names another tenant.");
         }
     }
-
-    private static string? DecodeCursor(string? cursor) =>
-        Cursor.TryDecode(cursor, out var after) ? after : throw ApiProblems.InvalidField("cursor", "is not a cursor this server issued");
 }

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Mnemo.Paging;
 using Mnemo.Server.Access;
 using Mnemo.Server.Hosting;
 using Mnemo.Server.Json;
@@ -51,17 +50,12 @@ public static class TenantEndpoints
         ITenantStore tenants, ServerSettings settings, int? limit, string? cursor, CancellationToken cancellationToken)
     {
         var pageSize = PageLimits.Resolve(limit, settings.Options.Limits);
-        if (!Cursor.TryDecode(cursor, out var afterId))
-        {
-            throw ApiProblems.InvalidField("cursor", "is not a cursor this server issued");
-        }
-        var page = await tenants.ListAsync(afterId, pageSize + 1, cancellationToken);
-        var hasMore = page.Count > pageSize;
-        var shown = hasMore ? page.Take(pageSize).ToList() : page;
+        var fetched = await tenants.ListAsync(KeyPages.After(cursor), pageSize + 1, cancellationToken);
+        var (shown, next) = KeyPages.Trim(fetched, pageSize, tenant => tenant.Id);
         return TypedResults.Ok(new TenantListResponse
         {
             Tenants = [.. shown.Select(tenant => tenant.WithDefaults(settings.TenantDefaults))],
-            NextCursor = hasMore ? Cursor.Encode(shown[^1].Id) : null,
+            NextCursor = next,
         });
     }
 

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Mnemo.ApiKeys;
 using Mnemo.Json;
-using Mnemo.Paging;
 using Mnemo.Server.Access;
 using Mnemo.Server.Activity;
 using Mnemo.Server.Hosting;
@@ -68,14 +67,9 @@ public static class UserEndpoints
         TenantScope scope, IUserStore users, ServerSettings settings, int? limit, string? cursor, CancellationToken cancellationToken)
     {
         var pageSize = PageLimits.Resolve(limit, settings.Options.Limits);
-        if (!Cursor.TryDecode(cursor, out var afterId))
-        {
-            throw ApiProblems.InvalidField("cursor", "is not a cursor this server issued");
-        }
-        var page = await users.ListAsync(scope.TenantId, afterId, pageSize + 1, cancellationToken);
-        var hasMore = page.Count > pageSize;
-        var shown = hasMore ? page.Take(pageSize).ToList() : page;
-        return TypedResults.Ok(new UserListResponse { Users = shown, NextCursor = hasMore ? Cursor.Encode(shown[^1].Id) : null });
+        var fetched = await users.ListAsync(scope.TenantId, KeyPages.After(cursor), pageSize + 1, cancellationToken);
+        var (shown, next) = KeyPages.Trim(fetched, pageSize, user => user.Id);
+        return TypedResults.Ok(new UserListResponse { Users = shown, NextCursor = next });
     }
 
     private static async Task<Results<Ok<User>, ProblemHttpResult>> GetAsync(
