@@ -8,7 +8,8 @@ namespace Mnemo.Storage;
 /// and a worker writes whatever is queued as one transaction; when an item fails, the batch is
 /// written again with each item inside its own savepoint, so one bad item fails alone. Every
 /// caller is answered only after the batch commits. A lone write is not delayed: a worker takes
-/// what is there and does not wait for more.
+/// what is there and does not wait for more. A <see cref="BatchWriter{TItem, TResult}"/> writes all
+/// its queued items in one go (one multi-row insert for a batch of appends).
 /// </summary>
 internal sealed class GroupCommit : IAsyncDisposable
 {
@@ -30,9 +31,17 @@ internal sealed class GroupCommit : IAsyncDisposable
     }
 
     /// <summary>Queues <paramref name="work"/>; completes when its batch has committed (or with its own failure).</summary>
-    public async Task<T> WriteAsync<T>(string orderKey, Func<DbTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    public Task<T> WriteAsync<T>(string lockKey, Func<DbTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        WriteAsync(lockKey, work, SoloWriter<T>.Instance, cancellationToken);
+
+    /// <summary>
+    /// Queues <paramref name="item"/> for <paramref name="writer"/>, which writes it together with
+    /// the other items queued for it; completes when the batch has committed.
+    /// </summary>
+    public async Task<TResult> WriteAsync<TItem, TResult>(
+        string lockKey, TItem item, BatchWriter<TItem, TResult> writer, CancellationToken cancellationToken)
     {
-        var pending = new PendingWrite<T>(orderKey, work);
+        var pending = new PendingWrite<TItem, TResult>(lockKey, item, writer);
         await _queue.Writer.WriteAsync(pending, cancellationToken);
         return await pending.Task;
     }
@@ -52,13 +61,12 @@ internal sealed class GroupCommit : IAsyncDisposable
             {
                 batch.Add(next);
             }
-            // A stable order of keys (tenant/user) in every batch on every node: the per-user locks
-            // that PostgreSQL appends take are then always taken in the same order, so two batches
-            // never deadlock on each other.
-            var ordered = batch.OrderBy(item => item.OrderKey, StringComparer.Ordinal).ToList();
+            // A stable order of keys (tenant/user) in every batch on every node: the keys' locks
+            // are then always taken in the same order, so two batches never deadlock on each other.
+            var ordered = batch.OrderBy(item => item.LockKey, StringComparer.Ordinal).ToList();
             try
             {
-                if (!await WriteTogetherAsync(ordered))
+                if (ordered.Count == 1 || !await WriteTogetherAsync(ordered))
                 {
                     await WriteOneByOneAsync(ordered);
                 }
@@ -81,9 +89,9 @@ internal sealed class GroupCommit : IAsyncDisposable
     }
 
     /// <summary>
-    /// The fast path: the whole batch with no savepoints, two round trips fewer per item. Items
-    /// rarely fail, so when one does the transaction is rolled back and the batch is written
-    /// again one savepoint per item (false). A lone item's failure is simply its own.
+    /// The fast path: each writer's items in one go, no savepoints. Items rarely fail, so when one
+    /// does the transaction is rolled back and the batch is written again one savepoint per item
+    /// (false).
     /// </summary>
     private async Task<bool> WriteTogetherAsync(List<PendingWrite> batch)
     {
@@ -91,30 +99,40 @@ internal sealed class GroupCommit : IAsyncDisposable
         {
             await _database.WriteAsync(async (transaction, token) =>
             {
-                foreach (var item in batch)
+                await LockKeysAsync(transaction, batch, token);
+                foreach (var sameWriter in batch.GroupBy(item => item.Writer))
                 {
-                    await item.RunAsync(transaction, token);
+                    await sameWriter.First().RunTogetherAsync(transaction, [.. sameWriter], token);
                 }
                 return true;
             }, CancellationToken.None);
             return true;
         }
-        catch (Exception exception) when (batch.Count > 1 && !_database.Dialect.IsUnavailable(exception))
+        catch (Exception exception) when (!_database.Dialect.IsUnavailable(exception))
         {
             return false;
         }
     }
 
-    /// <summary>The batch again, each item in its own savepoint, so a bad item fails alone.</summary>
+    /// <summary>
+    /// The batch item by item, each in its own savepoint, so a bad item fails alone. A lone item
+    /// needs no savepoint: its failure fails the transaction, and only its own caller.
+    /// </summary>
     private Task<bool> WriteOneByOneAsync(List<PendingWrite> batch) =>
         _database.WriteAsync(async (transaction, token) =>
         {
+            await LockKeysAsync(transaction, batch, token);
+            if (batch is [var lone])
+            {
+                await lone.RunAloneAsync(transaction, token);
+                return true;
+            }
             foreach (var item in batch)
             {
                 await transaction.SaveAsync("item", token);
                 try
                 {
-                    await item.RunAsync(transaction, token);
+                    await item.RunAloneAsync(transaction, token);
                     await transaction.ReleaseAsync("item", token);
                 }
 #pragma warning disable CA1031 // The item's own failure goes back to its own caller; the batch goes on.
@@ -128,28 +146,64 @@ internal sealed class GroupCommit : IAsyncDisposable
             return true;
         }, CancellationToken.None);
 
-    private abstract class PendingWrite(string orderKey)
+    /// <summary>
+    /// Takes the lock of every key in the batch, in order, in one statement before any item runs
+    /// (PostgreSQL; a single-writer backend needs none). Per user, that makes write order and time
+    /// order agree across nodes: the time is read after the lock.
+    /// </summary>
+    private async Task LockKeysAsync(DbTransaction transaction, List<PendingWrite> batch, CancellationToken cancellationToken)
     {
-        public string OrderKey { get; } = orderKey;
+        if (_database.Dialect.LockKeysSql is not { } lockSql)
+        {
+            return;
+        }
+        var keys = batch.Select(item => item.LockKey).Distinct(StringComparer.Ordinal).ToArray();
+        await using var command = _database.Dialect.Command(transaction.Connection!, lockSql, transaction).With("keys", keys);
+        await command.ExecuteAsync(cancellationToken);
+    }
+
+    private abstract class PendingWrite(string lockKey)
+    {
+        public string LockKey { get; } = lockKey;
+
+        /// <summary>Items with the same writer are written together.</summary>
+        public abstract object Writer { get; }
 
         public Exception? Failed { get; set; }
 
-        public abstract Task RunAsync(DbTransaction transaction, CancellationToken cancellationToken);
+        public abstract Task RunAloneAsync(DbTransaction transaction, CancellationToken cancellationToken);
+
+        /// <summary>Writes <paramref name="sameWriter"/> (this item among them) in one go.</summary>
+        public abstract Task RunTogetherAsync(DbTransaction transaction, IReadOnlyList<PendingWrite> sameWriter, CancellationToken cancellationToken);
 
         public abstract void Answer();
 
         public abstract void Fail(Exception exception);
     }
 
-    private sealed class PendingWrite<T>(string orderKey, Func<DbTransaction, CancellationToken, Task<T>> work) : PendingWrite(orderKey)
+    private sealed class PendingWrite<TItem, TResult>(string lockKey, TItem item, BatchWriter<TItem, TResult> writer) : PendingWrite(lockKey)
     {
-        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private T? _result;
+        private readonly TaskCompletionSource<TResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private TResult? _result;
 
-        public Task<T> Task => _completion.Task;
+        public Task<TResult> Task => _completion.Task;
 
-        public override async Task RunAsync(DbTransaction transaction, CancellationToken cancellationToken) =>
-            _result = await work(transaction, cancellationToken);
+        public override object Writer => writer;
+
+        public override async Task RunAloneAsync(DbTransaction transaction, CancellationToken cancellationToken) =>
+            _result = await writer.WriteOneAsync(transaction, item, cancellationToken);
+
+        public override async Task RunTogetherAsync(DbTransaction transaction, IReadOnlyList<PendingWrite> sameWriter, CancellationToken cancellationToken)
+        {
+            var pending = sameWriter.Cast<PendingWrite<TItem, TResult>>().ToList();
+            var results = await writer.WriteAllAsync(transaction, [.. pending.Select(each => each.Item)], cancellationToken);
+            for (var i = 0; i < pending.Count; i++)
+            {
+                pending[i]._result = results[i];
+            }
+        }
+
+        private TItem Item => item;
 
         public override void Answer()
         {
@@ -164,5 +218,25 @@ internal sealed class GroupCommit : IAsyncDisposable
         }
 
         public override void Fail(Exception exception) => _completion.TrySetException(exception);
+    }
+
+    /// <summary>Writes that have no batched form: written one after the other in the batch's transaction.</summary>
+    private sealed class SoloWriter<T> : BatchWriter<Func<DbTransaction, CancellationToken, Task<T>>, T>
+    {
+        public static SoloWriter<T> Instance { get; } = new();
+
+        public override async Task<IReadOnlyList<T>> WriteAllAsync(
+            DbTransaction transaction, IReadOnlyList<Func<DbTransaction, CancellationToken, Task<T>>> items, CancellationToken cancellationToken)
+        {
+            var results = new List<T>(items.Count);
+            foreach (var work in items)
+            {
+                results.Add(await work(transaction, cancellationToken));
+            }
+            return results;
+        }
+
+        public override Task<T> WriteOneAsync(DbTransaction transaction, Func<DbTransaction, CancellationToken, Task<T>> item, CancellationToken cancellationToken) =>
+            item(transaction, cancellationToken);
     }
 }

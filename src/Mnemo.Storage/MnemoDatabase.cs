@@ -26,13 +26,25 @@ public abstract class MnemoDatabase : IAsyncDisposable
 
     /// <summary>
     /// Runs <paramref name="work"/> in a group-committed transaction with other queued writes;
-    /// answers once that transaction has committed. <paramref name="orderKey"/> orders the items
-    /// of a batch (use the lock key the work takes).
+    /// answers once that transaction has committed. The work runs holding the lock of
+    /// <paramref name="lockKey"/> (<see cref="SqlDialect.LockKeysSql"/>).
     /// </summary>
-    public Task<T> GroupWriteAsync<T>(string orderKey, Func<DbTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    public Task<T> GroupWriteAsync<T>(string lockKey, Func<DbTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
         var committer = _groupCommit ??= CreateGroupCommit();
-        return committer.WriteAsync(orderKey, work, cancellationToken);
+        return committer.WriteAsync(lockKey, work, cancellationToken);
+    }
+
+    /// <summary>
+    /// Queues <paramref name="item"/> for <paramref name="writer"/>, which writes it in one go with
+    /// the other items queued for it, holding the lock of <paramref name="lockKey"/>; answers once
+    /// that transaction has committed.
+    /// </summary>
+    public Task<TResult> GroupWriteAsync<TItem, TResult>(
+        string lockKey, TItem item, BatchWriter<TItem, TResult> writer, CancellationToken cancellationToken)
+    {
+        var committer = _groupCommit ??= CreateGroupCommit();
+        return committer.WriteAsync(lockKey, item, writer, cancellationToken);
     }
 
     /// <summary>How many workers drain the append queue: one for a single-writer backend.</summary>

@@ -77,29 +77,31 @@ public sealed class SqlCommand : IAsyncDisposable
     }
 
     /// <summary>
-    /// For two statements sent in one round trip: how many rows the first returned, and every row
-    /// of the second mapped by <paramref name="map"/>.
+    /// For two statements sent in one round trip: the rows of the first mapped by
+    /// <paramref name="mapFirst"/>, and those of the second by <paramref name="mapSecond"/>.
     /// </summary>
-    public async Task<(int FirstRows, List<T> Rows)> CountFirstThenListAsync<T>(Func<DbDataReader, T> map, CancellationToken cancellationToken)
+    public async Task<(List<T1> First, List<T2> Second)> ListBothAsync<T1, T2>(
+        Func<DbDataReader, T1> mapFirst, Func<DbDataReader, T2> mapSecond, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(map);
+        ArgumentNullException.ThrowIfNull(mapFirst);
+        ArgumentNullException.ThrowIfNull(mapSecond);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         await using var reader = await Inner.ExecuteReaderAsync(cancellationToken);
-        var firstRows = 0;
+        var first = new List<T1>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            firstRows++;
+            first.Add(mapFirst(reader));
         }
-        var rows = new List<T>();
+        var second = new List<T2>();
         if (await reader.NextResultAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                rows.Add(map(reader));
+                second.Add(mapSecond(reader));
             }
         }
         StoreMetrics.Command(_dialect.Name, "write", started);
-        return (firstRows, rows);
+        return (first, second);
     }
 
     /// <summary>The first row mapped by <paramref name="map"/>, or default.</summary>

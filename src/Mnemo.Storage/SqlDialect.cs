@@ -34,12 +34,12 @@ public abstract class SqlDialect
     public abstract string JsonTextMember(string column, string nameParameter);
 
     /// <summary>
-    /// SQL that serialises appends to one user's history until the transaction ends (taking
-    /// <c>@tenant_id</c> and <c>@user_id</c>), so that write order and time order agree and a
-    /// reader paging forward never sees a message appear behind its cursor; null where the
-    /// backend has one writer anyway.
+    /// SQL that takes, until the transaction ends, the lock of each key in <c>@keys</c> (a text
+    /// array of <c>tenant/user</c>, in that order). Group-committed appends hold their users' locks,
+    /// so that write order and time order agree and a reader paging forward never sees a message
+    /// appear behind its cursor; null where the backend has one writer anyway.
     /// </summary>
-    public abstract string? UserHistoryLockSql { get; }
+    public abstract string? LockKeysSql { get; }
 
     /// <summary>
     /// Full-text search over messages, selecting <paramref name="messageColumns"/> (of alias <c>m</c>),

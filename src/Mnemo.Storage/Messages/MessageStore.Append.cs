@@ -6,12 +6,14 @@ using Mnemo.Json;
 using Mnemo.Messages;
 using Mnemo.Storage.Campaigns;
 using Mnemo.Storage.Events;
-using Mnemo.Storage.Users;
 using Mnemo.Time;
 
 namespace Mnemo.Storage.Messages;
 
-/// <summary>The append path: group-committed, user created when missing, idempotent retries.</summary>
+/// <summary>
+/// The append path: group-committed, users created when missing, idempotent retries. Plain
+/// appends queued together are written with one multi-row insert (<see cref="PlainAppendWriter"/>).
+/// </summary>
 public sealed partial class MessageStore
 {
     private const string CountIntoConversationSql = """
@@ -21,21 +23,14 @@ public sealed partial class MessageStore
         WHERE tenant_id = @tenant_id AND user_id = @user_id AND id = @id
         """;
 
-    // A bare user, as appends create them; RETURNING answers a row only when it was created.
-    private const string CreateUserIfMissingSql = """
-        INSERT INTO users (tenant_id, id, metadata, created_at, last_seen) VALUES (@tenant_id, @user_id, '{}', @now, @now)
-        ON CONFLICT (tenant_id, id) DO NOTHING
-        RETURNING id;
-
-        """;
+    private PlainAppendWriter? _plainAppends;
 
     /// <inheritdoc />
     public Task<AppendResult> AppendAsync(string tenantId, string userId, IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        // The user is created when missing in the same round trip as the insert (ensureOwner: null).
-        return database.GroupWriteAsync($"{tenantId}/{userId}", (transaction, token) =>
-            AppendInTransactionAsync(transaction, tenantId, userId, messages, ensureOwner: null, token), cancellationToken);
+        _plainAppends ??= new PlainAppendWriter(this);
+        return database.GroupWriteAsync(LockKey(tenantId, userId), new Append(tenantId, userId, messages), _plainAppends, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -45,142 +40,193 @@ public sealed partial class MessageStore
         ArgumentNullException.ThrowIfNull(messages);
         var stamped = ParticipantMessages.InCampaign(messages, campaignId);
         // A participant's messages refresh their expiry and never create a system user.
-        return database.GroupWriteAsync($"{tenantId}/{userId}", (transaction, token) => AppendInTransactionAsync(transaction, tenantId, userId, stamped, async now =>
+        return database.GroupWriteAsync(LockKey(tenantId, userId), async (transaction, token) =>
         {
+            var now = timeProvider.GetUtcNowMicroseconds();
             _ = await ParticipantRows.TouchAsync(_sql, transaction, tenantId, campaignId, userId, null, false, null, tenantTtlDays, now, token)
                 ?? throw new CampaignNotFoundException(campaignId);
-            return false;
-        }, token), cancellationToken);
+            var results = await AppendAllAsync(transaction, [new Append(tenantId, userId, stamped)], createUsers: false, now, token);
+            return results[0];
+        }, cancellationToken);
     }
 
-    /// <summary>
-    /// Appends under the user's lock. <paramref name="ensureOwner"/> checks or creates who the
-    /// messages belong to; null means a plain user, created when missing with a user_created event.
-    /// </summary>
-    private async Task<AppendResult> AppendInTransactionAsync(
-        DbTransaction transaction, string tenantId, string userId, IReadOnlyList<NewMessage> messages, Func<DateTimeOffset, Task<bool>>? ensureOwner,
-        CancellationToken cancellationToken)
-    {
-        var connection = transaction.Connection!;
-        if (_sql.UserHistoryLockSql is { } lockSql)
-        {
-            await using var lockCommand = _sql.Command(connection, lockSql, transaction).With("tenant_id", tenantId).With("user_id", userId);
-            await lockCommand.ScalarAsync(cancellationToken);
-        }
-        // The time is read under the user's lock, so for one user write order and time order agree.
-        var now = timeProvider.GetUtcNowMicroseconds();
-        var userCreated = ensureOwner is not null && await ensureOwner(now);
+    /// <summary>Plain appends: their users are created when missing; the time is read under their locks.</summary>
+    private Task<IReadOnlyList<AppendResult>> AppendPlainAsync(DbTransaction transaction, IReadOnlyList<Append> appends, CancellationToken cancellationToken) =>
+        AppendAllAsync(transaction, appends, createUsers: true, timeProvider.GetUtcNowMicroseconds(), cancellationToken);
 
-        var earlier = await FindByIdempotencyKeysAsync(transaction, tenantId, userId, messages, cancellationToken);
-        var fresh = messages.Where(message => message.IdempotencyKey is null || !earlier.ContainsKey(message.IdempotencyKey)).ToList();
-        var inserted = new Dictionary<NewMessage, Message>(ReferenceEqualityComparer.Instance);
-        if (fresh.Count > 0)
+    /// <summary>The group-commit lock key of one user's history (see <see cref="SqlDialect.LockKeysSql"/>).</summary>
+    private static string LockKey(string tenantId, string userId) => $"{tenantId}/{userId}";
+
+    /// <summary>
+    /// Appends for several users at once, holding their locks (taken by the group commit, so the
+    /// time read here is later than every earlier write of theirs): earlier messages found by
+    /// idempotency key in one query, then users (with <paramref name="createUsers"/>) and messages
+    /// inserted in one round trip. Answers in the order of <paramref name="appends"/>.
+    /// </summary>
+    private async Task<IReadOnlyList<AppendResult>> AppendAllAsync(
+        DbTransaction transaction, IReadOnlyList<Append> appends, bool createUsers, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var earlier = await FindByIdempotencyKeysAsync(transaction, appends, cancellationToken);
+        // A key may repeat across the batch (a retry queued beside its first attempt): the first is inserted, the rest answer with it.
+        var firstByKey = new Dictionary<(string Tenant, string User, string Key), NewMessage>();
+        var rows = new List<NewRow>();
+        foreach (var append in appends)
         {
-            (inserted, var created) = await InsertAsync(transaction, tenantId, userId, fresh, now, createUser: ensureOwner is null, cancellationToken);
-            userCreated |= created;
+            foreach (var message in append.Messages)
+            {
+                if (message.IdempotencyKey is not { } key)
+                {
+                    rows.Add(new NewRow(append.TenantId, append.UserId, message));
+                }
+                else if (!earlier.ContainsKey((append.TenantId, append.UserId, key)) && firstByKey.TryAdd((append.TenantId, append.UserId, key), message))
+                {
+                    rows.Add(new NewRow(append.TenantId, append.UserId, message));
+                }
+            }
         }
-        else if (ensureOwner is null)
-        {
-            userCreated = await UserRows.InsertIfMissingAsync(_sql, transaction, tenantId, UserRows.Bare(userId, now), cancellationToken);
-        }
-        if (ensureOwner is null && userCreated)
+        var owners = createUsers ? appends.Select(append => (append.TenantId, append.UserId)).Distinct().ToList() : [];
+        var (inserted, createdUsers) = await InsertAsync(transaction, owners, rows, now, cancellationToken);
+        foreach (var (tenantId, userId) in createdUsers)
         {
             await EventRows.InsertAsync(_sql, transaction, tenantId, userId, EventTypes.UserCreated, "{}", now, cancellationToken);
         }
-        await CountIntoConversationsAsync(transaction, tenantId, userId, inserted.Values, cancellationToken);
 
-        var result = messages
-            .Select(message => message.IdempotencyKey is { } key && earlier.TryGetValue(key, out var first) ? first : inserted[message])
-            .ToList();
-        return new AppendResult(result, inserted.Count > 0, userCreated);
+        var results = new List<AppendResult>(appends.Count);
+        foreach (var append in appends)
+        {
+            var stored = append.Messages.Select(message =>
+                message.IdempotencyKey is not { } key ? inserted[message]
+                : earlier.TryGetValue((append.TenantId, append.UserId, key), out var first) ? first
+                : inserted[firstByKey[(append.TenantId, append.UserId, key)]]).ToList();
+            var anyNew = append.Messages.Any(inserted.ContainsKey);
+            await CountIntoConversationsAsync(transaction, append.TenantId, append.UserId, append.Messages.Where(inserted.ContainsKey).Select(message => inserted[message]), cancellationToken);
+            // Only the first of a user's appends in the batch is the one that created them.
+            results.Add(new AppendResult(stored, anyNew, createdUsers.Remove((append.TenantId, append.UserId))));
+        }
+        return results;
     }
 
-    private async Task<Dictionary<string, Message>> FindByIdempotencyKeysAsync(
-        DbTransaction transaction, string tenantId, string userId, IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken)
+    /// <summary>Messages stored earlier under the appends' idempotency keys, in one query.</summary>
+    private async Task<Dictionary<(string Tenant, string User, string Key), Message>> FindByIdempotencyKeysAsync(
+        DbTransaction transaction, IReadOnlyList<Append> appends, CancellationToken cancellationToken)
     {
-        var keys = messages.Select(message => message.IdempotencyKey).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
-        if (keys.Count == 0)
+        var found = new Dictionary<(string Tenant, string User, string Key), Message>();
+        var keyed = appends
+            .Select(append => (append.TenantId, append.UserId, Keys: append.Messages.Select(message => message.IdempotencyKey).OfType<string>().ToList()))
+            .Where(append => append.Keys.Count > 0)
+            .ToList();
+        if (keyed.Count == 0)
         {
-            return new Dictionary<string, Message>(StringComparer.Ordinal);
+            return found;
         }
-        var sql = $"""
-            SELECT {MessageRows.Columns} FROM messages m
-            WHERE m.tenant_id = @tenant_id AND m.user_id = @user_id
-              AND m.idempotency_key IN ({string.Join(", ", keys.Select((_, i) => $"@key{i}"))})
-            """;
-        await using var command = _sql.Command(transaction.Connection!, sql, transaction).With("tenant_id", tenantId).With("user_id", userId);
-        for (var i = 0; i < keys.Count; i++)
+        var sql = new StringBuilder($"SELECT {MessageRows.Columns}, m.tenant_id FROM messages m WHERE ");
+        await using var command = _sql.Command(transaction.Connection!, string.Empty, transaction);
+        for (var i = 0; i < keyed.Count; i++)
         {
-            command.With($"key{i}", keys[i]);
+            var (tenantId, userId, keys) = keyed[i];
+            sql.Append(i == 0 ? "(" : " OR (").Append($"m.tenant_id = @tenant_id{i} AND m.user_id = @user_id{i} AND m.idempotency_key IN (")
+                .AppendJoin(", ", keys.Select((_, k) => $"@key{i}_{k}")).Append("))");
+            command.With($"tenant_id{i}", tenantId).With($"user_id{i}", userId);
+            for (var k = 0; k < keys.Count; k++)
+            {
+                command.With($"key{i}_{k}", keys[k]);
+            }
         }
-        var found = await command.ListAsync(reader => MessageRows.Read(_sql, reader), cancellationToken);
-        return found.ToDictionary(message => message.IdempotencyKey!, StringComparer.Ordinal);
+        command.Inner.CommandText = sql.ToString();
+        var rows = await command.ListAsync(reader => (Tenant: reader.GetString(MessageRows.ColumnCount), Message: MessageRows.Read(_sql, reader)), cancellationToken);
+        foreach (var (tenant, message) in rows)
+        {
+            found[(tenant, message.UserId, message.IdempotencyKey!)] = message;
+        }
+        return found;
     }
 
     /// <summary>
-    /// Inserts the messages; with <paramref name="createUser"/>, first creates the user when
-    /// missing, in the same round trip. Returns the stored messages and whether the user was created.
+    /// Creates the <paramref name="owners"/> that are missing and inserts <paramref name="rows"/>,
+    /// in one round trip. Returns the stored messages (by the instance they were made from) and
+    /// the users that were created.
     /// </summary>
-    private async Task<(Dictionary<NewMessage, Message> Inserted, bool UserCreated)> InsertAsync(
-        DbTransaction transaction, string tenantId, string userId, List<NewMessage> messages, DateTimeOffset now, bool createUser,
-        CancellationToken cancellationToken)
+    private async Task<(Dictionary<NewMessage, Message> Inserted, HashSet<(string TenantId, string UserId)> CreatedUsers)> InsertAsync(
+        DbTransaction transaction, List<(string TenantId, string UserId)> owners, List<NewRow> rows, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var sql = new StringBuilder(createUser ? CreateUserIfMissingSql : string.Empty).Append("""
-            INSERT INTO messages (tenant_id, id, user_id, conversation_id, campaign_id, role, content, metadata, tags, created_at, idempotency_key)
-            VALUES
-            """);
-        for (var i = 0; i < messages.Count; i++)
+        var inserted = new Dictionary<NewMessage, Message>(rows.Count, ReferenceEqualityComparer.Instance);
+        var createdUsers = new HashSet<(string TenantId, string UserId)>();
+        if (owners.Count == 0 && rows.Count == 0)
         {
-            sql.Append(i == 0 ? "\n" : ",\n")
-                .Append($"(@tenant_id, @id{i}, @user_id, @conversation_id{i}, @campaign_id{i}, @role{i}, @content{i}, @metadata{i}, @tags{i}, @created_at{i}, @key{i})");
+            return (inserted, createdUsers);
         }
-        sql.Append("\nRETURNING id, seq");
+        var sql = new StringBuilder();
+        await using var command = _sql.Command(transaction.Connection!, string.Empty, transaction).With("now", now);
+        // Bare users, as appends create them; RETURNING answers a row only for those created.
+        sql.Append("INSERT INTO users (tenant_id, id, metadata, created_at, last_seen) VALUES");
+        for (var i = 0; i < owners.Count; i++)
+        {
+            sql.Append(i == 0 ? "\n" : ",\n").Append($"(@owner_tenant{i}, @owner{i}, '{{}}', @now, @now)");
+            command.With($"owner_tenant{i}", owners[i].TenantId).With($"owner{i}", owners[i].UserId);
+        }
+        sql.Append("\nON CONFLICT (tenant_id, id) DO NOTHING\nRETURNING tenant_id, id;\n");
+        if (owners.Count == 0)
+        {
+            sql.Clear();
+        }
 
-        var pending = new Dictionary<Guid, Message>(messages.Count);
-        var byId = new Dictionary<Guid, NewMessage>(messages.Count);
-        await using var command = _sql.Command(transaction.Connection!, sql.ToString(), transaction)
-            .With("tenant_id", tenantId).With("user_id", userId).With("now", now);
-        for (var i = 0; i < messages.Count; i++)
+        var pending = new Dictionary<Guid, (NewMessage Source, Message Row)>(rows.Count);
+        if (rows.Count > 0)
         {
-            var message = messages[i];
-            var createdAt = message.CreatedAt is { } given ? TimeProviderExtensions.TruncateToMicroseconds(given) : now;
-            var id = Guid.CreateVersion7(createdAt);
-            command.With($"id{i}", id)
-                .With($"conversation_id{i}", message.ConversationId)
-                .With($"campaign_id{i}", message.CampaignId)
-                .With($"role{i}", message.Role)
-                .With($"content{i}", message.Content)
-                .WithJson($"metadata{i}", message.MetadataJson)
-                .WithJson($"tags{i}", StoredJson.Tags(message.Tags))
-                .With($"created_at{i}", createdAt)
-                .With($"key{i}", message.IdempotencyKey);
-            byId[id] = message;
-            pending[id] = new Message
+            sql.Append("INSERT INTO messages (tenant_id, id, user_id, conversation_id, campaign_id, role, content, metadata, tags, created_at, idempotency_key) VALUES");
+            for (var i = 0; i < rows.Count; i++)
             {
-                Id = id,
-                Seq = 0,
-                UserId = userId,
-                ConversationId = message.ConversationId,
-                CampaignId = message.CampaignId,
-                Role = message.Role,
-                Content = message.Content,
-                Metadata = JsonObjects.Parse(message.MetadataJson),
-                Tags = message.Tags,
-                CreatedAt = createdAt,
-                IdempotencyKey = message.IdempotencyKey,
-            };
+                var (tenantId, userId, message) = rows[i];
+                var createdAt = message.CreatedAt is { } given ? TimeProviderExtensions.TruncateToMicroseconds(given) : now;
+                var id = Guid.CreateVersion7(createdAt);
+                sql.Append(i == 0 ? "\n" : ",\n")
+                    .Append($"(@tenant_id{i}, @id{i}, @user_id{i}, @conversation_id{i}, @campaign_id{i}, @role{i}, @content{i}, @metadata{i}, @tags{i}, @created_at{i}, @key{i})");
+                command.With($"tenant_id{i}", tenantId)
+                    .With($"id{i}", id)
+                    .With($"user_id{i}", userId)
+                    .With($"conversation_id{i}", message.ConversationId)
+                    .With($"campaign_id{i}", message.CampaignId)
+                    .With($"role{i}", message.Role)
+                    .With($"content{i}", message.Content)
+                    .WithJson($"metadata{i}", message.MetadataJson)
+                    .WithJson($"tags{i}", StoredJson.Tags(message.Tags))
+                    .With($"created_at{i}", createdAt)
+                    .With($"key{i}", message.IdempotencyKey);
+                pending[id] = (message, new Message
+                {
+                    Id = id,
+                    Seq = 0,
+                    UserId = userId,
+                    ConversationId = message.ConversationId,
+                    CampaignId = message.CampaignId,
+                    Role = message.Role,
+                    Content = message.Content,
+                    Metadata = JsonObjects.Parse(message.MetadataJson),
+                    Tags = message.Tags,
+                    CreatedAt = createdAt,
+                    IdempotencyKey = message.IdempotencyKey,
+                });
+            }
+            sql.Append("\nRETURNING id, seq");
         }
-        // RETURNING gives no order guarantee on SQLite: match the sequence numbers back by id.
+        command.Inner.CommandText = sql.ToString();
+
+        // RETURNING gives no order guarantee on SQLite: sequence numbers are matched back by id.
         static (Guid Id, long Seq) ReadAssigned(SqlDialect sql, DbDataReader reader) => (sql.GetGuid(reader, 0), reader.GetInt64(1));
-        var (usersCreated, assigned) = createUser
-            ? await command.CountFirstThenListAsync(reader => ReadAssigned(_sql, reader), cancellationToken)
-            : (0, await command.ListAsync(reader => ReadAssigned(_sql, reader), cancellationToken));
-        var inserted = new Dictionary<NewMessage, Message>(messages.Count, ReferenceEqualityComparer.Instance);
+        static (string TenantId, string UserId) ReadUser(DbDataReader reader) => (reader.GetString(0), reader.GetString(1));
+        var (created, assigned) = (owners.Count, rows.Count) switch
+        {
+            (0, _) => ([], await command.ListAsync(reader => ReadAssigned(_sql, reader), cancellationToken)),
+            (_, 0) => (await command.ListAsync(ReadUser, cancellationToken), []),
+            _ => await command.ListBothAsync(ReadUser, reader => ReadAssigned(_sql, reader), cancellationToken),
+        };
+        createdUsers.UnionWith(created);
         foreach (var (id, seq) in assigned)
         {
-            inserted[byId[id]] = pending[id] with { Seq = seq };
+            var (source, row) = pending[id];
+            inserted[source] = row with { Seq = seq };
         }
-        return (inserted, usersCreated == 1);
+        return (inserted, createdUsers);
     }
 
     private async Task CountIntoConversationsAsync(
@@ -199,5 +245,21 @@ public sealed partial class MessageStore
                 throw new ConversationNotFoundException(group.Key);
             }
         }
+    }
+
+    /// <summary>One caller's messages for one user.</summary>
+    private sealed record Append(string TenantId, string UserId, IReadOnlyList<NewMessage> Messages);
+
+    /// <summary>One message to insert, with whose it is.</summary>
+    private readonly record struct NewRow(string TenantId, string UserId, NewMessage Message);
+
+    /// <summary>Plain appends (users created when missing) queued together, written in one go.</summary>
+    private sealed class PlainAppendWriter(MessageStore store) : BatchWriter<Append, AppendResult>
+    {
+        public override Task<IReadOnlyList<AppendResult>> WriteAllAsync(DbTransaction transaction, IReadOnlyList<Append> items, CancellationToken cancellationToken) =>
+            store.AppendPlainAsync(transaction, items, cancellationToken);
+
+        public override async Task<AppendResult> WriteOneAsync(DbTransaction transaction, Append item, CancellationToken cancellationToken) =>
+            (await WriteAllAsync(transaction, [item], cancellationToken))[0];
     }
 }

@@ -37,8 +37,8 @@ public sealed class PostgresDialect : SqlDialect
     public override string JsonTextMember(string column, string nameParameter) => $"{column} ->> {nameParameter}";
 
     /// <inheritdoc />
-    public override string? UserHistoryLockSql =>
-        "SELECT pg_advisory_xact_lock(hashtextextended(@tenant_id || '/' || @user_id, 0))";
+    public override string? LockKeysSql =>
+        "SELECT pg_advisory_xact_lock(hashtextextended(key, 0)) FROM unnest(@keys) WITH ORDINALITY AS k(key, n) ORDER BY n";
 
     /// <inheritdoc />
     /// <remarks>Ranks and limits first, then builds snippets for the page only: ts_headline is costly.</remarks>

@@ -47,7 +47,7 @@ public sealed class SqliteDialect : SqlDialect
     public override string JsonTextMember(string column, string nameParameter) => $"json_extract({column}, '$.' || json_quote({nameParameter}))";
 
     /// <inheritdoc />
-    public override string? UserHistoryLockSql => null;
+    public override string? LockKeysSql => null;
 
     /// <inheritdoc />
     public override string FullTextSearchSql(string messageColumns, bool forUser) => $"""

@@ -226,6 +226,44 @@ public abstract class MessageStoreContract(StoreFixture fixture)
     }
 
     [Fact]
+    public async Task Retries_of_one_key_queued_together_store_one_message_per_user()
+    {
+        var tenant = await TestTenants.CreateAsync(fixture.Database);
+        var earlier = await _messages.AppendAsync(tenant, "a", [Say("stored before", key: "k")], CancellationToken.None);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var blocker = fixture.Database.GroupWriteAsync("0-blocker", async (_, _) =>
+        {
+            started.SetResult();
+            await gate.Task;
+            return true;
+        }, CancellationToken.None);
+        await started.Task;
+
+        // Queued behind a busy writer, so (on a single writer) they are written as one batch: user
+        // "a" had the key already, users "b" and "c" get it for the first time, each three times.
+        var appends = Enumerable.Range(0, 9)
+            .Select(i => _messages.AppendAsync(tenant, "abc"[i % 3].ToString(), [Say($"attempt {i}", key: "k")], CancellationToken.None))
+            .ToList();
+        gate.SetResult();
+        await blocker;
+        var results = await Task.WhenAll(appends);
+
+        Assert.All(results.Where((_, i) => i % 3 == 0), result => Assert.Equal(earlier.Messages[0].Id, result.Messages[0].Id));
+        Assert.DoesNotContain(results.Where((_, i) => i % 3 == 0), result => result.AnyNew);
+        foreach (var user in new[] { "b", "c" })
+        {
+            var attempts = results.Where(result => result.Messages[0].UserId == user).ToList();
+            Assert.Equal(3, attempts.Count);
+            Assert.Single(attempts.Select(result => result.Messages[0].Id).Distinct());
+            Assert.Single(attempts, result => result.AnyNew);
+            Assert.Single(attempts, result => result.UserCreated);
+            var stored = await _messages.ListAsync(tenant, user, new MessageQuery { Limit = 10 }, CancellationToken.None);
+            Assert.Equal(attempts.Single(result => result.AnyNew).Messages[0].Content, Assert.Single(stored!.Messages).Content);
+        }
+    }
+
+    [Fact]
     public async Task Messages_count_into_their_conversation()
     {
         var tenant = await TestTenants.CreateAsync(fixture.Database);
