@@ -29,11 +29,6 @@ public sealed class ApiKeyStore(MnemoDatabase database) : IApiKeyStore
 
     private const string RevokeSql = "DELETE FROM api_keys WHERE tenant_id = @tenant_id AND id = @id";
 
-    private const string TouchSql = """
-        UPDATE api_keys SET last_used_at = @used_at
-        WHERE tenant_id = @tenant_id AND id = @id AND (last_used_at IS NULL OR last_used_at < @used_at)
-        """;
-
     private const string AnyPlatformSql = "SELECT COUNT(*) FROM platform_api_keys";
 
     private const string InsertPlatformSql = """
@@ -100,14 +95,8 @@ public sealed class ApiKeyStore(MnemoDatabase database) : IApiKeyStore
         }
         await database.WriteAsync(async (transaction, token) =>
         {
-            foreach (var usage in usages)
-            {
-                await using var command = _sql.Command(transaction.Connection!, TouchSql, transaction)
-                    .With("tenant_id", usage.TenantId)
-                    .With("id", usage.KeyId)
-                    .With("used_at", usage.UsedAt);
-                await command.ExecuteAsync(token);
-            }
+            await LaterTimes.WriteAsync(_sql, transaction, "api_keys", "last_used_at",
+                usages.Select(usage => new LaterTimes.Touch(usage.TenantId, usage.KeyId, usage.UsedAt)), token);
             return true;
         }, cancellationToken);
     }

@@ -25,11 +25,6 @@ public sealed class UserStore(MnemoDatabase database) : IUserStore
         WHERE u.tenant_id = @tenant_id AND u.id = @id
         """;
 
-    private const string TouchSql = """
-        UPDATE users SET last_seen = @seen_at
-        WHERE tenant_id = @tenant_id AND id = @id AND last_seen < @seen_at
-        """;
-
     private readonly SqlDialect _sql = database.Dialect;
 
     /// <inheritdoc />
@@ -155,14 +150,8 @@ public sealed class UserStore(MnemoDatabase database) : IUserStore
         }
         await database.WriteAsync(async (transaction, token) =>
         {
-            foreach (var seen in activity)
-            {
-                await using var command = _sql.Command(transaction.Connection!, TouchSql, transaction)
-                    .With("tenant_id", seen.TenantId)
-                    .With("id", seen.UserId)
-                    .With("seen_at", seen.SeenAt);
-                await command.ExecuteAsync(token);
-            }
+            await LaterTimes.WriteAsync(_sql, transaction, "users", "last_seen",
+                activity.Select(seen => new LaterTimes.Touch(seen.TenantId, seen.UserId, seen.SeenAt)), token);
             return true;
         }, cancellationToken);
     }

@@ -118,6 +118,34 @@ public abstract class UserStoreContract(StoreFixture fixture)
         Assert.Equal(_now.AddDays(-1), profile.Stats.LastConversation);
         Assert.Equal(_now.AddMinutes(5), profile.LastSeen);
     }
+
+    [Fact]
+    public async Task Activity_for_many_users_moves_each_last_seen_forward_and_never_back()
+    {
+        var tenant = await TestTenants.CreateAsync(fixture.Database);
+        var otherTenant = await TestTenants.CreateAsync(fixture.Database);
+        const int users = 620; // more than one statement's worth of rows
+        for (var i = 0; i < users; i++)
+        {
+            await _users.CreateAsync(tenant, NewUser($"u{i}"), CancellationToken.None);
+        }
+        await _users.CreateAsync(otherTenant, NewUser("u1"), CancellationToken.None);
+
+        // Even users are seen later than now, odd ones "earlier" (a stale report that must not win).
+        var activity = Enumerable.Range(0, users)
+            .Select(i => new UserActivity(tenant, $"u{i}", i % 2 == 0 ? _now.AddMinutes(1 + i) : _now.AddMinutes(-5)))
+            .ToList();
+        await _users.RecordActivityAsync(activity, CancellationToken.None);
+
+        var page = await _users.ListAsync(tenant, null, users, CancellationToken.None);
+        Assert.Equal(users, page.Count);
+        foreach (var user in page)
+        {
+            var i = int.Parse(user.Id[1..], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(i % 2 == 0 ? _now.AddMinutes(1 + i) : _now, user.LastSeen);
+        }
+        Assert.Equal(_now, (await _users.GetAsync(otherTenant, "u1", CancellationToken.None))!.LastSeen);
+    }
 }
 
 public sealed class SqliteUserStoreTests(SqliteStoreFixture fixture) : UserStoreContract(fixture), IClassFixture<SqliteStoreFixture>;
