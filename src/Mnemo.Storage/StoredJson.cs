@@ -21,7 +21,8 @@ internal static class StoredJson
 
     public static string Tags(IReadOnlyList<string> tags) => JsonSerializer.Serialize(tags, Context.IReadOnlyListString);
 
-    public static IReadOnlyList<string> ReadTags(string json) => JsonSerializer.Deserialize(json, Context.IReadOnlyListString) ?? [];
+    public static IReadOnlyList<string> ReadTags(string json) =>
+        json == "[]" ? [] : JsonSerializer.Deserialize(json, Context.IReadOnlyListString) ?? [];
 
     public static IReadOnlyDictionary<string, long> ReadCounts(string json) =>
         JsonSerializer.Deserialize(json, Context.IReadOnlyDictionaryStringInt64) ?? new Dictionary<string, long>();

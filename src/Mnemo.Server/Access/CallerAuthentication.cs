@@ -68,8 +68,7 @@ public sealed class CallerAuthentication(RequestDelegate next)
     private static async Task<Caller?> AuthenticateAsync(
         string key, IApiKeyStore keys, ApiKeyCache keyCache, ServerSettings settings, CancellationToken cancellationToken)
     {
-        if (settings.Options.AdminKey is { Length: > 0 } adminKey
-            && ApiKeySecrets.Matches(key, ApiKeySecrets.Hash(adminKey.Trim())))
+        if (settings.AdminKeyHash is { } adminKeyHash && ApiKeySecrets.Matches(key, adminKeyHash))
         {
             return Caller.Platform(keyId: null);
         }

@@ -29,12 +29,13 @@ public sealed class PrometheusExporter : IDisposable
             if ((instrument.Meter.Name == MnemoMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, meterFactory))
                 || instrument.Meter.Name == Storage.StoreMetrics.MeterName)
             {
-                _instruments[instrument] = new InstrumentState(instrument, BucketsOf(instrument));
-                listener.EnableMeasurementEvents(instrument);
+                var state = new InstrumentState(instrument, BucketsOf(instrument));
+                _instruments[instrument] = state;
+                listener.EnableMeasurementEvents(instrument, state);
             }
         };
-        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Record(instrument, value, tags));
-        _listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Record(instrument, value, tags));
+        _listener.SetMeasurementEventCallback<long>((_, value, tags, state) => ((InstrumentState)state!).Record(value, tags));
+        _listener.SetMeasurementEventCallback<double>((_, value, tags, state) => ((InstrumentState)state!).Record(value, tags));
         _listener.Start();
     }
 
@@ -55,14 +56,6 @@ public sealed class PrometheusExporter : IDisposable
     /// <inheritdoc />
     public void Dispose() => _listener.Dispose();
 
-    private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
-    {
-        if (_instruments.TryGetValue(instrument, out var state))
-        {
-            state.Record(value, tags);
-        }
-    }
-
     private static double[] BucketsOf(Instrument instrument) =>
         instrument is Histogram<double> { Advice.HistogramBucketBoundaries: { Count: > 0 } boundaries } ? [.. boundaries] : DefaultBuckets;
 
@@ -73,12 +66,15 @@ public sealed class PrometheusExporter : IDisposable
 
         public Instrument Instrument { get; } = instrument;
 
-        private bool IsHistogram => Instrument.GetType().IsGenericType && Instrument.GetType().GetGenericTypeDefinition() == typeof(Histogram<>);
+        private bool IsHistogram { get; } = instrument.GetType().IsGenericType && instrument.GetType().GetGenericTypeDefinition() == typeof(Histogram<>);
 
         public void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
         {
-            var labels = Labels(tags);
-            var series = _series.GetOrAdd(labels, _ => new Series(buckets.Length));
+            var labels = PrometheusLabels.Write(tags);
+            if (!_series.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(labels, out var series))
+            {
+                series = _series.GetOrAdd(new string(labels), _ => new Series(buckets.Length));
+            }
             lock (series)
             {
                 series.Sum += value;
@@ -146,24 +142,6 @@ public sealed class PrometheusExporter : IDisposable
             var safe = string.Concat(name.Select(character => char.IsAsciiLetterOrDigit(character) || character is '_' or ':' ? character : '_'));
             return histogram || safe.EndsWith("_total", StringComparison.Ordinal) ? safe : safe + "_total";
         }
-
-        private static string Labels(ReadOnlySpan<KeyValuePair<string, object?>> tags)
-        {
-            if (tags.Length == 0)
-            {
-                return string.Empty;
-            }
-            var pairs = new List<KeyValuePair<string, object?>>(tags.Length);
-            foreach (var tag in tags)
-            {
-                pairs.Add(tag);
-            }
-            return string.Join(',', pairs.OrderBy(pair => pair.Key, StringComparer.Ordinal)
-                .Select(pair => $"{pair.Key}=\"{EscapeLabel(Convert.ToString(pair.Value, CultureInfo.InvariantCulture) ?? string.Empty)}\""));
-        }
-
-        private static string EscapeLabel(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal)
-            .Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
 
         private static string EscapeHelp(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
 

@@ -7,13 +7,23 @@ namespace Mnemo.Json;
 public static class JsonObjects
 {
     /// <summary>An empty object.</summary>
-    public static JsonElement Empty { get; } = Parse("{}");
+    public static JsonElement Empty { get; } = ParseDocument("{}");
 
     /// <summary>An empty array.</summary>
-    public static JsonElement EmptyArray { get; } = Parse("[]");
+    public static JsonElement EmptyArray { get; } = ParseDocument("[]");
 
-    /// <summary>Parses stored JSON into an element that outlives its document.</summary>
-    public static JsonElement Parse(string json)
+    /// <summary>
+    /// Parses stored JSON into an element that outlives its document. Most stored metadata is
+    /// <c>{}</c>: that one is shared rather than parsed again for every row read.
+    /// </summary>
+    public static JsonElement Parse(string json) => json switch
+    {
+        "{}" => Empty,
+        "[]" => EmptyArray,
+        _ => ParseDocument(json),
+    };
+
+    private static JsonElement ParseDocument(string json)
     {
         using var document = JsonDocument.Parse(json);
         return document.RootElement.Clone();
