@@ -1,11 +1,11 @@
-// Append and read throughput through HTTP at N clients, against pgbench doing the same
-// single-row insert and last-20 select on the same PostgreSQL in the same run.
-using System.Collections.Concurrent;
+// Append and read throughput through HTTP at N clients against a running Mnemo.Server (its own
+// process), driven by wrk, and pgbench doing the same single-row insert and last-20 select on
+// the same PostgreSQL in the same run.
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Mnemo.Messages;
+using Mnemo.Storage.Configuration;
 using Mnemo.Testing;
 using Npgsql;
 
@@ -18,88 +18,95 @@ internal static partial class AppendBench
 
     public static async Task RunAsync(BenchOptions options)
     {
-        var storage = await TestStores.CreateEmptyAsync(options.Backend);
-        var ready = Stopwatch.StartNew();
-        await using var server = await BenchServer.StartAsync(storage);
-        ready.Stop();
-        var (tenantId, client) = await server.NewTenantAsync();
-        var duration = TimeSpan.FromSeconds(options.Seconds);
-
-        await AppendAsync(client, options.Concurrency, TimeSpan.FromSeconds(3)); // warm-up
-        var (appends, appendSeconds) = await AppendAsync(client, options.Concurrency, duration);
-        var (reads, readSeconds) = await ReadAsync(client, Users, options.Concurrency, duration);
-        var peakRssMb = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024);
+        var storage = await DurableStoreAsync(options.Backend);
+        var server = await ServerProcess.StartAsync(storage);
+        WrkRun appends, reads;
+        double peakRssMb;
+        string tenantId;
+        try
+        {
+            (tenantId, var apiKey) = await server.NewTenantAsync("bench");
+            // Warm-up of both paths: JIT and tiering (tier-1 code takes seconds of load to arrive),
+            // connection pools, and nearly every user created once.
+            await Wrk.RunAsync(server.Address, apiKey, Users, options.Concurrency, 10, append: true);
+            await Wrk.RunAsync(server.Address, apiKey, Users, options.Concurrency, 5, append: false);
+            await SettleAsync(storage);
+            appends = await Wrk.RunAsync(server.Address, apiKey, Users, options.Concurrency, options.Seconds, append: true);
+            await SettleAsync(storage);
+            reads = await Wrk.RunAsync(server.Address, apiKey, Users, options.Concurrency, options.Seconds, append: false);
+            peakRssMb = server.PeakRssMb();
+        }
+        finally
+        {
+            server.Kill();
+        }
 
         double? pgbenchInsert = null, pgbenchSelect = null;
         if (options.Backend == Backend.Postgres)
         {
+            await SettleAsync(storage);
             pgbenchInsert = await PgbenchAsync(storage.ConnectionString, options.Concurrency, options.Seconds, tenantId, insert: true);
+            await SettleAsync(storage);
             pgbenchSelect = await PgbenchAsync(storage.ConnectionString, options.Concurrency, options.Seconds, tenantId, insert: false);
         }
 
         var result = new AppendResult(
             Benchmark: "append", Backend: options.Backend.ToString().ToLowerInvariant(), Cores: Environment.ProcessorCount, Clients: options.Concurrency,
-            AppendsPerSecond: appends.Length / appendSeconds, AppendP50Ms: Stats.Percentile(appends, 0.5), AppendP95Ms: Stats.Percentile(appends, 0.95),
-            AppendP99Ms: Stats.Percentile(appends, 0.99), AppendMaxMs: appends[^1],
-            ReadsPerSecond: reads.Length / readSeconds, ReadP50Ms: Stats.Percentile(reads, 0.5), ReadP95Ms: Stats.Percentile(reads, 0.95),
-            ReadP99Ms: Stats.Percentile(reads, 0.99), ReadMaxMs: reads[^1],
+            AppendsPerSecond: appends.RequestsPerSecond, AppendP50Ms: appends.P50Ms, AppendP95Ms: appends.P95Ms, AppendP99Ms: appends.P99Ms, AppendMaxMs: appends.MaxMs,
+            AppendFailures: appends.Non2xx + appends.SocketErrors,
+            ReadsPerSecond: reads.RequestsPerSecond, ReadP50Ms: reads.P50Ms, ReadP95Ms: reads.P95Ms, ReadP99Ms: reads.P99Ms, ReadMaxMs: reads.MaxMs,
+            ReadNon2xx: reads.Non2xx, ReadSocketErrors: reads.SocketErrors,
             PgbenchInsertTps: pgbenchInsert, PgbenchSelectTps: pgbenchSelect,
-            AppendRatio: pgbenchInsert is { } insertTps ? appends.Length / appendSeconds / insertTps : null,
-            ReadRatio: pgbenchSelect is { } selectTps ? reads.Length / readSeconds / selectTps : null,
-            PeakRssMb: peakRssMb, ReadySeconds: ready.Elapsed.TotalSeconds,
-            Note: "client and server in one process (RSS covers both); test cluster runs with fsync=off for Mnemo and pgbench alike");
+            AppendRatio: appends.RequestsPerSecond / pgbenchInsert, ReadRatio: reads.RequestsPerSecond / pgbenchSelect,
+            PeakRssMb: peakRssMb, ReadySeconds: server.ReadySeconds,
+            Note: "Mnemo.Server in its own process driven by wrk (2 threads); pgbench -M prepared -j 2; PostgreSQL with default durability "
+                + "(fsync, synchronous_commit, full_page_writes on), VACUUM ANALYZE and CHECKPOINT before each measured phase; all on the same machine and cores");
 
         Console.WriteLine();
         Console.WriteLine("| backend | clients | appends/s | append p50/p95/p99/max ms | reads/s | read p50/p95/p99/max ms | pgbench insert tps | pgbench select tps | append ratio | read ratio | peak RSS MB | ready s |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| {result.Backend} | {result.Clients} | {result.AppendsPerSecond:F0} | {result.AppendP50Ms:F2}/{result.AppendP95Ms:F2}/{result.AppendP99Ms:F2}/{result.AppendMaxMs:F1} | {result.ReadsPerSecond:F0} | {result.ReadP50Ms:F2}/{result.ReadP95Ms:F2}/{result.ReadP99Ms:F2}/{result.ReadMaxMs:F1} | {result.PgbenchInsertTps:F0} | {result.PgbenchSelectTps:F0} | {result.AppendRatio:F2} | {result.ReadRatio:F2} | {result.PeakRssMb:F0} | {result.ReadySeconds:F2} |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"failed appends: {result.AppendFailures}; reads answered other than 200 (404 for a user never appended to): {result.ReadNon2xx}; read socket errors: {result.ReadSocketErrors}"));
         var file = Path.Combine(BenchPaths.RepositoryRoot(), "bench", "results", $"append-{result.Backend}.json");
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         await File.WriteAllTextAsync(file, JsonSerializer.Serialize(result, BenchJson.Default.AppendResult));
         Console.WriteLine($"written to {file}");
     }
 
-    private static async Task<(double[] Latencies, double Seconds)> AppendAsync(Client.MnemoClient client, int clients, TimeSpan duration)
+    /// <summary>
+    /// A fresh store as production would run it: PostgreSQL on a cluster of its own with the
+    /// default durability (the test clusters run without fsync), or an SQLite file.
+    /// </summary>
+    private static async Task<ResolvedStorage> DurableStoreAsync(Backend backend)
     {
-        var latencies = new ConcurrentBag<double>();
-        var wall = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, clients).Select(worker => Task.Run(async () =>
+        if (backend == Backend.Sqlite)
         {
-            var random = new Random(worker);
-            while (wall.Elapsed < duration)
-            {
-                var started = Stopwatch.GetTimestamp();
-                await client.Messages.AppendAsync($"u{random.Next(Users)}", new AppendMessagesRequest { Role = "user", Content = "hello, how are you today?" });
-                latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            }
-        })));
-        return (Sorted(latencies), wall.Elapsed.TotalSeconds);
+            return await TestStores.CreateEmptyAsync(Backend.Sqlite);
+        }
+        var cluster = await PostgresServer.StartDurableAsync();
+        return new ResolvedStorage("postgres", await cluster.CreateDatabaseAsync());
     }
 
-    /// <summary>Clients fetch the last 20 messages of random users among <paramref name="users"/>; latencies in ms, sorted.</summary>
-    internal static async Task<(double[] Latencies, double Seconds)> ReadAsync(Client.MnemoClient client, int users, int clients, TimeSpan duration)
+    /// <summary>
+    /// Before each measured phase on PostgreSQL: VACUUM ANALYZE and CHECKPOINT, so that the
+    /// autovacuum and checkpoint work left by the previous phase's writes does not land in the
+    /// next phase (Mnemo's or pgbench's alike).
+    /// </summary>
+    private static async Task SettleAsync(ResolvedStorage storage)
     {
-        var latencies = new ConcurrentBag<double>();
-        var wall = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, clients).Select(worker => Task.Run(async () =>
+        if (storage.Provider != "postgres")
         {
-            var random = new Random(1000 + worker);
-            while (wall.Elapsed < duration)
-            {
-                var started = Stopwatch.GetTimestamp();
-                try
-                {
-                    await client.Messages.ListAsync($"u{random.Next(users)}", limit: 20);
-                }
-                catch (Client.MnemoApiException)
-                {
-                    // A user the append phase never reached: still one indexed lookup.
-                }
-                latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            }
-        })));
-        return (Sorted(latencies), wall.Elapsed.TotalSeconds);
+            return;
+        }
+        await using var connection = new NpgsqlConnection(storage.ConnectionString);
+        await connection.OpenAsync();
+        foreach (var sql in new[] { "VACUUM ANALYZE", "CHECKPOINT" })
+        {
+            await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+            await command.ExecuteNonQueryAsync();
+        }
     }
 
     /// <summary>pgbench with a custom script on the same cluster: the single-row insert, or the last-20 select.</summary>
@@ -110,8 +117,9 @@ internal static partial class AppendBench
         {
             await using var connection = new NpgsqlConnection(connectionString);
             await connection.OpenAsync();
-            // The same shape as messages: the same columns, keys, generated search column and indexes.
-            await using var create = new NpgsqlCommand("CREATE TABLE IF NOT EXISTS bench_messages (LIKE messages INCLUDING ALL)", connection);
+            // The same table as messages: columns, checks, generated search column, indexes and the tenant foreign key.
+            await using var create = new NpgsqlCommand(
+                "CREATE TABLE IF NOT EXISTS bench_messages (LIKE messages INCLUDING ALL, FOREIGN KEY (tenant_id) REFERENCES tenants (id) ON DELETE CASCADE)", connection);
             await create.ExecuteNonQueryAsync();
         }
         var script = Path.GetTempFileName();
@@ -134,15 +142,9 @@ internal static partial class AppendBench
         using var process = Process.Start(start)!;
         var output = await process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync();
+        File.Delete(script);
         var match = TpsLine().Match(output);
         return match.Success ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : double.NaN;
-    }
-
-    private static double[] Sorted(ConcurrentBag<double> values)
-    {
-        var sorted = values.ToArray();
-        Array.Sort(sorted);
-        return sorted;
     }
 
     [GeneratedRegex(@"tps = ([0-9.]+)")]
@@ -152,5 +154,5 @@ internal static partial class AppendBench
 /// <summary>The append benchmark's figures.</summary>
 internal sealed record AppendResult(
     string Benchmark, string Backend, int Cores, int Clients, double AppendsPerSecond, double AppendP50Ms, double AppendP95Ms, double AppendP99Ms, double AppendMaxMs,
-    double ReadsPerSecond, double ReadP50Ms, double ReadP95Ms, double ReadP99Ms, double ReadMaxMs, double? PgbenchInsertTps, double? PgbenchSelectTps,
-    double? AppendRatio, double? ReadRatio, double PeakRssMb, double ReadySeconds, string Note);
+    long AppendFailures, double ReadsPerSecond, double ReadP50Ms, double ReadP95Ms, double ReadP99Ms, double ReadMaxMs, long ReadNon2xx, long ReadSocketErrors,
+    double? PgbenchInsertTps, double? PgbenchSelectTps, double? AppendRatio, double? ReadRatio, double PeakRssMb, double ReadySeconds, string Note);

@@ -2,15 +2,11 @@
 // append while the server, a separate process, is killed with SIGKILL mid-load and restarted on
 // the same store. Afterwards every acknowledged message must be there, and no key twice.
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Mnemo.ApiKeys;
 using Mnemo.Client;
 using Mnemo.Messages;
-using Mnemo.Storage.Configuration;
 using Mnemo.Testing;
 
 namespace Mnemo.Bench;
@@ -19,16 +15,13 @@ namespace Mnemo.Bench;
 internal static class CrashDrill
 {
     private const int Users = 50;
-    private const string AdminKey = "crash-drill-admin-key-0123456789";
 
     public static async Task<int> RunAsync(BenchOptions options)
     {
         var storage = await TestStores.CreateEmptyAsync(options.Backend);
-        var port = FreePort();
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(10) };
-
-        var server = await ServerProcess.StartAsync(storage, port, http);
-        var admin = new MnemoClient(http, AdminKey);
+        var server = await ServerProcess.StartAsync(storage);
+        using var http = new HttpClient { BaseAddress = server.Address, Timeout = TimeSpan.FromSeconds(10) };
+        var admin = new MnemoClient(http, ServerProcess.AdminKey);
         var tenantId = TestIds.Tenant("crash");
         await admin.Tenants.CreateAsync(new Tenants.CreateTenantRequest { Id = tenantId });
         var key = await admin.ApiKeys.CreateAsync(tenantId, new CreateApiKeyRequest { Name = "drill", Scopes = ApiKeyScopes.All });
@@ -72,9 +65,8 @@ internal static class CrashDrill
         var acknowledgedBeforeKill = ledger.Count;
         var inFlightAtKill = Volatile.Read(ref inFlight);
         server.Kill();
-        var restarted = Stopwatch.StartNew();
-        server = await ServerProcess.StartAsync(storage, port, http);
-        var readySeconds = restarted.Elapsed.TotalSeconds;
+        server = await ServerProcess.StartAsync(storage, server.Port);
+        var readySeconds = server.ReadySeconds;
         await Task.Delay(TimeSpan.FromSeconds(options.Seconds / 2.0));
         await stop.CancelAsync();
         await Task.WhenAll(workers);
@@ -111,61 +103,6 @@ internal static class CrashDrill
             while (before is not null);
         }
         return all;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    /// <summary>Mnemo.Server as its own process, built next to this benchmark.</summary>
-    private sealed class ServerProcess(Process process)
-    {
-        public static async Task<ServerProcess> StartAsync(ResolvedStorage storage, int port, HttpClient http)
-        {
-            var serverDll = Path.Combine(BenchPaths.RepositoryRoot(), "artifacts", "bin", "Mnemo.Server", "release", "Mnemo.Server.dll");
-            var start = new ProcessStartInfo("dotnet") { ArgumentList = { serverDll, "--urls", $"http://127.0.0.1:{port}" }, RedirectStandardOutput = true };
-            start.Environment["Mnemo__AdminKey"] = AdminKey;
-            start.Environment["Mnemo__Storage__Provider"] = storage.Provider;
-            start.Environment["Mnemo__Storage__ConnectionString"] = storage.ConnectionString;
-            start.Environment["Mnemo__Retention__Enabled"] = "false";
-            start.Environment["Logging__LogLevel__Default"] = "Warning";
-            var process = Process.Start(start)!;
-            process.OutputDataReceived += (_, _) => { };
-            process.BeginOutputReadLine();
-            // Polling an outside process for readiness; bounded, and it stops at the first answer.
-            var deadline = Stopwatch.StartNew();
-            while (true)
-            {
-                try
-                {
-                    using var ready = await http.GetAsync(new Uri("health/ready", UriKind.Relative));
-                    if (ready.IsSuccessStatusCode)
-                    {
-                        return new ServerProcess(process);
-                    }
-                }
-                catch (HttpRequestException)
-                {
-                    // Not listening yet.
-                }
-                if (deadline.Elapsed > TimeSpan.FromSeconds(30) || process.HasExited)
-                {
-                    throw new InvalidOperationException("Mnemo.Server did not become ready within 30 s");
-                }
-                await Task.Delay(25);
-            }
-        }
-
-        /// <summary>SIGKILL: no shutdown hook runs, nothing is flushed.</summary>
-        public void Kill()
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
-            process.Dispose();
-        }
     }
 }
 

@@ -1,5 +1,6 @@
-// Read latency as the table grows: the last-20 read at 100,000 messages and again after a binary
-// COPY brings the same tenant to 10,000,000 (PostgreSQL only).
+// Read latency as the table grows: the last-20 read (wrk against Mnemo.Server in its own process)
+// at 100,000 messages and again after a binary COPY brings the same tenant to 10,000,000
+// (PostgreSQL only).
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -20,41 +21,50 @@ internal static class ScaleBench
     public static async Task RunAsync(BenchOptions options)
     {
         var storage = await TestStores.CreateEmptyAsync(Backend.Postgres);
-        await using var server = await BenchServer.StartAsync(storage);
-        var (tenantId, client) = await server.NewTenantAsync();
-        var duration = TimeSpan.FromSeconds(options.Seconds);
+        var server = await ServerProcess.StartAsync(storage);
+        try
+        {
+            await RunAsync(options, storage.ConnectionString, server);
+        }
+        finally
+        {
+            server.Kill();
+        }
+    }
+
+    private static async Task RunAsync(BenchOptions options, string connectionString, ServerProcess server)
+    {
+        var (tenantId, apiKey) = await server.NewTenantAsync("scale");
+        Task<WrkRun> ReadsAsync() => Wrk.RunAsync(server.Address, apiKey, Users, options.Concurrency, options.Seconds, append: false);
 
         var load = Stopwatch.StartNew();
-        await LoadAsync(storage.ConnectionString, tenantId, from: 0, count: Small);
+        await LoadAsync(connectionString, tenantId, from: 0, count: Small);
         Console.WriteLine($"{Small:N0} messages loaded in {load.Elapsed.TotalSeconds:F1} s");
-        await ReadsAsync(client, options.Concurrency, duration); // warm-up: JIT and tiering, pools, cache
-        var small = await ReadsAsync(client, options.Concurrency, duration);
+        await ReadsAsync(); // warm-up: JIT and tiering, pools, cache
+        var small = await ReadsAsync();
 
         load.Restart();
-        await LoadAsync(storage.ConnectionString, tenantId, from: Small, count: options.Messages - Small);
+        await LoadAsync(connectionString, tenantId, from: Small, count: options.Messages - Small);
         var loadSeconds = load.Elapsed.TotalSeconds;
         Console.WriteLine($"{options.Messages - Small:N0} more loaded in {loadSeconds:F1} s");
-        await ReadsAsync(client, options.Concurrency, duration);
-        var large = await ReadsAsync(client, options.Concurrency, duration);
+        await ReadsAsync();
+        var large = await ReadsAsync();
 
         var result = new ScaleResult(
             Benchmark: "scale", Backend: "postgres", Cores: Environment.ProcessorCount, Clients: options.Concurrency, Users: Users,
-            SmallMessages: Small, SmallP50Ms: Stats.Percentile(small, 0.5), SmallP99Ms: Stats.Percentile(small, 0.99),
-            LargeMessages: options.Messages, LargeP50Ms: Stats.Percentile(large, 0.5), LargeP99Ms: Stats.Percentile(large, 0.99),
-            P50Ratio: Stats.Percentile(large, 0.5) / Stats.Percentile(small, 0.5), LoadSeconds: loadSeconds);
+            SmallMessages: Small, SmallP50Ms: small.P50Ms, SmallP99Ms: small.P99Ms, SmallReadsPerSecond: small.RequestsPerSecond,
+            LargeMessages: options.Messages, LargeP50Ms: large.P50Ms, LargeP99Ms: large.P99Ms, LargeReadsPerSecond: large.RequestsPerSecond,
+            P50Ratio: large.P50Ms / small.P50Ms, LoadSeconds: loadSeconds);
         Console.WriteLine();
-        Console.WriteLine("| messages | read p50 ms | read p99 ms |");
-        Console.WriteLine("|---|---|---|");
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {result.SmallMessages:N0} | {result.SmallP50Ms:F2} | {result.SmallP99Ms:F2} |"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {result.LargeMessages:N0} | {result.LargeP50Ms:F2} | {result.LargeP99Ms:F2} |"));
+        Console.WriteLine("| messages | reads/s | read p50 ms | read p99 ms |");
+        Console.WriteLine("|---|---|---|---|");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {result.SmallMessages:N0} | {result.SmallReadsPerSecond:F0} | {result.SmallP50Ms:F2} | {result.SmallP99Ms:F2} |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {result.LargeMessages:N0} | {result.LargeReadsPerSecond:F0} | {result.LargeP50Ms:F2} | {result.LargeP99Ms:F2} |"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"p50 ratio {result.P50Ratio:F2}"));
         var file = Path.Combine(BenchPaths.RepositoryRoot(), "bench", "results", "scale-postgres.json");
         await File.WriteAllTextAsync(file, JsonSerializer.Serialize(result, BenchJson.Default.ScaleResult));
         Console.WriteLine($"written to {file}");
     }
-
-    private static async Task<double[]> ReadsAsync(Client.MnemoClient client, int clients, TimeSpan duration) =>
-        (await AppendBench.ReadAsync(client, Users, clients, duration)).Latencies;
 
     /// <summary>Messages <paramref name="from"/>.. for users u0..u999 round robin, a second apart, then VACUUM ANALYZE.</summary>
     private static async Task LoadAsync(string connectionString, string tenantId, int from, int count)
@@ -87,5 +97,5 @@ internal static class ScaleBench
 
 /// <summary>What the scale benchmark measured.</summary>
 internal sealed record ScaleResult(
-    string Benchmark, string Backend, int Cores, int Clients, int Users, int SmallMessages, double SmallP50Ms, double SmallP99Ms,
-    int LargeMessages, double LargeP50Ms, double LargeP99Ms, double P50Ratio, double LoadSeconds);
+    string Benchmark, string Backend, int Cores, int Clients, int Users, int SmallMessages, double SmallP50Ms, double SmallP99Ms, double SmallReadsPerSecond,
+    int LargeMessages, double LargeP50Ms, double LargeP99Ms, double LargeReadsPerSecond, double P50Ratio, double LoadSeconds);

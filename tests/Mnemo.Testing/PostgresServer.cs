@@ -14,7 +14,7 @@ namespace Mnemo.Testing;
 /// </summary>
 public sealed class PostgresServer
 {
-    private static readonly Lazy<Task<PostgresServer>> Shared = new(StartAsync);
+    private static readonly Lazy<Task<PostgresServer>> Shared = new(() => StartAsync(durable: false));
     private static int _databaseCounter;
 
     private readonly string _adminConnectionString;
@@ -23,6 +23,13 @@ public sealed class PostgresServer
 
     /// <summary>The cluster shared by every test in this process.</summary>
     public static Task<PostgresServer> GetAsync() => Shared.Value;
+
+    /// <summary>
+    /// A cluster of its own with PostgreSQL's default durability (fsync, synchronous commit and
+    /// full-page writes on), for benchmarks whose figures must mean what they would in
+    /// production; stopped when the process exits. <c>MNEMO_TEST_POSTGRES</c> overrides it too.
+    /// </summary>
+    public static Task<PostgresServer> StartDurableAsync() => StartAsync(durable: true);
 
     /// <summary>Creates an empty database of its own for one test class, and returns its connection string.</summary>
     public async Task<string> CreateDatabaseAsync()
@@ -37,7 +44,7 @@ public sealed class PostgresServer
         return new NpgsqlConnectionStringBuilder(_adminConnectionString) { Database = name }.ConnectionString;
     }
 
-    private static async Task<PostgresServer> StartAsync()
+    private static async Task<PostgresServer> StartAsync(bool durable)
     {
         var external = Environment.GetEnvironmentVariable("MNEMO_TEST_POSTGRES");
         if (!string.IsNullOrWhiteSpace(external))
@@ -57,8 +64,9 @@ public sealed class PostgresServer
         var port = FreePort();
         await RunAsync(Path.Combine(binaries, "initdb"),
             ["-D", dataDirectory, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"], asRoot);
-        // Durability settings are off: these clusters live for one test run.
-        var serverOptions = $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300";
+        // Durability settings are off for tests: these clusters live for one test run.
+        var durability = durable ? string.Empty : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+        var serverOptions = $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c max_connections=300{durability}";
         await RunAsync(Path.Combine(binaries, "pg_ctl"),
             ["-D", dataDirectory, "-o", serverOptions, "-l", Path.Combine(root, "server.log"), "-w", "-t", "60", "start"], asRoot);
 
