@@ -47,8 +47,13 @@ public abstract class MnemoDatabase : IAsyncDisposable
         return committer.WriteAsync(lockKey, item, writer, cancellationToken);
     }
 
-    /// <summary>How many workers drain the append queue: one for a single-writer backend.</summary>
-    protected virtual int GroupCommitWorkers => Dialect.SupportsMultipleNodes ? 4 : 1;
+    /// <summary>
+    /// How many workers drain the append queue: one for a single-writer backend; two on
+    /// PostgreSQL, so one batch is built while the other commits (measured with the append
+    /// benchmark at 32 clients: 1 worker 11,193/s, 2 workers 12,074 and 13,233/s, 4 workers
+    /// 10,761/s, 8 workers 8,634/s; fewer, larger batches cost the database less per message).
+    /// </summary>
+    protected virtual int GroupCommitWorkers => Dialect.SupportsMultipleNodes ? 2 : 1;
 
     private GroupCommit? _groupCommit;
     private readonly Lock _groupCommitGate = new();
