@@ -10,8 +10,11 @@ namespace Mnemo.Server.Observability;
 public static partial class RequestLogging
 {
     /// <summary>Adds the request log.</summary>
-    public static IApplicationBuilder UseRequestLog(this IApplicationBuilder app) =>
-        app.Use(async (context, next) =>
+    public static IApplicationBuilder UseRequestLog(this IApplicationBuilder app)
+    {
+        // Made once: LoggerFactory.CreateLogger takes a lock on every call.
+        var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("Mnemo.Requests");
+        return app.Use(async (context, next) =>
         {
             var started = Stopwatch.GetTimestamp();
             try
@@ -20,7 +23,6 @@ public static partial class RequestLogging
             }
             finally
             {
-                var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Mnemo.Requests");
                 if (logger.IsEnabled(LogLevel.Information))
                 {
                     var route = context.GetEndpoint() is RouteEndpoint endpoint ? endpoint.RoutePattern.RawText ?? "unknown" : "unmatched";
@@ -30,6 +32,7 @@ public static partial class RequestLogging
                 }
             }
         });
+    }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information,
         Message = "HTTP {Method} {Route} responded {Status} in {ElapsedMs:F1} ms (request {RequestId}, tenant {TenantId})")]
