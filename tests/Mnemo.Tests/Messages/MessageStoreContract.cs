@@ -198,23 +198,14 @@ public abstract class MessageStoreContract(StoreFixture fixture)
     public async Task A_bad_append_queued_behind_a_busy_writer_fails_alone()
     {
         var tenant = await TestTenants.CreateAsync(fixture.Database);
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var blocker = fixture.Database.GroupWriteAsync("0-blocker", async (_, _) =>
-        {
-            started.SetResult();
-            await gate.Task;
-            return true;
-        }, CancellationToken.None);
-        await started.Task;
+        var busyWriter = await BusyWriter.StartAsync(fixture.Database);
 
         // Queued while a writer is busy: behind a single writer they form one batch, whose first,
         // savepoint-free attempt fails on the doomed append and is written again item by item.
         var appends = Enumerable.Range(0, 5)
             .Select(i => _messages.AppendAsync(tenant, "u", [i == 2 ? Say("doomed", conversationId: Guid.CreateVersion7()) : Say($"m{i}")], CancellationToken.None))
             .ToList();
-        gate.SetResult();
-        await blocker;
+        await busyWriter.ReleaseAsync();
 
         await Assert.ThrowsAsync<ConversationNotFoundException>(() => appends[2]);
         foreach (var append in appends.Where((_, i) => i != 2))
@@ -230,23 +221,14 @@ public abstract class MessageStoreContract(StoreFixture fixture)
     {
         var tenant = await TestTenants.CreateAsync(fixture.Database);
         var earlier = await _messages.AppendAsync(tenant, "a", [Say("stored before", key: "k")], CancellationToken.None);
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var blocker = fixture.Database.GroupWriteAsync("0-blocker", async (_, _) =>
-        {
-            started.SetResult();
-            await gate.Task;
-            return true;
-        }, CancellationToken.None);
-        await started.Task;
+        var busyWriter = await BusyWriter.StartAsync(fixture.Database);
 
         // Queued behind a busy writer, so (on a single writer) they are written as one batch: user
         // "a" had the key already, users "b" and "c" get it for the first time, each three times.
         var appends = Enumerable.Range(0, 9)
             .Select(i => _messages.AppendAsync(tenant, "abc"[i % 3].ToString(), [Say($"attempt {i}", key: "k")], CancellationToken.None))
             .ToList();
-        gate.SetResult();
-        await blocker;
+        await busyWriter.ReleaseAsync();
         var results = await Task.WhenAll(appends);
 
         Assert.All(results.Where((_, i) => i % 3 == 0), result => Assert.Equal(earlier.Messages[0].Id, result.Messages[0].Id));
@@ -338,6 +320,30 @@ public abstract class MessageStoreContract(StoreFixture fixture)
         }
 
         Assert.Equal(Enumerable.Range(0, 1_234).Select(i => $"message {i}"), streamed);
+    }
+
+    /// <summary>A group write that holds a commit worker until released, so appends queued meanwhile form one batch.</summary>
+    private sealed class BusyWriter(TaskCompletionSource gate, Task<bool> blocker)
+    {
+        public static async Task<BusyWriter> StartAsync(Storage.MnemoDatabase database)
+        {
+            var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var blocker = database.GroupWriteAsync("0-blocker", async (_, _) =>
+            {
+                started.SetResult();
+                await gate.Task;
+                return true;
+            }, CancellationToken.None);
+            await started.Task;
+            return new BusyWriter(gate, blocker);
+        }
+
+        public async Task ReleaseAsync()
+        {
+            gate.SetResult();
+            await blocker;
+        }
     }
 }
 
