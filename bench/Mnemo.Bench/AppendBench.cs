@@ -21,6 +21,7 @@ internal static partial class AppendBench
         var storage = await DurableStoreAsync(options.Backend);
         var server = await ServerProcess.StartAsync(storage);
         WrkRun appends, reads;
+        CpuUse appendCpu, readCpu;
         double peakRssMb;
         string tenantId;
         try
@@ -31,9 +32,13 @@ internal static partial class AppendBench
             await Wrk.RunAsync(server.Address, apiKey, Users, options.Concurrency, 10, append: true);
             await Wrk.RunAsync(server.Address, apiKey, Users, options.Concurrency, 5, append: false);
             await SettleAsync(storage);
+            var cpu = CpuMeter.Start(server.ProcessId);
             appends = await Wrk.RunAsync(server.Address, apiKey, Users, options.Concurrency, options.Seconds, append: true);
+            appendCpu = cpu.Stop();
             await SettleAsync(storage);
+            cpu = CpuMeter.Start(server.ProcessId);
             reads = await Wrk.RunAsync(server.Address, apiKey, Users, options.Concurrency, options.Seconds, append: false);
+            readCpu = cpu.Stop();
             peakRssMb = server.PeakRssMb();
         }
         finally
@@ -41,7 +46,7 @@ internal static partial class AppendBench
             server.Kill();
         }
 
-        double? pgbenchInsert = null, pgbenchSelect = null;
+        Pgbench? pgbenchInsert = null, pgbenchSelect = null;
         if (options.Backend == Backend.Postgres)
         {
             await SettleAsync(storage);
@@ -49,6 +54,7 @@ internal static partial class AppendBench
             await SettleAsync(storage);
             pgbenchSelect = await PgbenchAsync(storage.ConnectionString, options.Concurrency, options.Seconds, tenantId, insert: false);
         }
+        static double PerRequestUs(double seconds, double requests) => seconds / requests * 1e6;
 
         var result = new AppendResult(
             Benchmark: "append", Backend: options.Backend.ToString().ToLowerInvariant(), Cores: Environment.ProcessorCount, Clients: options.Concurrency,
@@ -56,9 +62,13 @@ internal static partial class AppendBench
             AppendFailures: appends.Non2xx + appends.SocketErrors,
             ReadsPerSecond: reads.RequestsPerSecond, ReadP50Ms: reads.P50Ms, ReadP95Ms: reads.P95Ms, ReadP99Ms: reads.P99Ms, ReadMaxMs: reads.MaxMs,
             ReadNon2xx: reads.Non2xx, ReadSocketErrors: reads.SocketErrors,
-            PgbenchInsertTps: pgbenchInsert, PgbenchSelectTps: pgbenchSelect,
-            AppendRatio: appends.RequestsPerSecond / pgbenchInsert, ReadRatio: reads.RequestsPerSecond / pgbenchSelect,
+            PgbenchInsertTps: pgbenchInsert?.Tps, PgbenchSelectTps: pgbenchSelect?.Tps,
+            AppendRatio: appends.RequestsPerSecond / pgbenchInsert?.Tps, ReadRatio: reads.RequestsPerSecond / pgbenchSelect?.Tps,
             PeakRssMb: peakRssMb, ReadySeconds: server.ReadySeconds,
+            AppendMachineCpuUs: PerRequestUs(appendCpu.MachineSeconds, appends.Requests), AppendServerCpuUs: PerRequestUs(appendCpu.ProcessSeconds, appends.Requests),
+            ReadMachineCpuUs: PerRequestUs(readCpu.MachineSeconds, reads.Requests), ReadServerCpuUs: PerRequestUs(readCpu.ProcessSeconds, reads.Requests),
+            PgbenchInsertMachineCpuUs: pgbenchInsert is { } insertRun ? PerRequestUs(insertRun.Cpu.MachineSeconds, insertRun.Transactions) : null,
+            PgbenchSelectMachineCpuUs: pgbenchSelect is { } selectRun ? PerRequestUs(selectRun.Cpu.MachineSeconds, selectRun.Transactions) : null,
             Note: "Mnemo.Server in its own process driven by wrk (2 threads); pgbench -M prepared -j 2; PostgreSQL with default durability "
                 + "(fsync, synchronous_commit, full_page_writes on), VACUUM ANALYZE and CHECKPOINT before each measured phase; all on the same machine and cores");
 
@@ -67,6 +77,12 @@ internal static partial class AppendBench
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| {result.Backend} | {result.Clients} | {result.AppendsPerSecond:F0} | {result.AppendP50Ms:F2}/{result.AppendP95Ms:F2}/{result.AppendP99Ms:F2}/{result.AppendMaxMs:F1} | {result.ReadsPerSecond:F0} | {result.ReadP50Ms:F2}/{result.ReadP95Ms:F2}/{result.ReadP99Ms:F2}/{result.ReadMaxMs:F1} | {result.PgbenchInsertTps:F0} | {result.PgbenchSelectTps:F0} | {result.AppendRatio:F2} | {result.ReadRatio:F2} | {result.PeakRssMb:F0} | {result.ReadySeconds:F2} |"));
+        Console.WriteLine();
+        Console.WriteLine("CPU per request, µs (all cores; of it the server process):");
+        Console.WriteLine("| append | of it server | pgbench insert | read | of it server | pgbench select |");
+        Console.WriteLine("|---|---|---|---|---|---|");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {result.AppendMachineCpuUs:F0} | {result.AppendServerCpuUs:F0} | {result.PgbenchInsertMachineCpuUs:F0} | {result.ReadMachineCpuUs:F0} | {result.ReadServerCpuUs:F0} | {result.PgbenchSelectMachineCpuUs:F0} |"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"failed appends: {result.AppendFailures}; reads answered other than 200 (404 for a user never appended to): {result.ReadNon2xx}; read socket errors: {result.ReadSocketErrors}"));
         var file = Path.Combine(BenchPaths.RepositoryRoot(), "bench", "results", $"append-{result.Backend}.json");
@@ -110,7 +126,7 @@ internal static partial class AppendBench
     }
 
     /// <summary>pgbench with a custom script on the same cluster: the single-row insert, or the last-20 select.</summary>
-    private static async Task<double> PgbenchAsync(string connectionString, int clients, int seconds, string tenantId, bool insert)
+    private static async Task<Pgbench> PgbenchAsync(string connectionString, int clients, int seconds, string tenantId, bool insert)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         if (insert)
@@ -139,20 +155,36 @@ internal static partial class AppendBench
             ArgumentList = { "-n", "-M", "prepared", "-c", clients.ToString(CultureInfo.InvariantCulture), "-j", "2", "-T", seconds.ToString(CultureInfo.InvariantCulture),
                 "-f", script, "-h", builder.Host!, "-p", builder.Port.ToString(CultureInfo.InvariantCulture), "-U", builder.Username!, builder.Database! },
         };
+        var cpu = CpuMeter.Start();
         using var process = Process.Start(start)!;
         var output = await process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync();
+        var used = cpu.Stop();
         File.Delete(script);
-        var match = TpsLine().Match(output);
-        return match.Success ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : double.NaN;
+        var tps = TpsLine().Match(output);
+        var transactions = TransactionsLine().Match(output);
+        if (!tps.Success || !transactions.Success)
+        {
+            throw new InvalidOperationException($"pgbench failed ({process.ExitCode}): {output}");
+        }
+        return new Pgbench(double.Parse(tps.Groups[1].Value, CultureInfo.InvariantCulture),
+            long.Parse(transactions.Groups[1].Value, CultureInfo.InvariantCulture), used);
     }
+
+    /// <summary>One pgbench run: its throughput, how many transactions, and the machine's CPU meanwhile.</summary>
+    private sealed record Pgbench(double Tps, long Transactions, CpuUse Cpu);
 
     [GeneratedRegex(@"tps = ([0-9.]+)")]
     private static partial Regex TpsLine();
+
+    [GeneratedRegex(@"number of transactions actually processed: ([0-9]+)")]
+    private static partial Regex TransactionsLine();
 }
 
 /// <summary>The append benchmark's figures.</summary>
 internal sealed record AppendResult(
     string Benchmark, string Backend, int Cores, int Clients, double AppendsPerSecond, double AppendP50Ms, double AppendP95Ms, double AppendP99Ms, double AppendMaxMs,
     long AppendFailures, double ReadsPerSecond, double ReadP50Ms, double ReadP95Ms, double ReadP99Ms, double ReadMaxMs, long ReadNon2xx, long ReadSocketErrors,
-    double? PgbenchInsertTps, double? PgbenchSelectTps, double? AppendRatio, double? ReadRatio, double PeakRssMb, double ReadySeconds, string Note);
+    double? PgbenchInsertTps, double? PgbenchSelectTps, double? AppendRatio, double? ReadRatio, double PeakRssMb, double ReadySeconds,
+    double AppendMachineCpuUs, double AppendServerCpuUs, double ReadMachineCpuUs, double ReadServerCpuUs,
+    double? PgbenchInsertMachineCpuUs, double? PgbenchSelectMachineCpuUs, string Note);

@@ -17,6 +17,9 @@ internal sealed class ServerProcess(Process process, int port)
 
     public int Port { get; } = port;
 
+    /// <summary>The server's process id.</summary>
+    public int ProcessId => process.Id;
+
     public Uri Address => new($"http://127.0.0.1:{Port}/");
 
     /// <summary>Seconds from starting the process to its first 200 from /health/ready.</summary>
