@@ -74,11 +74,9 @@ public sealed partial class MessageStore
         {
             foreach (var message in append.Messages)
             {
-                if (message.IdempotencyKey is not { } key)
-                {
-                    rows.Add(new NewRow(append.TenantId, append.UserId, message));
-                }
-                else if (!earlier.ContainsKey((append.TenantId, append.UserId, key)) && firstByKey.TryAdd((append.TenantId, append.UserId, key), message))
+                var fresh = message.IdempotencyKey is not { } key
+                    || (!earlier.ContainsKey((append.TenantId, append.UserId, key)) && firstByKey.TryAdd((append.TenantId, append.UserId, key), message));
+                if (fresh)
                 {
                     rows.Add(new NewRow(append.TenantId, append.UserId, message));
                 }
@@ -98,10 +96,10 @@ public sealed partial class MessageStore
                 message.IdempotencyKey is not { } key ? inserted[message]
                 : earlier.TryGetValue((append.TenantId, append.UserId, key), out var first) ? first
                 : inserted[firstByKey[(append.TenantId, append.UserId, key)]]).ToList();
-            var anyNew = append.Messages.Any(inserted.ContainsKey);
-            await CountIntoConversationsAsync(transaction, append.TenantId, append.UserId, append.Messages.Where(inserted.ContainsKey).Select(message => inserted[message]), cancellationToken);
+            var insertedHere = append.Messages.Where(inserted.ContainsKey).Select(message => inserted[message]).ToList();
+            await CountIntoConversationsAsync(transaction, append.TenantId, append.UserId, insertedHere, cancellationToken);
             // Only the first of a user's appends in the batch is the one that created them.
-            results.Add(new AppendResult(stored, anyNew, createdUsers.Remove((append.TenantId, append.UserId))));
+            results.Add(new AppendResult(stored, AnyNew: insertedHere.Count > 0, UserCreated: createdUsers.Remove((append.TenantId, append.UserId))));
         }
         return results;
     }
