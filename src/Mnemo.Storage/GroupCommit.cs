@@ -190,6 +190,8 @@ internal sealed class GroupCommit : IAsyncDisposable
 
         public override object Writer => writer;
 
+        private TItem Item => item;
+
         public override async Task RunAloneAsync(DbTransaction transaction, CancellationToken cancellationToken) =>
             _result = await writer.WriteOneAsync(transaction, item, cancellationToken);
 
@@ -202,8 +204,6 @@ internal sealed class GroupCommit : IAsyncDisposable
                 pending[i]._result = results[i];
             }
         }
-
-        private TItem Item => item;
 
         public override void Answer()
         {
