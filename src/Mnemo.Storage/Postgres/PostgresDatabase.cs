@@ -23,9 +23,9 @@ public sealed class PostgresDatabase : MnemoDatabase
             builder.ConnectionStringBuilder.MaxAutoPrepare = 128;
         }
         // Mnemo keeps no session state on pooled connections (no SET, LISTEN or temp tables;
-        // advisory locks are transaction-scoped), so the reset Npgsql otherwise sends on every
-        // reuse (seven statements: a third of a history read's database time) is skipped. The
-        // one session-level lock, the migration lock, is taken on a connection outside the pool.
+        // advisory locks are transaction-scoped), so the reset Npgsql otherwise sends before
+        // every reuse (seven statements, from UNLISTEN to RESET ALL) is skipped. The one
+        // session-level lock, the migration lock, is taken on a connection outside the pool.
         builder.ConnectionStringBuilder.NoResetOnClose = true;
         _unpooledConnectionString = new NpgsqlConnectionStringBuilder(builder.ConnectionString) { Pooling = false }.ConnectionString;
         _dataSource = builder.Build();
