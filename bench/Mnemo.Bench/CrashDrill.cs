@@ -21,7 +21,7 @@ internal static class CrashDrill
         var storage = await TestStores.CreateEmptyAsync(options.Backend);
         var server = await ServerProcess.StartAsync(storage);
         using var http = new HttpClient { BaseAddress = server.Address, Timeout = TimeSpan.FromSeconds(10) };
-        var admin = new MnemoClient(http, ServerProcess.AdminKey);
+        var admin = new MnemoClient(http, MnemoTestServer.AdminKey);
         var tenantId = TestIds.Tenant("crash");
         await admin.Tenants.CreateAsync(new Tenants.CreateTenantRequest { Id = tenantId });
         var key = await admin.ApiKeys.CreateAsync(tenantId, new CreateApiKeyRequest { Name = "drill", Scopes = ApiKeyScopes.All });
@@ -71,7 +71,7 @@ internal static class CrashDrill
         await stop.CancelAsync();
         await Task.WhenAll(workers);
 
-        var stored = await AllMessagesAsync(client);
+        var stored = await History.AllAsync(client, Enumerable.Range(0, Users).Select(user => $"u{user}"));
         var storedIds = stored.Select(message => message.Id).ToHashSet();
         var missing = ledger.Values.Count(entry => !storedIds.Contains(entry.MessageId));
         var duplicates = stored.GroupBy(message => message.IdempotencyKey).Count(group => group.Count() > 1);
@@ -86,23 +86,6 @@ internal static class CrashDrill
         var file = Path.Combine(BenchPaths.RepositoryRoot(), "bench", "results", $"crash-{result.Backend}.json");
         await File.WriteAllTextAsync(file, JsonSerializer.Serialize(result, BenchJson.Default.CrashDrillResult));
         return missing == 0 && duplicates == 0 && ledger.Count > acknowledgedBeforeKill ? 0 : 1;
-    }
-
-    private static async Task<List<Message>> AllMessagesAsync(MnemoClient client)
-    {
-        var all = new List<Message>();
-        for (var user = 0; user < Users; user++)
-        {
-            string? before = null;
-            do
-            {
-                var page = await client.Messages.ListAsync($"u{user}", limit: 100, before: before);
-                all.AddRange(page.Messages);
-                before = page.NextCursor;
-            }
-            while (before is not null);
-        }
-        return all;
     }
 }
 

@@ -1,11 +1,7 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Mnemo.ApiKeys;
 using Mnemo.Client;
 using Mnemo.Messages;
-using Mnemo.Storage.Configuration;
 
 namespace Mnemo.Server.Tests;
 
@@ -23,9 +19,8 @@ public abstract class CrashTests(Backend backend)
     public async Task Every_acknowledged_append_survives_a_SIGKILL_and_no_retried_key_is_stored_twice()
     {
         var storage = await TestStores.CreateEmptyAsync(backend);
-        var port = FreePort();
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
-        var server = await ServerProcess.StartAsync(storage, port);
+        var server = await ServerProcess.StartAsync(storage);
+        using var http = new HttpClient { BaseAddress = server.Address, Timeout = TimeSpan.FromSeconds(30) };
         try
         {
             var admin = new MnemoClient(http, MnemoTestServer.AdminKey);
@@ -68,24 +63,13 @@ public abstract class CrashTests(Backend backend)
             Volatile.Write(ref serverUp, restarted.Task);
             server.Kill();
             var acknowledgedAtKill = ledger.Count;
-            server = await ServerProcess.StartAsync(storage, port);
+            server = await ServerProcess.StartAsync(storage, server.Port);
             restarted.SetResult();
             await target.Again(acknowledgedAtKill + 100).WaitAsync(TimeSpan.FromSeconds(60));
             await stop.CancelAsync();
             await Task.WhenAll(workers).WaitAsync(TimeSpan.FromSeconds(60));
 
-            var stored = new List<Message>();
-            for (var user = 0; user < Users; user++)
-            {
-                string? before = null;
-                do
-                {
-                    var page = await client.Messages.ListAsync($"u{user}", limit: 200, before: before);
-                    stored.AddRange(page.Messages);
-                    before = page.NextCursor;
-                }
-                while (before is not null);
-            }
+            var stored = await History.AllAsync(client, Enumerable.Range(0, Users).Select(user => $"u{user}"));
             var storedIds = stored.Select(message => message.Id).ToHashSet();
             Assert.True(ledger.Count >= acknowledgedAtKill + 100);
             Assert.All(ledger, entry => Assert.Contains(entry.Value, storedIds));
@@ -95,13 +79,6 @@ public abstract class CrashTests(Backend backend)
         {
             server.Kill();
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>Completes once a count reaches a target; <see cref="Again"/> sets the next one.</summary>
@@ -125,75 +102,6 @@ public abstract class CrashTests(Backend backend)
             Volatile.Write(ref _reached, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
             Volatile.Write(ref _target, next);
             return Task;
-        }
-    }
-
-    /// <summary>Mnemo.Server as a process of its own, built beside these tests; ready when it says it is listening.</summary>
-    private sealed class ServerProcess(Process process)
-    {
-        public static async Task<ServerProcess> StartAsync(ResolvedStorage storage, int port)
-        {
-            var start = new ProcessStartInfo("dotnet")
-            {
-                ArgumentList = { ServerDll(), "--urls", $"http://127.0.0.1:{port}" },
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            start.Environment["Mnemo__AdminKey"] = MnemoTestServer.AdminKey;
-            start.Environment["Mnemo__Storage__Provider"] = storage.Provider;
-            start.Environment["Mnemo__Storage__ConnectionString"] = storage.ConnectionString;
-            start.Environment["Mnemo__Retention__Enabled"] = "false";
-            start.Environment["Logging__LogLevel__Default"] = "Warning";
-            start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
-            var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var output = new ConcurrentQueue<string>();
-            var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start Mnemo.Server.");
-            void Read(object sender, DataReceivedEventArgs line)
-            {
-                if (line.Data is { } text)
-                {
-                    output.Enqueue(text);
-                    if (text.Contains("Now listening on", StringComparison.Ordinal))
-                    {
-                        listening.TrySetResult();
-                    }
-                }
-            }
-            process.OutputDataReceived += Read;
-            process.ErrorDataReceived += Read;
-            process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException($"Mnemo.Server exited: {string.Join('\n', output)}"));
-            process.EnableRaisingEvents = true;
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            var server = new ServerProcess(process);
-            try
-            {
-                await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
-            }
-            catch
-            {
-                server.Kill();
-                throw;
-            }
-            return server;
-        }
-
-        /// <summary>SIGKILL: no shutdown hook runs, nothing is flushed.</summary>
-        public void Kill()
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-            process.WaitForExit();
-        }
-
-        /// <summary>The server's build beside this test assembly: artifacts/bin/Mnemo.Server/&lt;configuration&gt;/.</summary>
-        private static string ServerDll()
-        {
-            var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-            var path = Path.Combine(testOutput.Parent!.Parent!.FullName, "Mnemo.Server", testOutput.Name, "Mnemo.Server.dll");
-            return File.Exists(path) ? path : throw new FileNotFoundException("Mnemo.Server is not built beside the tests.", path);
         }
     }
 }
