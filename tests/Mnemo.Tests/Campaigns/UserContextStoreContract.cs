@@ -86,6 +86,32 @@ public abstract class UserContextStoreContract(StoreFixture fixture)
     }
 
     [Fact]
+    public async Task Participant_and_plain_appends_queued_together_each_keep_their_rules_and_a_bad_one_fails_alone()
+    {
+        var tenant = await TenantWithCampaignAsync("spring");
+        var busyWriter = await BusyWriter.StartAsync(fixture.Database);
+
+        // Queued behind a busy writer, so (on a single writer) they form one batch of both kinds,
+        // whose failing participant append sends it down the one-savepoint-per-item path.
+        var member = Messages.AppendAsync(tenant, "member", [new NewMessage { Role = "user", Content = "from a member" }], CancellationToken.None);
+        var visitor = Messages.AppendForParticipantAsync(
+            tenant, "spring", "visitor", [new NewMessage { Role = "user", Content = "from a visitor" }], TenantTtl, CancellationToken.None);
+        var lost = Messages.AppendForParticipantAsync(
+            tenant, "no-such-campaign", "stray", [new NewMessage { Role = "user", Content = "lost" }], TenantTtl, CancellationToken.None);
+        var second = Messages.AppendAsync(tenant, "member", [new NewMessage { Role = "user", Content = "again" }], CancellationToken.None);
+        await busyWriter.ReleaseAsync();
+
+        Assert.True((await member).UserCreated);
+        Assert.False((await second).UserCreated);
+        Assert.Equal("spring", (await visitor).Messages[0].CampaignId);
+        await Assert.ThrowsAsync<CampaignNotFoundException>(() => lost);
+        Assert.Null(await new UserStore(fixture.Database).GetAsync(tenant, "visitor", CancellationToken.None));
+        Assert.Null(await Messages.ListAsync(tenant, "stray", new MessageQuery { Limit = 10 }, CancellationToken.None));
+        var history = await Messages.ListAsync(tenant, "member", new MessageQuery { Limit = 10 }, CancellationToken.None);
+        Assert.Equal(["from a member", "again"], history!.Messages.Select(message => message.Content));
+    }
+
+    [Fact]
     public async Task Migration_moves_context_and_every_message_once_even_when_called_concurrently()
     {
         var tenant = await TenantWithCampaignAsync("spring");

@@ -321,30 +321,6 @@ public abstract class MessageStoreContract(StoreFixture fixture)
 
         Assert.Equal(Enumerable.Range(0, 1_234).Select(i => $"message {i}"), streamed);
     }
-
-    /// <summary>A group write that holds a commit worker until released, so appends queued meanwhile form one batch.</summary>
-    private sealed class BusyWriter(TaskCompletionSource gate, Task<bool> blocker)
-    {
-        public static async Task<BusyWriter> StartAsync(Storage.MnemoDatabase database)
-        {
-            var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var blocker = database.GroupWriteAsync("0-blocker", async (_, _) =>
-            {
-                started.SetResult();
-                await gate.Task;
-                return true;
-            }, CancellationToken.None);
-            await started.Task;
-            return new BusyWriter(gate, blocker);
-        }
-
-        public async Task ReleaseAsync()
-        {
-            gate.SetResult();
-            await blocker;
-        }
-    }
 }
 
 public sealed class SqliteMessageStoreTests(SqliteStoreFixture fixture) : MessageStoreContract(fixture), IClassFixture<SqliteStoreFixture>;
