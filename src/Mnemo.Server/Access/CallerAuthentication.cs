@@ -13,11 +13,14 @@ namespace Mnemo.Server.Access;
 /// caller who may not send it). A key is found by its public prefix and then compared by hash
 /// in constant time, so response timing says nothing about how much of a guessed secret was right.
 /// </summary>
-public sealed class CallerAuthentication(RequestDelegate next)
+public sealed class CallerAuthentication(RequestDelegate next, ServerSettings settings)
 {
+    // Hashed once, when the pipeline is built, rather than on every request.
+    private readonly byte[]? _adminKeyHash = settings.Options.AdminKey is { Length: > 0 } adminKey ? ApiKeySecrets.Hash(adminKey.Trim()) : null;
+
     /// <summary>Establishes the caller for API requests, checks access, and passes them on.</summary>
     public async Task InvokeAsync(
-        HttpContext context, IApiKeyStore keys, ApiKeyCache keyCache, ISessionStore sessions, ITenantStore tenants, ServerSettings settings,
+        HttpContext context, IApiKeyStore keys, ApiKeyCache keyCache, ISessionStore sessions, ITenantStore tenants,
         ActivityTracker activity, TenantSettingsCache tenantSettings, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -29,7 +32,7 @@ public sealed class CallerAuthentication(RequestDelegate next)
             {
                 var caller = presented.StartsWith(SessionTokens.AccessMarker, StringComparison.Ordinal)
                     ? await AuthenticateUserAsync(presented, sessions, context.RequestAborted)
-                    : await AuthenticateAsync(presented, keys, keyCache, settings, context.RequestAborted);
+                    : await AuthenticateAsync(presented, keys, keyCache, context.RequestAborted);
                 context.Features.Set(new CallerFeature { Caller = caller, CredentialsRejected = caller is null });
                 if (caller is { IsPlatform: false, KeyId: { } keyId, TenantId: { } tenantId })
                 {
@@ -65,10 +68,9 @@ public sealed class CallerAuthentication(RequestDelegate next)
             ? new Caller { TenantId = user.TenantId, UserId = user.UserId, Scopes = [ApiKeyScopes.Read] }
             : null;
 
-    private static async Task<Caller?> AuthenticateAsync(
-        string key, IApiKeyStore keys, ApiKeyCache keyCache, ServerSettings settings, CancellationToken cancellationToken)
+    private async Task<Caller?> AuthenticateAsync(string key, IApiKeyStore keys, ApiKeyCache keyCache, CancellationToken cancellationToken)
     {
-        if (settings.AdminKeyHash is { } adminKeyHash && ApiKeySecrets.Matches(key, adminKeyHash))
+        if (_adminKeyHash is { } adminKeyHash && ApiKeySecrets.Matches(key, adminKeyHash))
         {
             return Caller.Platform(keyId: null);
         }

@@ -7,9 +7,6 @@ namespace Mnemo.Server.Hosting;
 /// <summary>Everything read from configuration at start-up, validated in one go.</summary>
 public sealed record ServerSettings(MnemoOptions Options, ResolvedStorage Storage, TenantSettingsDefaults TenantDefaults, byte[]? EncryptionKey = null)
 {
-    /// <summary>SHA-256 of the configured platform admin key, computed once rather than per request; null when none is set.</summary>
-    public byte[]? AdminKeyHash { get; } = Options.AdminKey is { Length: > 0 } adminKey ? Mnemo.ApiKeys.ApiKeySecrets.Hash(adminKey.Trim()) : null;
-
     /// <summary>Reads and validates the configuration; throws <see cref="MnemoConfigurationException"/> listing every problem.</summary>
     public static ServerSettings Load(IConfiguration configuration)
     {
