@@ -1,13 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Mnemo.ApiKeys;
 using Mnemo.Client;
-using Mnemo.Server.Hosting;
 using Mnemo.Storage.Configuration;
 using Mnemo.Testing;
 
@@ -31,52 +24,34 @@ internal sealed record BenchOptions(Backend Backend, int Messages, int Requests,
     }
 }
 
-/// <summary>The real server on a free loopback port.</summary>
+/// <summary>Mnemo.Server in its own process (<see cref="ServerProcess"/>), with typed clients for it.</summary>
 internal sealed class BenchServer : IAsyncDisposable
 {
-    private const string AdminKey = "bench-platform-admin-key-0123456789";
-    private readonly WebApplication _app;
+    private readonly ServerProcess _process;
     private readonly HttpClient _http;
 
-    private BenchServer(WebApplication app, Uri address)
+    private BenchServer(ServerProcess process)
     {
-        _app = app;
+        _process = process;
         // A retention pass over a million rows outlasts HttpClient's default 100 s timeout.
-        _http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(30) };
+        _http = new HttpClient { BaseAddress = process.Address, Timeout = TimeSpan.FromMinutes(30) };
     }
 
-    public static async Task<BenchServer> StartAsync(ResolvedStorage storage)
-    {
-        var app = await MnemoServer.BuildAsync(["--urls", "http://127.0.0.1:0"], builder => builder.Configuration.AddInMemoryCollection(
-            new Dictionary<string, string?>
-            {
-                ["Mnemo:AdminKey"] = AdminKey,
-                ["Mnemo:Storage:Provider"] = storage.Provider,
-                ["Mnemo:Storage:ConnectionString"] = storage.ConnectionString,
-                ["Logging:LogLevel:Default"] = "Warning",
-                ["Mnemo:Retention:Enabled"] = "false",
-            }));
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new BenchServer(app, new Uri(address));
-    }
+    public static async Task<BenchServer> StartAsync(ResolvedStorage storage) => new(await ServerProcess.StartAsync(storage));
 
-    public MnemoClient Admin => new(_http, AdminKey);
+    public MnemoClient Admin => new(_http, MnemoTestServer.AdminKey);
 
     public async Task<(string TenantId, MnemoClient Client)> NewTenantAsync()
     {
-        var admin = new MnemoClient(_http, AdminKey);
-        var tenantId = TestIds.Tenant("bench");
-        await admin.Tenants.CreateAsync(new Tenants.CreateTenantRequest { Id = tenantId });
-        var key = await admin.ApiKeys.CreateAsync(tenantId, new CreateApiKeyRequest { Name = "bench", Scopes = ApiKeyScopes.All });
-        return (tenantId, admin.WithApiKey(key.Key));
+        var (tenantId, apiKey) = await _process.NewTenantAsync("bench");
+        return (tenantId, Admin.WithApiKey(apiKey));
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
         _http.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        _process.Kill();
+        return ValueTask.CompletedTask;
     }
 }
 

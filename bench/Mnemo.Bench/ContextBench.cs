@@ -1,5 +1,5 @@
 // Context-assembly latency: GET /api/v1/users/{id}/context for a user with a long history, on a
-// real Mnemo (Kestrel on loopback, in this process) over a real database.
+// real Mnemo (its own process, on loopback) over a real database.
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -65,7 +65,7 @@ internal static class ContextBench
             P99Ms: Stats.Percentile(latencies, 0.99),
             MaxMs: latencies[^1],
             RequestsPerSecond: options.Requests / wall.Elapsed.TotalSeconds,
-            Note: "client and server in one process on loopback; GET /context?max_messages=20&max_chars=8000");
+            Note: "the typed client in the benchmark, Mnemo.Server in its own process on loopback; GET /context?max_messages=20&max_chars=8000");
 
         Console.WriteLine();
         Console.WriteLine($"| benchmark | backend | cores | history | requests | concurrency | p50 ms | p95 ms | p99 ms | max ms | req/s |");

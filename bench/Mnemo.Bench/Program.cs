@@ -1,9 +1,8 @@
-// Mnemo benchmarks against a real server over a real database. append, scale and crash start
-// Mnemo.Server as a process of its own (the Release build) and drive it with wrk (append, scale)
-// or the typed client (crash); context and retention host it in this process. PostgreSQL is a
-// throwaway cluster started from the installed binaries (or MNEMO_TEST_POSTGRES); append gives
-// it PostgreSQL's default durability. Results print as a table and go to
-// bench/results/<name>-<backend>.json.
+// Mnemo benchmarks against a real server over a real database: each starts Mnemo.Server as a
+// process of its own (the Release build) and drives it with wrk (append, scale) or the typed
+// client (context, retention, crash). PostgreSQL is a throwaway cluster started from the
+// installed binaries (or MNEMO_TEST_POSTGRES); append gives it PostgreSQL's default durability.
+// Results print as a table and go to bench/results/<name>-<backend>.json.
 //
 //   dotnet run -c Release --project bench/Mnemo.Bench -- context [--backend postgres|sqlite]
 //       [--messages 10000] [--requests 2000] [--concurrency 1]

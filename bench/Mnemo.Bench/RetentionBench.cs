@@ -59,7 +59,7 @@ internal static class RetentionBench
             DuringPassP99Ms: Stats.Percentile(during, 0.99),
             AfterPassP50Ms: Stats.Percentile(after, 0.50),
             AfterPassP99Ms: Stats.Percentile(after, 0.99),
-            Note: "client and server in one process on loopback; single-message appends; retention batch 1000");
+            Note: "the typed client in the benchmark, Mnemo.Server in its own process on loopback; single-message appends; retention batch 1000");
 
         Console.WriteLine();
         Console.WriteLine("| expired rows | purged | pass s | rows/s | appends p50/p99 ms before pass | during pass | after pass |");
