@@ -14,7 +14,7 @@ namespace Mnemo.Bench;
 /// <summary>The <c>append</c> benchmark.</summary>
 internal static partial class AppendBench
 {
-    private const int Users = 10_000;
+    internal const int Users = 10_000;
 
     public static async Task RunAsync(BenchOptions options)
     {
@@ -95,7 +95,7 @@ internal static partial class AppendBench
     /// A fresh store as production would run it: PostgreSQL on a cluster of its own with the
     /// default durability (the test clusters run without fsync), or an SQLite file.
     /// </summary>
-    private static async Task<ResolvedStorage> DurableStoreAsync(Backend backend)
+    internal static async Task<ResolvedStorage> DurableStoreAsync(Backend backend)
     {
         if (backend == Backend.Sqlite)
         {

@@ -11,6 +11,8 @@
 //   dotnet run -c Release --project bench/Mnemo.Bench -- crash [--backend postgres|sqlite] [--concurrency 16] [--seconds 6]
 //   dotnet run -c Release --project bench/Mnemo.Bench -- retention [--expired 1000000]
 //       [--concurrency 32] [--seconds 10]
+//   dotnet run -c Release --project bench/Mnemo.Bench -- serve [--backend postgres|sqlite] [--concurrency 32] [--seconds 10]
+//       (append's store and server kept up with its wrk commands printed, for profiling by hand)
 using Mnemo.Bench;
 
 var mode = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "context";
@@ -31,7 +33,10 @@ switch (mode)
     case "retention":
         await RetentionBench.RunAsync(options);
         return 0;
+    case "serve":
+        await ServeMode.RunAsync(options);
+        return 0;
     default:
-        await Console.Error.WriteLineAsync($"unknown benchmark '{mode}': use context, append, scale, crash or retention");
+        await Console.Error.WriteLineAsync($"unknown benchmark '{mode}': use context, append, scale, crash, retention or serve");
         return 2;
 }

@@ -62,7 +62,7 @@ internal static partial class Wrk
     /// The Lua script: each wrk thread seeds its own random users; done() prints one line with
     /// the figures (latencies in microseconds) that <see cref="Summary"/> reads.
     /// </summary>
-    private static string Script(string apiKey, int users, bool append) => $$"""
+    internal static string Script(string apiKey, int users, bool append) => $$"""
         local counter = 0
         function setup(thread)
           counter = counter + 1
