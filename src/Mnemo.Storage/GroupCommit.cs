@@ -10,11 +10,14 @@ namespace Mnemo.Storage;
 /// caller is answered only after the batch commits. A lone write is not delayed: a worker takes
 /// what is there and does not wait for more. A <see cref="BatchWriter{TItem, TResult}"/> writes all
 /// its queued items in one go (one multi-row insert for a batch of appends).
+/// Each key (tenant/user) has one worker: a key's batches are written one after the other on
+/// this node, so a time read before the batch's locks are taken still follows the write order of
+/// that key, and a writer may send the locks with its first statement (<see cref="KeyLocks"/>).
 /// </summary>
 internal sealed class GroupCommit : IAsyncDisposable
 {
     private readonly MnemoDatabase _database;
-    private readonly Channel<PendingWrite> _queue;
+    private readonly Channel<PendingWrite>[] _queues;
     private readonly Task[] _workers;
     private readonly int _maxBatch;
 
@@ -22,12 +25,12 @@ internal sealed class GroupCommit : IAsyncDisposable
     {
         _database = database;
         _maxBatch = maxBatch;
-        _queue = Channel.CreateBounded<PendingWrite>(new BoundedChannelOptions(capacity)
+        _queues = [.. Enumerable.Range(0, workers).Select(_ => Channel.CreateBounded<PendingWrite>(new BoundedChannelOptions(capacity / workers)
         {
             FullMode = BoundedChannelFullMode.Wait,
-            SingleReader = workers == 1,
-        });
-        _workers = [.. Enumerable.Range(0, workers).Select(_ => Task.Run(RunAsync))];
+            SingleReader = true,
+        }))];
+        _workers = [.. _queues.Select(queue => Task.Run(() => RunAsync(queue)))];
     }
 
     /// <summary>Queues <paramref name="work"/>; completes when its batch has committed (or with its own failure).</summary>
@@ -42,22 +45,28 @@ internal sealed class GroupCommit : IAsyncDisposable
         string lockKey, TItem item, BatchWriter<TItem, TResult> writer, CancellationToken cancellationToken)
     {
         var pending = new PendingWrite<TItem, TResult>(lockKey, item, writer);
-        await _queue.Writer.WriteAsync(pending, cancellationToken);
+        await QueueOf(lockKey).Writer.WriteAsync(pending, cancellationToken);
         return await pending.Task;
     }
 
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
+        foreach (var queue in _queues)
+        {
+            queue.Writer.TryComplete();
+        }
         await Task.WhenAll(_workers);
     }
 
-    private async Task RunAsync()
+    private Channel<PendingWrite> QueueOf(string lockKey) =>
+        _queues[(StringComparer.Ordinal.GetHashCode(lockKey) & int.MaxValue) % _queues.Length];
+
+    private async Task RunAsync(Channel<PendingWrite> queue)
     {
         var batch = new List<PendingWrite>(_maxBatch);
-        while (await _queue.Reader.WaitToReadAsync())
+        while (await queue.Reader.WaitToReadAsync())
         {
-            while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var next))
+            while (batch.Count < _maxBatch && queue.Reader.TryRead(out var next))
             {
                 batch.Add(next);
             }
@@ -91,7 +100,8 @@ internal sealed class GroupCommit : IAsyncDisposable
     /// <summary>
     /// The fast path: each writer's items in one go, no savepoints. Items rarely fail, so when one
     /// does the transaction is rolled back and the batch is written again one savepoint per item
-    /// (false).
+    /// (false). A batch of one writer's items leaves the locks to it (sent with its first
+    /// statement); with several writers they are taken first.
     /// </summary>
     private async Task<bool> WriteTogetherAsync(List<PendingWrite> batch)
     {
@@ -99,10 +109,15 @@ internal sealed class GroupCommit : IAsyncDisposable
         {
             await _database.WriteAsync(async (transaction, token) =>
             {
-                await LockKeysAsync(transaction, batch, token);
-                foreach (var sameWriter in batch.GroupBy(item => item.Writer))
+                var locks = LocksOf(batch);
+                var byWriter = batch.GroupBy(item => item.Writer).ToList();
+                if (byWriter.Count > 1)
                 {
-                    await sameWriter.First().RunTogetherAsync(transaction, [.. sameWriter], token);
+                    await locks.TakeAsync(transaction, token);
+                }
+                foreach (var sameWriter in byWriter)
+                {
+                    await sameWriter.First().RunTogetherAsync(transaction, [.. sameWriter], locks, token);
                 }
                 return true;
             }, CancellationToken.None);
@@ -121,18 +136,20 @@ internal sealed class GroupCommit : IAsyncDisposable
     private Task<bool> WriteOneByOneAsync(List<PendingWrite> batch) =>
         _database.WriteAsync(async (transaction, token) =>
         {
-            await LockKeysAsync(transaction, batch, token);
+            var locks = LocksOf(batch);
             if (batch is [var lone])
             {
-                await lone.RunAloneAsync(transaction, token);
+                await lone.RunAloneAsync(transaction, locks, token);
                 return true;
             }
+            // Before the first savepoint: a lock taken inside one would go with its rollback.
+            await locks.TakeAsync(transaction, token);
             foreach (var item in batch)
             {
                 await transaction.SaveAsync("item", token);
                 try
                 {
-                    await item.RunAloneAsync(transaction, token);
+                    await item.RunAloneAsync(transaction, locks, token);
                     await transaction.ReleaseAsync("item", token);
                 }
 #pragma warning disable CA1031 // The item's own failure goes back to its own caller; the batch goes on.
@@ -147,20 +164,12 @@ internal sealed class GroupCommit : IAsyncDisposable
         }, CancellationToken.None);
 
     /// <summary>
-    /// Takes the lock of every key in the batch, in order, in one statement before any item runs
-    /// (PostgreSQL; a single-writer backend needs none). Per user, that makes write order and time
-    /// order agree across nodes: the time is read after the lock.
+    /// The locks of every key in the batch, in the batch's sorted order (PostgreSQL; a
+    /// single-writer backend needs none). Per user, they make write order and time order agree
+    /// across nodes up to the nodes' clock skew and the lock wait: a batch reads the time before it
+    /// sends the locks (see the class remarks for one node).
     /// </summary>
-    private async Task LockKeysAsync(DbTransaction transaction, List<PendingWrite> batch, CancellationToken cancellationToken)
-    {
-        if (_database.Dialect.LockKeysSql is not { } lockSql)
-        {
-            return;
-        }
-        var keys = batch.Select(item => item.LockKey).Distinct(StringComparer.Ordinal).ToArray();
-        await using var command = _database.Dialect.Command(transaction.Connection!, lockSql, transaction).With("keys", keys);
-        await command.ExecuteAsync(cancellationToken);
-    }
+    private KeyLocks LocksOf(List<PendingWrite> batch) => new(_database.Dialect, batch.Select(item => item.LockKey));
 
     private abstract class PendingWrite(string lockKey)
     {
@@ -171,10 +180,10 @@ internal sealed class GroupCommit : IAsyncDisposable
 
         public Exception? Failed { get; set; }
 
-        public abstract Task RunAloneAsync(DbTransaction transaction, CancellationToken cancellationToken);
+        public abstract Task RunAloneAsync(DbTransaction transaction, KeyLocks locks, CancellationToken cancellationToken);
 
         /// <summary>Writes <paramref name="sameWriter"/> (this item among them) in one go.</summary>
-        public abstract Task RunTogetherAsync(DbTransaction transaction, IReadOnlyList<PendingWrite> sameWriter, CancellationToken cancellationToken);
+        public abstract Task RunTogetherAsync(DbTransaction transaction, IReadOnlyList<PendingWrite> sameWriter, KeyLocks locks, CancellationToken cancellationToken);
 
         public abstract void Answer();
 
@@ -192,13 +201,13 @@ internal sealed class GroupCommit : IAsyncDisposable
 
         private TItem Item => item;
 
-        public override async Task RunAloneAsync(DbTransaction transaction, CancellationToken cancellationToken) =>
-            _result = await writer.WriteOneAsync(transaction, item, cancellationToken);
+        public override async Task RunAloneAsync(DbTransaction transaction, KeyLocks locks, CancellationToken cancellationToken) =>
+            _result = await writer.WriteOneAsync(transaction, item, locks, cancellationToken);
 
-        public override async Task RunTogetherAsync(DbTransaction transaction, IReadOnlyList<PendingWrite> sameWriter, CancellationToken cancellationToken)
+        public override async Task RunTogetherAsync(DbTransaction transaction, IReadOnlyList<PendingWrite> sameWriter, KeyLocks locks, CancellationToken cancellationToken)
         {
             var pending = sameWriter.Cast<PendingWrite<TItem, TResult>>().ToList();
-            var results = await writer.WriteAllAsync(transaction, [.. pending.Select(each => each.Item)], cancellationToken);
+            var results = await writer.WriteAllAsync(transaction, [.. pending.Select(each => each.Item)], locks, cancellationToken);
             for (var i = 0; i < pending.Count; i++)
             {
                 pending[i]._result = results[i];
@@ -226,8 +235,9 @@ internal sealed class GroupCommit : IAsyncDisposable
         public static SoloWriter<T> Instance { get; } = new();
 
         public override async Task<IReadOnlyList<T>> WriteAllAsync(
-            DbTransaction transaction, IReadOnlyList<Func<DbTransaction, CancellationToken, Task<T>>> items, CancellationToken cancellationToken)
+            DbTransaction transaction, IReadOnlyList<Func<DbTransaction, CancellationToken, Task<T>>> items, KeyLocks locks, CancellationToken cancellationToken)
         {
+            await locks.TakeAsync(transaction, cancellationToken);
             var results = new List<T>(items.Count);
             foreach (var work in items)
             {
@@ -236,7 +246,11 @@ internal sealed class GroupCommit : IAsyncDisposable
             return results;
         }
 
-        public override Task<T> WriteOneAsync(DbTransaction transaction, Func<DbTransaction, CancellationToken, Task<T>> item, CancellationToken cancellationToken) =>
-            item(transaction, cancellationToken);
+        public override async Task<T> WriteOneAsync(
+            DbTransaction transaction, Func<DbTransaction, CancellationToken, Task<T>> item, KeyLocks locks, CancellationToken cancellationToken)
+        {
+            await locks.TakeAsync(transaction, cancellationToken);
+            return await item(transaction, cancellationToken);
+        }
     }
 }

@@ -16,6 +16,12 @@ public sealed class SqlCommand : IAsyncDisposable
     /// <summary>The ADO.NET command.</summary>
     public DbCommand Inner { get; }
 
+    /// <summary>
+    /// Result sets at the start of the command that are not its own (locks sent ahead of it by
+    /// <see cref="KeyLocks.SendWith"/>); the methods that read rows skip them.
+    /// </summary>
+    public int LeadingResultsToSkip { get; internal set; }
+
     /// <summary>Binds a value.</summary>
     public SqlCommand With(string name, object? value)
     {
@@ -33,6 +39,7 @@ public sealed class SqlCommand : IAsyncDisposable
     /// <summary>Runs the command; the number of rows affected.</summary>
     public async Task<int> ExecuteAsync(CancellationToken cancellationToken)
     {
+        RequireNoLeadingResults();
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
@@ -47,6 +54,7 @@ public sealed class SqlCommand : IAsyncDisposable
     /// <summary>Runs the command; the first column of the first row.</summary>
     public async Task<object?> ScalarAsync(CancellationToken cancellationToken)
     {
+        RequireNoLeadingResults();
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
@@ -59,14 +67,30 @@ public sealed class SqlCommand : IAsyncDisposable
     }
 
     /// <summary>Runs the command for its rows.</summary>
-    public Task<DbDataReader> ReaderAsync(CancellationToken cancellationToken) => Inner.ExecuteReaderAsync(cancellationToken);
+    public async Task<DbDataReader> ReaderAsync(CancellationToken cancellationToken)
+    {
+        var reader = await Inner.ExecuteReaderAsync(cancellationToken);
+        for (var skipped = 0; skipped < LeadingResultsToSkip; skipped++)
+        {
+            await reader.NextResultAsync(cancellationToken);
+        }
+        return reader;
+    }
+
+    private void RequireNoLeadingResults()
+    {
+        if (LeadingResultsToSkip > 0)
+        {
+            throw new InvalidOperationException("A command carrying other statements' results is read with ListAsync, ListBothAsync or SingleOrDefaultAsync.");
+        }
+    }
 
     /// <summary>Every row mapped by <paramref name="map"/>.</summary>
     public async Task<List<T>> ListAsync<T>(Func<DbDataReader, T> map, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(map);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        await using var reader = await Inner.ExecuteReaderAsync(cancellationToken);
+        await using var reader = await ReaderAsync(cancellationToken);
         var rows = new List<T>();
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -86,7 +110,7 @@ public sealed class SqlCommand : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(mapFirst);
         ArgumentNullException.ThrowIfNull(mapSecond);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        await using var reader = await Inner.ExecuteReaderAsync(cancellationToken);
+        await using var reader = await ReaderAsync(cancellationToken);
         var first = new List<T1>();
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -109,7 +133,7 @@ public sealed class SqlCommand : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(map);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        await using var reader = await Inner.ExecuteReaderAsync(cancellationToken);
+        await using var reader = await ReaderAsync(cancellationToken);
         var row = await reader.ReadAsync(cancellationToken) ? map(reader) : default;
         StoreMetrics.Command(_dialect.Name, "read", started);
         return row;

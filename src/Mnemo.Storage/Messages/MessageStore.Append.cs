@@ -45,28 +45,33 @@ public sealed partial class MessageStore
             var now = timeProvider.GetUtcNowMicroseconds();
             _ = await ParticipantRows.TouchAsync(_sql, transaction, tenantId, campaignId, userId, null, false, null, tenantTtlDays, now, token)
                 ?? throw new CampaignNotFoundException(campaignId);
-            var results = await AppendAllAsync(transaction, [new Append(tenantId, userId, stamped)], createUsers: false, now, token);
+            var results = await AppendAllAsync(transaction, [new Append(tenantId, userId, stamped)], createUsers: false, now, locks: null, token);
             return results[0];
         }, cancellationToken);
     }
 
-    /// <summary>Plain appends: their users are created when missing; the time is read under their locks.</summary>
-    private Task<IReadOnlyList<AppendResult>> AppendPlainAsync(DbTransaction transaction, IReadOnlyList<Append> appends, CancellationToken cancellationToken) =>
-        AppendAllAsync(transaction, appends, createUsers: true, timeProvider.GetUtcNowMicroseconds(), cancellationToken);
+    /// <summary>
+    /// Plain appends: their users are created when missing. The time is read before their locks are
+    /// sent (with the first statement): the group commit writes a user's batches one after the
+    /// other on this node, so it still follows their write order.
+    /// </summary>
+    private Task<IReadOnlyList<AppendResult>> AppendPlainAsync(
+        DbTransaction transaction, IReadOnlyList<Append> appends, KeyLocks locks, CancellationToken cancellationToken) =>
+        AppendAllAsync(transaction, appends, createUsers: true, timeProvider.GetUtcNowMicroseconds(), locks, cancellationToken);
 
     /// <summary>The group-commit lock key of one user's history (see <see cref="SqlDialect.LockKeysSql"/>).</summary>
     private static string LockKey(string tenantId, string userId) => $"{tenantId}/{userId}";
 
     /// <summary>
-    /// Appends for several users at once, holding their locks (taken by the group commit, so the
-    /// time read here is later than every earlier write of theirs): earlier messages found by
-    /// idempotency key in one query, then users (with <paramref name="createUsers"/>) and messages
-    /// inserted in one round trip. Answers in the order of <paramref name="appends"/>.
+    /// Appends for several users at once: earlier messages found by idempotency key in one query,
+    /// then users (with <paramref name="createUsers"/>) and messages inserted in one round trip.
+    /// The users' <paramref name="locks"/> go with the first of those statements (null: held
+    /// already). Answers in the order of <paramref name="appends"/>.
     /// </summary>
     private async Task<IReadOnlyList<AppendResult>> AppendAllAsync(
-        DbTransaction transaction, IReadOnlyList<Append> appends, bool createUsers, DateTimeOffset now, CancellationToken cancellationToken)
+        DbTransaction transaction, IReadOnlyList<Append> appends, bool createUsers, DateTimeOffset now, KeyLocks? locks, CancellationToken cancellationToken)
     {
-        var earlier = await FindByIdempotencyKeysAsync(transaction, appends, cancellationToken);
+        var earlier = await FindByIdempotencyKeysAsync(transaction, appends, locks, cancellationToken);
         // A key may repeat across the batch (a retry queued beside its first attempt): the first is inserted, the rest answer with it.
         var firstByKey = new Dictionary<(string Tenant, string User, string Key), NewMessage>();
         var rows = new List<NewRow>();
@@ -83,7 +88,7 @@ public sealed partial class MessageStore
             }
         }
         var owners = createUsers ? appends.Select(append => (append.TenantId, append.UserId)).Distinct().ToList() : [];
-        var (inserted, createdUsers) = await InsertAsync(transaction, owners, rows, now, cancellationToken);
+        var (inserted, createdUsers) = await InsertAsync(transaction, owners, rows, now, locks, cancellationToken);
         foreach (var (tenantId, userId) in createdUsers)
         {
             await EventRows.InsertAsync(_sql, transaction, tenantId, userId, EventTypes.UserCreated, "{}", now, cancellationToken);
@@ -106,7 +111,7 @@ public sealed partial class MessageStore
 
     /// <summary>Messages stored earlier under the appends' idempotency keys, in one query.</summary>
     private async Task<Dictionary<(string Tenant, string User, string Key), Message>> FindByIdempotencyKeysAsync(
-        DbTransaction transaction, IReadOnlyList<Append> appends, CancellationToken cancellationToken)
+        DbTransaction transaction, IReadOnlyList<Append> appends, KeyLocks? locks, CancellationToken cancellationToken)
     {
         var found = new Dictionary<(string Tenant, string User, string Key), Message>();
         var keyed = appends
@@ -131,6 +136,7 @@ public sealed partial class MessageStore
             }
         }
         command.Inner.CommandText = sql.ToString();
+        locks?.SendWith(command);
         var rows = await command.ListAsync(reader => (Tenant: reader.GetString(MessageRows.ColumnCount), Message: MessageRows.Read(_sql, reader)), cancellationToken);
         foreach (var (tenant, message) in rows)
         {
@@ -145,7 +151,8 @@ public sealed partial class MessageStore
     /// the users that were created.
     /// </summary>
     private async Task<(Dictionary<NewMessage, Message> Inserted, HashSet<(string TenantId, string UserId)> CreatedUsers)> InsertAsync(
-        DbTransaction transaction, List<(string TenantId, string UserId)> owners, List<NewRow> rows, DateTimeOffset now, CancellationToken cancellationToken)
+        DbTransaction transaction, List<(string TenantId, string UserId)> owners, List<NewRow> rows, DateTimeOffset now, KeyLocks? locks,
+        CancellationToken cancellationToken)
     {
         var inserted = new Dictionary<NewMessage, Message>(rows.Count, ReferenceEqualityComparer.Instance);
         var createdUsers = new HashSet<(string TenantId, string UserId)>();
@@ -208,6 +215,7 @@ public sealed partial class MessageStore
             sql.Append("\nRETURNING id, seq");
         }
         command.Inner.CommandText = sql.ToString();
+        locks?.SendWith(command);
 
         // RETURNING gives no order guarantee on SQLite: sequence numbers are matched back by id.
         static (Guid Id, long Seq) ReadAssigned(SqlDialect sql, DbDataReader reader) => (sql.GetGuid(reader, 0), reader.GetInt64(1));
@@ -254,10 +262,11 @@ public sealed partial class MessageStore
     /// <summary>Plain appends (users created when missing) queued together, written in one go.</summary>
     private sealed class PlainAppendWriter(MessageStore store) : BatchWriter<Append, AppendResult>
     {
-        public override Task<IReadOnlyList<AppendResult>> WriteAllAsync(DbTransaction transaction, IReadOnlyList<Append> items, CancellationToken cancellationToken) =>
-            store.AppendPlainAsync(transaction, items, cancellationToken);
+        public override Task<IReadOnlyList<AppendResult>> WriteAllAsync(
+            DbTransaction transaction, IReadOnlyList<Append> items, KeyLocks locks, CancellationToken cancellationToken) =>
+            store.AppendPlainAsync(transaction, items, locks, cancellationToken);
 
-        public override async Task<AppendResult> WriteOneAsync(DbTransaction transaction, Append item, CancellationToken cancellationToken) =>
-            (await WriteAllAsync(transaction, [item], cancellationToken))[0];
+        public override async Task<AppendResult> WriteOneAsync(DbTransaction transaction, Append item, KeyLocks locks, CancellationToken cancellationToken) =>
+            (await WriteAllAsync(transaction, [item], locks, cancellationToken))[0];
     }
 }

@@ -38,7 +38,7 @@ public sealed class PostgresDialect : SqlDialect
 
     /// <inheritdoc />
     public override string? LockKeysSql =>
-        "SELECT pg_advisory_xact_lock(hashtextextended(key, 0)) FROM unnest(@keys) WITH ORDINALITY AS k(key, n) ORDER BY n";
+        "SELECT pg_advisory_xact_lock(hashtextextended(key, 0)) FROM unnest(@lock_keys) WITH ORDINALITY AS k(key, n) ORDER BY n";
 
     /// <inheritdoc />
     /// <remarks>Ranks and limits first, then builds snippets for the page only: ts_headline is costly.</remarks>
