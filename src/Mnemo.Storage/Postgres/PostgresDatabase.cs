@@ -27,7 +27,7 @@ public sealed class PostgresDatabase : MnemoDatabase
         // every reuse (seven statements, from UNLISTEN to RESET ALL) is skipped. The one
         // session-level lock, the migration lock, is taken on a connection outside the pool.
         builder.ConnectionStringBuilder.NoResetOnClose = true;
-        _unpooledConnectionString = new NpgsqlConnectionStringBuilder(builder.ConnectionString) { Pooling = false }.ConnectionString;
+        _unpooledConnectionString = new NpgsqlConnectionStringBuilder(builder.ConnectionString) { Pooling = false, Multiplexing = false }.ConnectionString;
         _dataSource = builder.Build();
     }
 

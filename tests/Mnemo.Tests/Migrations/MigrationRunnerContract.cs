@@ -93,4 +93,17 @@ public abstract class MigrationRunnerContract(Backend backend)
 
 public sealed class SqliteMigrationRunnerTests() : MigrationRunnerContract(Backend.Sqlite);
 
-public sealed class PostgresMigrationRunnerTests() : MigrationRunnerContract(Backend.Postgres);
+public sealed class PostgresMigrationRunnerTests() : MigrationRunnerContract(Backend.Postgres)
+{
+    [Fact]
+    public async Task An_operator_may_turn_on_Npgsql_multiplexing_and_the_migration_lock_still_works()
+    {
+        var storage = await TestStores.CreateEmptyAsync(Backend.Postgres);
+        // The migration lock is held on a connection outside the pool, which must not multiplex.
+        await using var database = MnemoDatabaseFactory.Create(storage with { ConnectionString = storage.ConnectionString + ";Multiplexing=true" });
+
+        var version = await new MigrationRunner(database, TimeProvider.System).ApplyAsync(CancellationToken.None);
+
+        Assert.Equal(EmbeddedMigrations.For(database.Dialect)[^1].Version, version);
+    }
+}
