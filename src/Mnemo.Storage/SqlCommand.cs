@@ -70,18 +70,26 @@ public sealed class SqlCommand : IAsyncDisposable
     public async Task<DbDataReader> ReaderAsync(CancellationToken cancellationToken)
     {
         var reader = await Inner.ExecuteReaderAsync(cancellationToken);
-        for (var skipped = 0; skipped < LeadingResultsToSkip; skipped++)
+        try
         {
-            await reader.NextResultAsync(cancellationToken);
+            for (var skipped = 0; skipped < LeadingResultsToSkip; skipped++)
+            {
+                await reader.NextResultAsync(cancellationToken);
+            }
+            return reader;
         }
-        return reader;
+        catch
+        {
+            await reader.DisposeAsync();
+            throw;
+        }
     }
 
     private void RequireNoLeadingResults()
     {
         if (LeadingResultsToSkip > 0)
         {
-            throw new InvalidOperationException("A command carrying other statements' results is read with ListAsync, ListBothAsync or SingleOrDefaultAsync.");
+            throw new InvalidOperationException("A command carrying other statements' results is read with ReaderAsync, ListAsync, ListBothAsync or SingleOrDefaultAsync.");
         }
     }
 
