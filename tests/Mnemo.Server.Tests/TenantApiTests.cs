@@ -122,6 +122,16 @@ public abstract class TenantApiTests(ServerFixture fixture)
         Assert.Equal("Before", (await _server.Admin.Tenants.GetAsync(id)).Name);
     }
 
+    [Fact]
+    public async Task A_field_of_the_wrong_type_is_named()
+    {
+        var problem = await ProblemAssert.SendAsync(_server, HttpMethod.Post, "api/v1/tenants",
+            """{"id":"typed","settings":{"message_retention_days":"ten"}}""", MnemoTestServer.AdminKey, HttpStatusCode.BadRequest);
+
+        Assert.Equal("validation_failed", problem.GetProperty("code").GetString());
+        Assert.Equal("has the wrong type", problem.GetProperty("errors").GetProperty("settings.message_retention_days")[0].GetString());
+    }
+
     [Theory]
     [InlineData("{\"id\":", "malformed_json")]
     [InlineData("not json", "malformed_json")]
