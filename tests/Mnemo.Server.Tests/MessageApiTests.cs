@@ -240,6 +240,20 @@ public abstract class MessageApiTests(ServerFixture fixture)
         return await _server.Http.SendAsync(request);
     }
 
+    [Fact]
+    public async Task Timestamps_are_written_in_UTC_with_microseconds_and_a_Z()
+    {
+        var (_, client) = await _server.NewTenantAsync();
+        await client.Messages.AppendAsync("u", new AppendMessagesRequest
+        {
+            Role = "user", Content = "from Lisbon, summer time", CreatedAt = new DateTimeOffset(2026, 7, 1, 13, 0, 0, TimeSpan.FromHours(1)),
+        });
+
+        using var history = await GetJsonAsync(client.ApiKey!, "api/v1/users/u/messages");
+
+        Assert.Equal("2026-07-01T12:00:00.000000Z", history.RootElement.GetProperty("messages")[0].GetProperty("created_at").GetString());
+    }
+
     private async Task<JsonDocument> GetJsonAsync(string apiKey, string path)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);

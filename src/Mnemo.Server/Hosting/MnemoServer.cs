@@ -139,6 +139,8 @@ public static class MnemoServer
         {
             json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, MnemoJsonContext.Default);
+            // The context's own options carry it, but these are ASP.NET's: timestamps as ...Z here too.
+            json.SerializerOptions.Converters.Add(new UtcTimestampConverter());
         });
         services.Configure<RouteHandlerOptions>(routing => routing.ThrowOnBadRequest = true);
         services.AddMnemoProblems();

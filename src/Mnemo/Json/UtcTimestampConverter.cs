@@ -20,6 +20,12 @@ public sealed class UtcTimestampConverter : JsonConverter<DateTimeOffset>
     public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        writer.WriteStringValue(value.UtcDateTime.ToString(Format, CultureInfo.InvariantCulture));
+        // Formatted into a stack buffer: a history page writes two timestamps per message.
+        Span<byte> utf8 = stackalloc byte[32];
+        if (!value.UtcDateTime.TryFormat(utf8, out var written, Format, CultureInfo.InvariantCulture))
+        {
+            throw new FormatException($"Could not format {value:O}.");
+        }
+        writer.WriteStringValue(utf8[..written]);
     }
 }
