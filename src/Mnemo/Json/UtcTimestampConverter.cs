@@ -10,8 +10,6 @@ namespace Mnemo.Json;
 /// </summary>
 public sealed class UtcTimestampConverter : JsonConverter<DateTimeOffset>
 {
-    private const string Format = "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'";
-
     /// <inheritdoc />
     public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
         reader.GetDateTimeOffset().ToUniversalTime();
@@ -20,12 +18,15 @@ public sealed class UtcTimestampConverter : JsonConverter<DateTimeOffset>
     public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        // Formatted into a stack buffer: a history page writes two timestamps per message.
-        Span<byte> utf8 = stackalloc byte[32];
-        if (!value.UtcDateTime.TryFormat(utf8, out var written, Format, CultureInfo.InvariantCulture))
+        // A history page writes a timestamp or two per message: "O" is the runtime's fast path and
+        // gives yyyy-MM-ddTHH:mm:ss.fffffffZ for a UTC time; the seventh digit is dropped (truncated,
+        // as "ffffff" would), into a stack buffer rather than a string.
+        Span<byte> utf8 = stackalloc byte[28];
+        if (!value.UtcDateTime.TryFormat(utf8, out var written, "O", CultureInfo.InvariantCulture) || written != utf8.Length)
         {
-            throw new FormatException($"Could not format {value:O}.");
+            throw new FormatException($"Could not format {value:O} as a four-digit-year UTC time.");
         }
-        writer.WriteStringValue(utf8[..written]);
+        utf8[^2] = (byte)'Z';
+        writer.WriteStringValue(utf8[..^1]);
     }
 }
