@@ -48,10 +48,11 @@ public abstract class MnemoDatabase : IAsyncDisposable
     }
 
     /// <summary>
-    /// How many workers drain the append queue: one for a single-writer backend; two on
-    /// PostgreSQL, so one batch is built while the other commits (measured with the append
-    /// benchmark at 32 clients: 1 worker 11,193/s, 2 workers 12,074 and 13,233/s, 4 workers
-    /// 10,761/s, 8 workers 8,634/s; fewer, larger batches cost the database less per message).
+    /// How many group-commit workers there are, each with its own queue and its own share of the
+    /// users: one for a single-writer backend; two on PostgreSQL, so one batch is built while the
+    /// other commits (measured with the append benchmark at 32 clients, before the queue was split
+    /// by user: 1 worker 11,193/s, 2 workers 12,074 and 13,233/s, 4 workers 10,761/s, 8 workers
+    /// 8,634/s; fewer, larger batches cost the database less per message).
     /// </summary>
     protected virtual int GroupCommitWorkers => Dialect.SupportsMultipleNodes ? 2 : 1;
 
