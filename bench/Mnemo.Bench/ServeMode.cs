@@ -14,10 +14,11 @@ internal static class ServeMode
     {
         var storage = await AppendBench.DurableStoreAsync(options.Backend);
         var server = await ServerProcess.StartAsync(storage);
+        // The scripts hold the tenant's key: gone with the server.
+        var folder = Directory.CreateTempSubdirectory("mnemo-serve-").FullName;
         try
         {
             var (_, apiKey) = await server.NewTenantAsync("bench");
-            var folder = Directory.CreateTempSubdirectory("mnemo-serve-").FullName;
             var appendScript = Path.Combine(folder, "append.lua");
             var readScript = Path.Combine(folder, "read.lua");
             await File.WriteAllTextAsync(appendScript, Wrk.Script(apiKey, AppendBench.Users, append: true));
@@ -33,6 +34,7 @@ internal static class ServeMode
         finally
         {
             server.Kill();
+            Directory.Delete(folder, recursive: true);
         }
     }
 }
