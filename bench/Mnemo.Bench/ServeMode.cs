@@ -26,8 +26,8 @@ internal static class ServeMode
             var target = server.Address.ToString().TrimEnd('/');
             Console.WriteLine($"server pid {server.ProcessId} at {target} on {storage.Provider}");
             Console.WriteLine($"  {storage.ConnectionString}");
-            Console.WriteLine($"append: wrk -t 2 -c {options.Concurrency} -d {options.Seconds}s -s {appendScript} {target}");
-            Console.WriteLine($"read:   wrk -t 2 -c {options.Concurrency} -d {options.Seconds}s -s {readScript} {target}");
+            Console.WriteLine($"append: wrk -t {Wrk.Threads(options.Concurrency)} -c {options.Concurrency} -d {options.Seconds}s -s {appendScript} {target}");
+            Console.WriteLine($"read:   wrk -t {Wrk.Threads(options.Concurrency)} -c {options.Concurrency} -d {options.Seconds}s -s {readScript} {target}");
             Console.WriteLine("Enter stops the server.");
             await Console.In.ReadLineAsync();
         }

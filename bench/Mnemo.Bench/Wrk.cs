@@ -26,7 +26,7 @@ internal static partial class Wrk
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            ArgumentList = { "-t", "2", "-c", Text(clients), "-d", $"{Text(seconds)}s", "--timeout", "10s", "-s", script, server.ToString().TrimEnd('/') },
+            ArgumentList = { "-t", Text(Threads(clients)), "-c", Text(clients), "-d", $"{Text(seconds)}s", "--timeout", "10s", "-s", script, server.ToString().TrimEnd('/') },
         };
         Process process;
         try
@@ -57,6 +57,9 @@ internal static partial class Wrk
     }
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>wrk's threads: two (one a core), but never more than connections, which wrk refuses.</summary>
+    internal static int Threads(int clients) => Math.Min(2, clients);
 
     /// <summary>
     /// The Lua script: each wrk thread seeds its own random users; done() prints one line with
