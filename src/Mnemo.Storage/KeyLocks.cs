@@ -15,27 +15,27 @@ public sealed class KeyLocks
     private readonly SqlDialect _dialect;
     private readonly string[] _keys;
 
+    // True once the locks are taken or sent ahead of a command, or from the start when the backend needs none.
+    private bool _held;
+
     internal KeyLocks(SqlDialect dialect, IEnumerable<string> sortedKeys)
     {
         _dialect = dialect;
         _keys = [.. sortedKeys.Distinct(StringComparer.Ordinal)];
-        Held = dialect.LockKeysSql is null;
+        _held = dialect.LockKeysSql is null;
     }
-
-    /// <summary>True once the locks are taken, or sent ahead of a command (or when the backend needs none).</summary>
-    public bool Held { get; private set; }
 
     /// <summary>Takes the locks now, in a statement of their own, unless they are held already.</summary>
     public async Task TakeAsync(DbTransaction transaction, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(transaction);
-        if (Held)
+        if (_held)
         {
             return;
         }
         await using var command = _dialect.Command(transaction.Connection!, _dialect.LockKeysSql!, transaction).With(KeysParameter, _keys);
         await command.ExecuteAsync(cancellationToken);
-        Held = true;
+        _held = true;
     }
 
     /// <summary>
@@ -46,13 +46,13 @@ public sealed class KeyLocks
     public void SendWith(SqlCommand command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        if (Held)
+        if (_held)
         {
             return;
         }
         command.Inner.CommandText = $"{_dialect.LockKeysSql};\n{command.Inner.CommandText}";
         command.With(KeysParameter, _keys);
         command.LeadingResultsToSkip++;
-        Held = true;
+        _held = true;
     }
 }

@@ -20,7 +20,7 @@ public sealed class SqlCommand : IAsyncDisposable
     /// Result sets at the start of the command that are not its own (locks sent ahead of it by
     /// <see cref="KeyLocks.SendWith"/>); the methods that read rows skip them.
     /// </summary>
-    public int LeadingResultsToSkip { get; internal set; }
+    internal int LeadingResultsToSkip { get; set; }
 
     /// <summary>Binds a value.</summary>
     public SqlCommand With(string name, object? value)
