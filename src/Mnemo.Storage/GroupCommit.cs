@@ -153,10 +153,13 @@ internal sealed class GroupCommit : IAsyncDisposable
                     await transaction.ReleaseAsync("item", token);
                 }
 #pragma warning disable CA1031 // The item's own failure goes back to its own caller; the batch goes on.
-                catch (Exception exception) when (!_database.Dialect.IsUnavailable(exception))
+                catch (Exception exception) when (!_database.Dialect.IsUnavailable(exception) && _database.Dialect.LeavesConnectionInStep(exception))
 #pragma warning restore CA1031
                 {
+                    // Only on a connection still in step: a broken one fails the batch, whose
+                    // callers were not acknowledged, rather than write the next item on it.
                     await transaction.RollbackAsync("item", token);
+                    _database.Dialect.RecoverAfterError(transaction.Connection!, exception);
                     item.Failed = exception;
                 }
             }

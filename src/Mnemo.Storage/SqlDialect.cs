@@ -83,6 +83,22 @@ public abstract class SqlDialect
     /// <summary>True when <paramref name="exception"/> means the store cannot be reached or is overloaded (503), not a bug.</summary>
     public abstract bool IsUnavailable(Exception exception);
 
+    /// <summary>
+    /// True when the connection that threw <paramref name="exception"/> is still in step with the
+    /// server, so its transaction may roll back to a savepoint and go on. False when the driver
+    /// lost the conversation (the connection is broken and must not be used again).
+    /// </summary>
+    public virtual bool LeavesConnectionInStep(Exception exception) => true;
+
+    /// <summary>
+    /// Puts <paramref name="connection"/> back in a known state after a statement on it failed with
+    /// <paramref name="exception"/> and its transaction or savepoint was rolled back: before it is
+    /// used again, and before it returns to the pool.
+    /// </summary>
+    public virtual void RecoverAfterError(DbConnection connection, Exception exception)
+    {
+    }
+
     /// <summary>Makes a command on <paramref name="connection"/> in <paramref name="transaction"/>.</summary>
     public SqlCommand Command(DbConnection connection, string sql, DbTransaction? transaction = null)
     {

@@ -17,9 +17,10 @@ public static class AuthEndpoints
     {
         var group = routes.MapGroup("/api/v1/auth").WithTags("Auth");
         group.MapPost("/login", LoginAsync).Accepts<LoginRequest>("application/json").RequireTenant(ApiKeyScopes.Write);
-        // The refresh token is the credential: no key.
-        group.MapPost("/refresh", RefreshAsync).Accepts<RefreshRequest>("application/json");
-        group.MapPost("/logout", LogoutAsync).Accepts<RefreshRequest>("application/json");
+        // The session's own token is the credential: no key.
+        var sessions = group.MapGroup("").AllowAnonymous();
+        sessions.MapPost("/refresh", RefreshAsync).Accepts<RefreshRequest>("application/json");
+        sessions.MapPost("/logout", LogoutAsync).Accepts<RefreshRequest>("application/json");
         return group;
     }
 

@@ -1,8 +1,9 @@
+using System.Security.Claims;
 using Mnemo.ApiKeys;
 
 namespace Mnemo.Server.Access;
 
-/// <summary>Who sent the request, as established from its API key.</summary>
+/// <summary>Who sent the request, as established from its key or token.</summary>
 public sealed record Caller
 {
     /// <summary>True for a platform key.</summary>
@@ -30,17 +31,61 @@ public sealed record Caller
     public static Caller Platform(Guid? keyId) => new() { IsPlatform = true, KeyId = keyId, Scopes = ApiKeyScopes.All };
 }
 
-/// <summary>What authentication found, kept on the request.</summary>
-public sealed class CallerFeature
+/// <summary>
+/// The identity <see cref="ApiKeyAuthenticationHandler"/> gives a request: the usual claims (so
+/// anything that reads claims sees the tenant, scopes, user and key) plus the typed
+/// <see cref="Caller"/> they were made from, so access checks need not parse them back.
+/// </summary>
+public sealed class CallerIdentity : ClaimsIdentity
 {
-    /// <summary>The caller, or null.</summary>
-    public Caller? Caller { get; init; }
+    /// <summary>Claim types, under Mnemo's own namespace.</summary>
+    public const string TenantClaim = "mnemo:tenant", ScopeClaim = "mnemo:scope", UserClaim = "mnemo:user", KeyClaim = "mnemo:key", PlatformClaim = "mnemo:platform";
 
-    /// <summary>True when credentials were sent but are not valid.</summary>
-    public bool CredentialsRejected { get; init; }
+    /// <summary>An identity for <paramref name="caller"/>, authenticated by <paramref name="scheme"/>.</summary>
+    public CallerIdentity(Caller caller, string scheme)
+        : base(ClaimsOf(caller), scheme)
+    {
+        Caller = caller;
+    }
+
+    /// <summary>The caller.</summary>
+    public Caller Caller { get; }
+
+    private static IEnumerable<Claim> ClaimsOf(Caller caller)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (caller.IsPlatform)
+        {
+            yield return new Claim(PlatformClaim, "true");
+        }
+        if (caller.TenantId is { } tenantId)
+        {
+            yield return new Claim(TenantClaim, tenantId);
+        }
+        if (caller.UserId is { } userId)
+        {
+            yield return new Claim(UserClaim, userId);
+        }
+        if (caller.KeyId is { } keyId)
+        {
+            yield return new Claim(KeyClaim, keyId.ToString("D"));
+        }
+        foreach (var scope in caller.Scopes)
+        {
+            yield return new Claim(ScopeClaim, scope);
+        }
+    }
 }
 
-/// <summary>The tenant a request acts on, after access checks.</summary>
+/// <summary>Reads the <see cref="Caller"/> off a request's principal.</summary>
+public static class CallerPrincipal
+{
+    /// <summary>The authenticated caller, or null for an anonymous request.</summary>
+    public static Caller? CallerOf(this ClaimsPrincipal principal) =>
+        principal?.Identities.OfType<CallerIdentity>().FirstOrDefault() is { IsAuthenticated: true } identity ? identity.Caller : null;
+}
+
+/// <summary>The tenant a request acts on, after the tenant access policy allowed it.</summary>
 public sealed class TenantScope
 {
     /// <summary>The tenant.</summary>
@@ -49,8 +94,11 @@ public sealed class TenantScope
     /// <summary>Who acts.</summary>
     public required Caller Caller { get; init; }
 
-    /// <summary>Binds from what the endpoint's tenant <see cref="AccessRule"/> established.</summary>
+    /// <summary>
+    /// Binds from what the endpoint's tenant policy established. An endpoint that takes a scope
+    /// but has no tenant policy is a programming error, and the endpoint enumeration test finds it.
+    /// </summary>
     public static ValueTask<TenantScope?> BindAsync(HttpContext context) =>
         ValueTask.FromResult<TenantScope?>(context?.Features.Get<TenantScope>()
-            ?? throw new InvalidOperationException("The endpoint takes a TenantScope but has no tenant access filter."));
+            ?? throw new InvalidOperationException("The endpoint takes a TenantScope but has no tenant access policy."));
 }

@@ -12,16 +12,16 @@ public static class MeEndpoints
 
     private static Ok<MeResponse> GetMe(HttpContext http)
     {
-        var caller = AccessFilters.Authenticated(http);
+        var caller = http.User.CallerOf() ?? throw new InvalidOperationException("The caller policy admits only authenticated callers.");
         string? tenantId = caller.TenantId;
         if (caller.IsPlatform)
         {
-            tenantId = http.Request.Headers.ContainsKey(AccessFilters.TenantHeader) ? AccessFilters.ResolveTenant(http, caller) : null;
+            tenantId = http.Request.Headers.ContainsKey(AccessPolicies.TenantHeader) ? TenantResolution.Resolve(http, caller) : null;
         }
         else
         {
             // A tenant key naming another tenant is refused here as everywhere else.
-            AccessFilters.ResolveTenant(http, caller);
+            TenantResolution.Resolve(http, caller);
         }
         return TypedResults.Ok(new MeResponse
         {

@@ -11,7 +11,7 @@ namespace Mnemo.Server.Access;
 /// </summary>
 public static class RateLimits
 {
-    /// <summary>Where <see cref="CallerAuthentication"/> leaves the caller's limit for the partitioner.</summary>
+    /// <summary>Where <see cref="ApiKeyAuthenticationHandler"/> leaves the caller's limit for the partitioner.</summary>
     public const string ItemKey = "mnemo.rate-limit";
 
     /// <summary>A key's limit.</summary>

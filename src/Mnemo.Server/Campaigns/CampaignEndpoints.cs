@@ -19,14 +19,16 @@ public static class CampaignEndpoints
     /// <summary>Maps <c>/api/v1/campaigns</c>.</summary>
     public static RouteGroupBuilder MapCampaigns(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/campaigns").WithTags("Campaigns").RequireTenant(ApiKeyScopes.Read);
-        group.MapPost("/", CreateAsync).Accepts<CreateCampaignRequest>("application/json").RequireTenant(ApiKeyScopes.Write);
-        group.MapGet("/", ListAsync);
-        group.MapGet("/{campaign_id}", GetAsync);
-        group.MapPut("/{campaign_id}", UpdateAsync).Accepts<UpdateCampaignRequest>("application/json").RequireTenant(ApiKeyScopes.Write);
-        group.MapDelete("/{campaign_id}", DeleteAsync).RequireTenant(ApiKeyScopes.Write);
-        group.MapPost("/{campaign_id}/users/{user_id}/messages", AppendAsync).Accepts<AppendMessagesRequest>("application/json").RequireTenant(ApiKeyScopes.Write);
-        group.MapGet("/{campaign_id}/users/{user_id}/messages", ListMessagesAsync);
+        var group = routes.MapGroup("/api/v1/campaigns").WithTags("Campaigns");
+        var reads = group.MapGroup("").RequireTenant(ApiKeyScopes.Read);
+        var writes = group.MapGroup("").RequireTenant(ApiKeyScopes.Write);
+        writes.MapPost("/", CreateAsync).Accepts<CreateCampaignRequest>("application/json");
+        reads.MapGet("/", ListAsync);
+        reads.MapGet("/{campaign_id}", GetAsync);
+        writes.MapPut("/{campaign_id}", UpdateAsync).Accepts<UpdateCampaignRequest>("application/json");
+        writes.MapDelete("/{campaign_id}", DeleteAsync);
+        writes.MapPost("/{campaign_id}/users/{user_id}/messages", AppendAsync).Accepts<AppendMessagesRequest>("application/json");
+        reads.MapGet("/{campaign_id}/users/{user_id}/messages", ListMessagesAsync);
         return group;
     }
 

@@ -20,16 +20,18 @@ public static class UserContextEndpoints
     /// <summary>Maps <c>/api/v1/user_context</c>.</summary>
     public static RouteGroupBuilder MapUserContext(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/user_context").WithTags("User context").RequireTenant(ApiKeyScopes.Read);
-        group.MapPost("/system", UpsertSystemAsync).Accepts<SystemContextRequest>("application/json").RequireTenant(ApiKeyScopes.Write);
-        group.MapPost("/campaign", UpsertCampaignAsync).Accepts<CampaignContextRequest>("application/json").RequireTenant(ApiKeyScopes.Write);
-        group.MapPost("/migrate", MigrateAsync).Accepts<MigrateUserRequest>("application/json").RequireTenant(ApiKeyScopes.Write);
-        group.MapGet("/campaign/{campaign_id}", ListParticipantsAsync);
-        group.MapGet("/system/{tenant_id}", ListSystemAsync);
-        group.MapPut("/campaign/{campaign_id}/user/{user_id}/ttl", SetTtlAsync).Accepts<SetParticipantTtlRequest>("application/json").RequireTenant(ApiKeyScopes.Write);
-        group.MapGet("/{user_id}", GetAsync);
-        group.MapPut("/{user_id}", UpdateAsync).Accepts<UpdateUserContextRequest>("application/json").RequireTenant(ApiKeyScopes.Write);
-        group.MapDelete("/{user_id}", DeleteAsync).RequireTenant(ApiKeyScopes.Write);
+        var group = routes.MapGroup("/api/v1/user_context").WithTags("User context");
+        var reads = group.MapGroup("").RequireTenant(ApiKeyScopes.Read);
+        var writes = group.MapGroup("").RequireTenant(ApiKeyScopes.Write);
+        writes.MapPost("/system", UpsertSystemAsync).Accepts<SystemContextRequest>("application/json");
+        writes.MapPost("/campaign", UpsertCampaignAsync).Accepts<CampaignContextRequest>("application/json");
+        writes.MapPost("/migrate", MigrateAsync).Accepts<MigrateUserRequest>("application/json");
+        reads.MapGet("/campaign/{campaign_id}", ListParticipantsAsync);
+        reads.MapGet("/system/{tenant_id}", ListSystemAsync);
+        writes.MapPut("/campaign/{campaign_id}/user/{user_id}/ttl", SetTtlAsync).Accepts<SetParticipantTtlRequest>("application/json");
+        reads.MapGet("/{user_id}", GetAsync);
+        writes.MapPut("/{user_id}", UpdateAsync).Accepts<UpdateUserContextRequest>("application/json");
+        writes.MapDelete("/{user_id}", DeleteAsync);
         return group;
     }
 

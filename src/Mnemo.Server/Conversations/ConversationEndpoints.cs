@@ -21,12 +21,14 @@ public static class ConversationEndpoints
     /// <summary>Maps <c>/api/v1/users/{user_id}/conversations</c>.</summary>
     public static RouteGroupBuilder MapConversations(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/users/{user_id}/conversations").WithTags("Conversations").RequireTenant(ApiKeyScopes.Read);
-        group.MapPost("/", CreateAsync).Accepts<CreateConversationRequest>("application/json").RequireTenant(ApiKeyScopes.Write);
-        group.MapGet("/", ListAsync);
-        group.MapGet("/{conversation_id}", GetAsync);
-        group.MapPatch("/{conversation_id}", UpdateAsync).Accepts<UpdateConversationRequest>("application/json").RequireTenant(ApiKeyScopes.Write);
-        group.MapDelete("/{conversation_id}", DeleteAsync).RequireTenant(ApiKeyScopes.Write);
+        var group = routes.MapGroup("/api/v1/users/{user_id}/conversations").WithTags("Conversations");
+        var reads = group.MapGroup("").RequireTenant(ApiKeyScopes.Read).AllowUserTokens();
+        var writes = group.MapGroup("").RequireTenant(ApiKeyScopes.Write);
+        writes.MapPost("/", CreateAsync).Accepts<CreateConversationRequest>("application/json");
+        reads.MapGet("/", ListAsync);
+        reads.MapGet("/{conversation_id}", GetAsync);
+        writes.MapPatch("/{conversation_id}", UpdateAsync).Accepts<UpdateConversationRequest>("application/json");
+        writes.MapDelete("/{conversation_id}", DeleteAsync);
         return group;
     }
 

@@ -19,9 +19,11 @@ public static class EventEndpoints
     /// <summary>Maps <c>/api/v1/users/{user_id}/events</c> and <c>/api/v1/events</c>.</summary>
     public static RouteGroupBuilder MapEvents(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/users/{user_id}/events").WithTags("Events").RequireTenant(ApiKeyScopes.Read);
-        group.MapPost("/", CreateAsync).Accepts<CreateEventRequest>("application/json").RequireTenant(ApiKeyScopes.Write);
-        group.MapGet("/", ListForUserAsync);
+        var group = routes.MapGroup("/api/v1/users/{user_id}/events").WithTags("Events");
+        var reads = group.MapGroup("").RequireTenant(ApiKeyScopes.Read).AllowUserTokens();
+        var writes = group.MapGroup("").RequireTenant(ApiKeyScopes.Write);
+        writes.MapPost("/", CreateAsync).Accepts<CreateEventRequest>("application/json");
+        reads.MapGet("/", ListForUserAsync);
         routes.MapGet("/api/v1/events", ListForTenantAsync).WithTags("Events").RequireTenant(ApiKeyScopes.Admin);
         return group;
     }

@@ -13,8 +13,9 @@ public static class HealthEndpoints
     /// <summary>Maps both health endpoints; neither needs a key.</summary>
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/health", () => TypedResults.Ok(new HealthResponse { Status = "ok" })).WithTags("Health");
-        routes.MapGet("/health/ready", ReadyAsync).WithTags("Health");
+        var group = routes.MapGroup("/health").WithTags("Health").AllowAnonymous();
+        group.MapGet("/", () => TypedResults.Ok(new HealthResponse { Status = "ok" }));
+        group.MapGet("/ready", ReadyAsync);
         return routes;
     }
 

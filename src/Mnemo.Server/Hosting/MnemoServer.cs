@@ -29,6 +29,7 @@ using Mnemo.Server.Retention;
 using Mnemo.Server.Tasks;
 using Mnemo.Server.Tenants;
 using Mnemo.Server.Users;
+using Mnemo.Server.Validation;
 using Mnemo.Storage;
 using Mnemo.Storage.ApiKeys;
 using Mnemo.Storage.Campaigns;
@@ -144,6 +145,7 @@ public static class MnemoServer
         });
         services.Configure<RouteHandlerOptions>(routing => routing.ThrowOnBadRequest = true);
         services.AddMnemoProblems();
+        services.AddMnemoAccess();
         services.AddMnemoRateLimits();
         services.AddRequestTimeouts(timeouts => timeouts.DefaultPolicy = new Microsoft.AspNetCore.Http.Timeouts.RequestTimeoutPolicy
         {
@@ -229,12 +231,15 @@ public static class MnemoServer
         // Static files before routing, so the page's fallback route does not shadow its own assets.
         app.UseStaticFiles();
         app.UseRouting();
-        app.UseMiddleware<CallerAuthentication>();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseTextScreening();
         app.UseRateLimiter();
         app.UseRequestTimeouts();
 
-        app.MapFallbackToFile("/ui/{**path}", "ui/index.html");
-        app.MapOpenApi();
+        // Anonymous by declaration; everything else names its policy or meets the denying fallback.
+        app.MapFallbackToFile("/ui/{**path}", "ui/index.html").AllowAnonymous();
+        app.MapOpenApi().AllowAnonymous();
         app.MapMetrics();
         app.MapHealth();
         app.MapMe();

@@ -16,11 +16,13 @@ public static class InsightEndpoints
     /// <summary>Maps <c>/api/v1/insights/{user_id}</c>.</summary>
     public static RouteGroupBuilder MapInsights(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/insights/{user_id}").WithTags("Insights").RequireTenant(ApiKeyScopes.Read);
-        group.MapPost("/", CreateAsync).Accepts<CreateInsightRequest>("application/json").RequireTenant(ApiKeyScopes.Write);
-        group.MapGet("/", ListAsync);
-        group.MapGet("/topics", TopicsAsync);
-        group.MapDelete("/{insight_id}", DeleteAsync).RequireTenant(ApiKeyScopes.Write);
+        var group = routes.MapGroup("/api/v1/insights/{user_id}").WithTags("Insights");
+        var reads = group.MapGroup("").RequireTenant(ApiKeyScopes.Read);
+        var writes = group.MapGroup("").RequireTenant(ApiKeyScopes.Write);
+        writes.MapPost("/", CreateAsync).Accepts<CreateInsightRequest>("application/json");
+        reads.MapGet("/", ListAsync);
+        reads.MapGet("/topics", TopicsAsync);
+        writes.MapDelete("/{insight_id}", DeleteAsync);
         return group;
     }
 

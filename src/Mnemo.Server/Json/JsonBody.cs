@@ -9,7 +9,8 @@ using Mnemo.Validation;
 namespace Mnemo.Server.Json;
 
 /// <summary>
-/// A request body read strictly: JSON only, every unknown field named in one 400, type errors
+/// A request body read strictly: JSON only, text both stores can keep, no field given twice,
+/// every unknown field named in one 400, type errors
 /// named by field, then the request's own validation. Bodies over the configured limit stop
 /// with 413 while being read (Kestrel enforces the limit on the stream).
 /// </summary>
@@ -58,6 +59,18 @@ public sealed class JsonBody<T>
                 throw BodyRequired();
             }
             var errors = new ValidationErrors();
+            var duplicates = new ValidationErrors();
+            StorableText.Collect(root, string.Empty, errors, duplicates);
+            if (!errors.IsEmpty)
+            {
+                throw new ApiProblemException(StatusCodes.Status400BadRequest, ProblemCodes.InvalidCharacter, "Invalid character",
+                    "A string in the body holds a character that cannot be stored.", errors.ToDictionary());
+            }
+            if (!duplicates.IsEmpty)
+            {
+                throw new ApiProblemException(StatusCodes.Status400BadRequest, ProblemCodes.DuplicateField, "Duplicate field",
+                    "The body names a field more than once.", duplicates.ToDictionary());
+            }
             StrictJson.CollectUnknownMembers(root, TypeInfo, string.Empty, errors);
             if (!errors.IsEmpty)
             {

@@ -17,7 +17,7 @@ public static class ContextEndpoints
 
     /// <summary>Maps the context endpoint.</summary>
     public static RouteHandlerBuilder MapContext(this IEndpointRouteBuilder routes) =>
-        routes.MapGet("/api/v1/users/{user_id}/context", ReadAsync).WithTags("Memory").RequireTenant(ApiKeyScopes.Read);
+        routes.MapGet("/api/v1/users/{user_id}/context", ReadAsync).WithTags("Memory").RequireTenant(ApiKeyScopes.Read).AllowUserTokens();
 
     private static async Task<Results<Ok<AssembledContext>, ProblemHttpResult>> ReadAsync(
         TenantScope scope, string user_id, int? max_messages, int? max_chars, IContextReader contexts, TenantSettingsCache cache,

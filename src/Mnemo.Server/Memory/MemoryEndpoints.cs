@@ -25,14 +25,16 @@ public static class MemoryEndpoints
     /// <summary>Maps <c>/api/v1/users/{user_id}/memory</c>.</summary>
     public static RouteGroupBuilder MapMemory(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/users/{user_id}/memory").WithTags("Memory").RequireTenant(ApiKeyScopes.Read);
-        group.MapGet("/profile", GetProfileAsync);
-        group.MapPut("/profile", UpdateProfileAsync).Accepts<UpdateProfileRequest>("application/json").RequireTenant(ApiKeyScopes.Write);
-        group.MapDelete("/profile", ResetProfileAsync).RequireTenant(ApiKeyScopes.Write);
-        group.MapPost("/events", AppendEventsAsync).Accepts<AppendMemoryEventsRequest>("application/json").RequireTenant(ApiKeyScopes.Write);
-        group.MapGet("/events", ListEventsAsync);
-        group.MapGet("/events/count", CountEventsAsync);
-        group.MapPost("/compress", CompressAsync).Accepts<CompressMemoryRequest>("application/json").RequireTenant(ApiKeyScopes.Write);
+        var group = routes.MapGroup("/api/v1/users/{user_id}/memory").WithTags("Memory");
+        var reads = group.MapGroup("").RequireTenant(ApiKeyScopes.Read).AllowUserTokens();
+        var writes = group.MapGroup("").RequireTenant(ApiKeyScopes.Write);
+        reads.MapGet("/profile", GetProfileAsync);
+        writes.MapPut("/profile", UpdateProfileAsync).Accepts<UpdateProfileRequest>("application/json");
+        writes.MapDelete("/profile", ResetProfileAsync);
+        writes.MapPost("/events", AppendEventsAsync).Accepts<AppendMemoryEventsRequest>("application/json");
+        reads.MapGet("/events", ListEventsAsync);
+        reads.MapGet("/events/count", CountEventsAsync);
+        writes.MapPost("/compress", CompressAsync).Accepts<CompressMemoryRequest>("application/json");
         return group;
     }
 

@@ -27,14 +27,16 @@ public static class MessageEndpoints
     /// <summary>Maps <c>/api/v1/users/{user_id}/messages</c> and <c>/api/v1/messages/search</c>.</summary>
     public static RouteGroupBuilder MapMessages(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/users/{user_id}/messages").WithTags("Messages").RequireTenant(ApiKeyScopes.Read);
-        group.MapPost("/", AppendAsync).Accepts<AppendMessagesRequest>("application/json").RequireTenant(ApiKeyScopes.Write);
-        group.MapGet("/", ListAsync);
-        group.MapDelete("/", DeleteAllAsync).RequireTenant(ApiKeyScopes.Write);
-        group.MapGet("/search", SearchUserAsync);
-        group.MapGet("/{message_id}", GetAsync);
-        group.MapPatch("/{message_id}", EditAsync).Accepts<EditMessageRequest>("application/json").RequireTenant(ApiKeyScopes.Write);
-        group.MapDelete("/{message_id}", DeleteAsync).RequireTenant(ApiKeyScopes.Write);
+        var group = routes.MapGroup("/api/v1/users/{user_id}/messages").WithTags("Messages");
+        var reads = group.MapGroup("").RequireTenant(ApiKeyScopes.Read).AllowUserTokens();
+        var writes = group.MapGroup("").RequireTenant(ApiKeyScopes.Write);
+        writes.MapPost("/", AppendAsync).Accepts<AppendMessagesRequest>("application/json");
+        reads.MapGet("/", ListAsync);
+        writes.MapDelete("/", DeleteAllAsync);
+        reads.MapGet("/search", SearchUserAsync);
+        reads.MapGet("/{message_id}", GetAsync);
+        writes.MapPatch("/{message_id}", EditAsync).Accepts<EditMessageRequest>("application/json");
+        writes.MapDelete("/{message_id}", DeleteAsync);
         routes.MapGet("/api/v1/messages/search", SearchTenantAsync).WithTags("Messages").RequireTenant(ApiKeyScopes.Admin);
         return group;
     }

@@ -31,8 +31,10 @@ public static partial class ShopifyEndpoints
         config.MapPut("/", SaveAppAsync).Accepts<ShopifyAppRequest>("application/json");
         config.MapGet("/", GetAppAsync);
         // The merchant's browser carries no key: these two take the tenant from the query and the state.
-        routes.MapGet("/api/v1/auth/shopify/install", InstallAsync).WithTags("OAuth");
-        routes.MapGet("/api/v1/auth/shopify/callback", CallbackAsync).WithTags("OAuth");
+        // The shop's browser arrives here with no key: the HMAC and the state nonce are the credentials.
+        var install = routes.MapGroup("/api/v1/auth/shopify").WithTags("OAuth").AllowAnonymous();
+        install.MapGet("/install", InstallAsync);
+        install.MapGet("/callback", CallbackAsync);
         return routes;
     }
 

@@ -26,7 +26,7 @@ public static partial class RequestLogging
                 if (logger.IsEnabled(LogLevel.Information))
                 {
                     var route = context.GetEndpoint() is RouteEndpoint endpoint ? endpoint.RoutePattern.RawText ?? "unknown" : "unmatched";
-                    var tenant = context.Features.Get<TenantScope>()?.TenantId ?? context.Features.Get<CallerFeature>()?.Caller?.TenantId ?? "-";
+                    var tenant = context.Features.Get<TenantScope>()?.TenantId ?? context.User.CallerOf()?.TenantId ?? "-";
                     var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                     LogRequest(logger, context.Request.Method, route, context.Response.StatusCode, elapsedMs, context.TraceIdentifier, tenant);
                 }

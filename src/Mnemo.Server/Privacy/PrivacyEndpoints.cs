@@ -17,7 +17,7 @@ public static class PrivacyEndpoints
     {
         var group = routes.MapGroup("/api/v1/users/{user_id}").WithTags("Privacy");
         // An export streams for as long as the history takes; the request timeout does not apply.
-        group.MapGet("/export", ExportAsync).RequireTenant(ApiKeyScopes.Read).DisableRequestTimeout();
+        group.MapGet("/export", ExportAsync).RequireTenant(ApiKeyScopes.Read).AllowUserTokens().DisableRequestTimeout();
         group.MapDelete("/", EraseAsync).RequireTenant(ApiKeyScopes.Write);
         var erasures = routes.MapGroup("/api/v1/erasures").WithTags("Privacy").RequireTenant(ApiKeyScopes.Admin);
         erasures.MapGet("/", ListErasuresAsync);

@@ -24,17 +24,19 @@ public static class TaskEndpoints
     /// <summary>Maps <c>/api/v1/tasks</c>.</summary>
     public static RouteGroupBuilder MapTasks(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/tasks").WithTags("Tasks").RequireTenant(ApiKeyScopes.Write);
-        group.MapPost("/", CreateAsync).Accepts<CreateTaskRequest>("application/json");
-        group.MapGet("/", ListAsync).RequireTenant(ApiKeyScopes.Read);
-        group.MapPost("/claim", ClaimNextAsync).Accepts<ClaimNextTasksRequest>("application/json");
-        group.MapGet("/{task_id}", GetAsync).RequireTenant(ApiKeyScopes.Read);
-        group.MapPut("/{task_id}", UpdateAsync).Accepts<UpdateTaskRequest>("application/json");
-        group.MapDelete("/{task_id}", DeleteAsync);
-        group.MapPost("/{task_id}/claim", ClaimAsync).Accepts<ClaimTaskRequest>("application/json");
-        group.MapPost("/{task_id}/heartbeat", HeartbeatAsync).Accepts<TaskHolderRequest>("application/json");
-        group.MapPost("/{task_id}/complete", CompleteAsync).Accepts<TaskHolderRequest>("application/json");
-        group.MapPost("/{task_id}/fail", FailAsync).Accepts<TaskHolderRequest>("application/json");
+        var group = routes.MapGroup("/api/v1/tasks").WithTags("Tasks");
+        var reads = group.MapGroup("").RequireTenant(ApiKeyScopes.Read);
+        var writes = group.MapGroup("").RequireTenant(ApiKeyScopes.Write);
+        writes.MapPost("/", CreateAsync).Accepts<CreateTaskRequest>("application/json");
+        reads.MapGet("/", ListAsync);
+        writes.MapPost("/claim", ClaimNextAsync).Accepts<ClaimNextTasksRequest>("application/json");
+        reads.MapGet("/{task_id}", GetAsync);
+        writes.MapPut("/{task_id}", UpdateAsync).Accepts<UpdateTaskRequest>("application/json");
+        writes.MapDelete("/{task_id}", DeleteAsync);
+        writes.MapPost("/{task_id}/claim", ClaimAsync).Accepts<ClaimTaskRequest>("application/json");
+        writes.MapPost("/{task_id}/heartbeat", HeartbeatAsync).Accepts<TaskHolderRequest>("application/json");
+        writes.MapPost("/{task_id}/complete", CompleteAsync).Accepts<TaskHolderRequest>("application/json");
+        writes.MapPost("/{task_id}/fail", FailAsync).Accepts<TaskHolderRequest>("application/json");
         return group;
     }
 

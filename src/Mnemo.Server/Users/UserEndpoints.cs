@@ -17,13 +17,15 @@ public static class UserEndpoints
     /// <summary>Maps <c>/api/v1/users</c>.</summary>
     public static RouteGroupBuilder MapUsers(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/users").WithTags("Users").RequireTenant(ApiKeyScopes.Read);
-        group.MapPost("/", CreateAsync).Accepts<CreateUserRequest>("application/json").RequireTenant(ApiKeyScopes.Write);
-        group.MapPost("/resolve", ResolveAsync).Accepts<ResolveUserRequest>("application/json").RequireTenant(ApiKeyScopes.Write);
-        group.MapGet("/", ListAsync);
-        group.MapGet("/{user_id}", GetAsync);
-        group.MapPut("/{user_id}", UpdateAsync).Accepts<UpdateUserRequest>("application/json").RequireTenant(ApiKeyScopes.Write);
-        group.MapGet("/{user_id}/profile", GetProfileAsync);
+        var group = routes.MapGroup("/api/v1/users").WithTags("Users");
+        var reads = group.MapGroup("").RequireTenant(ApiKeyScopes.Read).AllowUserTokens();
+        var writes = group.MapGroup("").RequireTenant(ApiKeyScopes.Write);
+        writes.MapPost("/", CreateAsync).Accepts<CreateUserRequest>("application/json");
+        writes.MapPost("/resolve", ResolveAsync).Accepts<ResolveUserRequest>("application/json");
+        reads.MapGet("/", ListAsync);
+        reads.MapGet("/{user_id}", GetAsync);
+        writes.MapPut("/{user_id}", UpdateAsync).Accepts<UpdateUserRequest>("application/json");
+        reads.MapGet("/{user_id}/profile", GetProfileAsync);
         return group;
     }
 

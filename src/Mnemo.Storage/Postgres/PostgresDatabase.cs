@@ -43,10 +43,19 @@ public sealed class PostgresDatabase : MnemoDatabase
     {
         ArgumentNullException.ThrowIfNull(work);
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var result = await work(transaction, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return result;
+        try
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            var result = await work(transaction, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return result;
+        }
+        catch (PostgresException exception)
+        {
+            // The transaction is rolled back by now (disposed as the try block ended).
+            Dialect.RecoverAfterError(connection, exception);
+            throw;
+        }
     }
 
     /// <inheritdoc />

@@ -108,6 +108,34 @@ public sealed class PostgresDialect : SqlDialect
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 
     /// <inheritdoc />
+    /// <remarks>
+    /// A server error (<see cref="PostgresException"/>) arrives with Npgsql still in step: it reads
+    /// up to ReadyForQuery before throwing. Any other Npgsql failure (I/O, a protocol message it did
+    /// not expect) breaks the connector. Exceptions not from Npgsql are Mnemo's own, thrown between
+    /// commands.
+    /// </remarks>
+    public override bool LeavesConnectionInStep(Exception exception) => exception is PostgresException or not NpgsqlException;
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Npgsql 10 records an auto-prepared statement as prepared once PostgreSQL has parsed it, even
+    /// when its Bind then fails (a value PostgreSQL refuses, such as NUL in text or jsonb). It never
+    /// learns that statement's row shape, so the next run of the same text on this connection
+    /// reads a DataRow it does not expect, breaks the connector mid-transaction and fails a whole
+    /// group-committed batch, possibly long after, for another client (npgsql/npgsql#6391). After
+    /// any server error, every statement prepared on the connection is forgotten, on the server
+    /// and in Npgsql's bookkeeping. UnprepareAll is synchronous in Npgsql 10: one round trip, on
+    /// the failure path only.
+    /// </remarks>
+    public override void RecoverAfterError(DbConnection connection, Exception exception)
+    {
+        if (exception is PostgresException && connection is NpgsqlConnection { State: System.Data.ConnectionState.Open } npgsql)
+        {
+            npgsql.UnprepareAll();
+        }
+    }
+
+    /// <inheritdoc />
     public override bool IsUnavailable(Exception exception) => exception switch
     {
         PostgresException postgres => postgres.SqlState.StartsWith("08", StringComparison.Ordinal)

@@ -11,6 +11,14 @@ public static class ProblemCodes
     public const string ValidationFailed = "validation_failed";
     /// <summary>400: a body is required.</summary>
     public const string BodyRequired = "body_required";
+    /// <summary>400: a string holds a character the stores cannot keep (NUL, a lone surrogate); <c>errors</c> names the field.</summary>
+    public const string InvalidCharacter = "invalid_character";
+    /// <summary>400: a JSON object names the same field twice; <c>errors</c> names it.</summary>
+    public const string DuplicateField = "duplicate_field";
+    /// <summary>400: the cursor is not one this list gave out.</summary>
+    public const string InvalidCursor = "invalid_cursor";
+    /// <summary>403: the endpoint is not open to this caller.</summary>
+    public const string Forbidden = "forbidden";
     /// <summary>400: the request is malformed in another way.</summary>
     public const string BadRequest = "bad_request";
     /// <summary>401: no API key was sent.</summary>

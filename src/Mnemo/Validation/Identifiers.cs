@@ -9,13 +9,20 @@ public static partial class Identifiers
     public const string TenantIdRule = "must match ^[a-z0-9][a-z0-9_-]{0,62}$";
 
     /// <summary>Describes the user id shape for error messages.</summary>
-    public const string UserIdRule = "must match ^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$";
+    public const string UserIdRule = "must match ^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$ and not be 'resolve'";
+
+    /// <summary>
+    /// Not a user id: <c>/api/v1/users/resolve</c> is a route of its own, so no user may be named
+    /// so (in any case, as routes ignore case) and no request to it can mean a user.
+    /// </summary>
+    public const string ReservedUserId = "resolve";
 
     /// <summary>Tenant ids are slugs: lowercase letters, digits, '_' and '-', 1 to 63 characters.</summary>
     public static bool IsTenantId(string? value) => value is not null && TenantIdPattern().IsMatch(value);
 
     /// <summary>User ids: a letter or digit, then up to 127 of letters, digits and <c>_ . : @ -</c>.</summary>
-    public static bool IsUserId(string? value) => value is not null && UserIdPattern().IsMatch(value);
+    public static bool IsUserId(string? value) =>
+        value is not null && UserIdPattern().IsMatch(value) && !string.Equals(value, ReservedUserId, StringComparison.OrdinalIgnoreCase);
 
     [GeneratedRegex(@"^[a-z0-9][a-z0-9_-]{0,62}\z", RegexOptions.CultureInvariant)]
     private static partial Regex TenantIdPattern();
