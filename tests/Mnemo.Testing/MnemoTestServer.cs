@@ -88,8 +88,8 @@ public sealed class MnemoTestServer : IAsyncDisposable
     }
 }
 
-/// <summary>One server per test class and backend.</summary>
-public abstract class ServerFixture(Backend backend) : IAsyncLifetime
+/// <summary>One server per test class and backend, with <paramref name="settings"/> added to the test defaults.</summary>
+public abstract class ServerFixture(Backend backend, IDictionary<string, string?>? settings = null) : IAsyncLifetime
 {
     private MnemoTestServer? _server;
 
@@ -97,7 +97,7 @@ public abstract class ServerFixture(Backend backend) : IAsyncLifetime
 
     public MnemoTestServer Server => _server ?? throw new InvalidOperationException("The fixture has not started.");
 
-    public async Task InitializeAsync() => _server = await MnemoTestServer.StartAsync(await TestStores.CreateEmptyAsync(Backend));
+    public async Task InitializeAsync() => _server = await MnemoTestServer.StartAsync(await TestStores.CreateEmptyAsync(Backend), settings);
 
     public async Task DisposeAsync()
     {

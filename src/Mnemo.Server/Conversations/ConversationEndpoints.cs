@@ -84,7 +84,7 @@ public static class ConversationEndpoints
     private static ConversationPosition ParseCursor(string cursor) =>
         Cursor.TryDecodeTimeAndId(cursor, out var time, out var id)
             ? new ConversationPosition(time, id)
-            : throw ApiProblems.InvalidField("cursor", "is not a cursor this server issued");
+            : throw ApiProblems.InvalidCursor();
 
     private static async Task<Results<Ok<ConversationDetail>, ProblemHttpResult>> GetAsync(
         TenantScope scope, string user_id, string conversation_id, IConversationStore conversations, IMessageStore messages, ServerSettings settings,

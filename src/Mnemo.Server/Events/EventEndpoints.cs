@@ -80,5 +80,5 @@ public static class EventEndpoints
     private static EventPosition ParseCursor(string cursor) =>
         Cursor.TryDecodeTimeAndId(cursor, out var time, out var id)
             ? new EventPosition(time, id)
-            : throw ApiProblems.InvalidField("cursor", "is not a cursor this server issued");
+            : throw ApiProblems.InvalidCursor();
 }

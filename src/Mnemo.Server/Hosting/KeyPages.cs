@@ -11,7 +11,7 @@ public static class KeyPages
 {
     /// <summary>The key to resume after (null for the first page); 400 when the cursor is not one this server issued.</summary>
     public static string? After(string? cursor) =>
-        Cursor.TryDecode(cursor, out var after) ? after : throw ApiProblems.InvalidField("cursor", "is not a cursor this server issued");
+        Cursor.TryDecode(cursor, out var after) ? after : throw ApiProblems.InvalidCursor();
 
     /// <summary>The rows to show from a fetch of <paramref name="pageSize"/> + 1, and the cursor after the last when there are more.</summary>
     public static (IReadOnlyList<T> Shown, string? NextCursor) Trim<T>(IReadOnlyList<T> fetched, int pageSize, Func<T, string> key)

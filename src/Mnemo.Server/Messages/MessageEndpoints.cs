@@ -137,7 +137,7 @@ public static class MessageEndpoints
             }
             else
             {
-                errors.Add("before", "is not a cursor this server issued");
+                throw ApiProblems.InvalidCursor("before");
             }
         }
         if (after is not null)
@@ -148,7 +148,7 @@ public static class MessageEndpoints
             }
             else
             {
-                errors.Add("after", "is not a cursor this server issued");
+                throw ApiProblems.InvalidCursor("after");
             }
         }
         Guid? conversation = null;
@@ -243,7 +243,7 @@ public static class MessageEndpoints
         var offset = 0;
         if (cursor is not null && (!Cursor.TryDecode(cursor, out var text) || !int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out offset) || offset < 0))
         {
-            throw ApiProblems.InvalidField("cursor", "is not a cursor this server issued");
+            throw ApiProblems.InvalidCursor();
         }
         var hits = await messages.SearchAsync(tenantId, userId, q, pageSize + 1, offset, cancellationToken);
         var hasMore = hits.Count > pageSize;

@@ -40,7 +40,7 @@ public static class PrivacyEndpoints
         {
             before = Cursor.TryDecodeTimeAndId(cursor, out var time, out var id)
                 ? new ErasurePosition(time, id)
-                : throw ApiProblems.InvalidField("cursor", "is not a cursor this server issued");
+                : throw ApiProblems.InvalidCursor();
         }
         var page = await eraser.ListLedgerAsync(scope.TenantId, pageSize + 1, before, cancellationToken);
         var hasMore = page.Count > pageSize;

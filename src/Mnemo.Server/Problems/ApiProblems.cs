@@ -18,6 +18,11 @@ public static class ApiProblems
     public static ProblemHttpResult Conflict(string detail) =>
         Create(StatusCodes.Status409Conflict, ProblemCodes.AlreadyExists, "Already exists", detail);
 
+    /// <summary>400 <c>invalid_cursor</c>: the cursor is not one a list of this server gave out.</summary>
+    public static ApiProblemException InvalidCursor(string field = "cursor") =>
+        new(StatusCodes.Status400BadRequest, ProblemCodes.InvalidCursor, "Invalid cursor", "Send back a cursor exactly as a list gave it, or none.",
+            new Dictionary<string, string[]>(StringComparer.Ordinal) { [field] = ["is not a cursor this server issued"] });
+
     /// <summary>400 for one invalid field that is not part of a body (a path or query value).</summary>
     public static ApiProblemException InvalidField(string field, string message) =>
         new(StatusCodes.Status400BadRequest, ProblemCodes.ValidationFailed, "Invalid request", "One or more fields are invalid.",

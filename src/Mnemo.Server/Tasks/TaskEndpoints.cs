@@ -77,7 +77,7 @@ public static class TaskEndpoints
         var offset = 0;
         if (cursor is not null && (!Cursor.TryDecode(cursor, out var text) || !int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out offset)))
         {
-            errors.Add("cursor", "is not a cursor this server issued");
+            throw ApiProblems.InvalidCursor();
         }
         if (!errors.IsEmpty)
         {

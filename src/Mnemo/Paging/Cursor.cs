@@ -5,13 +5,16 @@ using System.Text;
 namespace Mnemo.Paging;
 
 /// <summary>
-/// Opaque page cursors: the last key of a page, base64url-encoded, so that clients do not
-/// build them and the server may change what is inside.
+/// Opaque page cursors: the last key of a page behind a version mark, base64url-encoded, so that
+/// clients do not build them, the server may change what is inside, and a string that merely
+/// happens to be base64 is refused rather than read as a key.
 /// </summary>
 public static class Cursor
 {
+    private const string Mark = "c1:";
+
     /// <summary>The cursor that resumes after <paramref name="lastKey"/>.</summary>
-    public static string Encode(string lastKey) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(lastKey));
+    public static string Encode(string lastKey) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(Mark + lastKey));
 
     /// <summary>The cursor that resumes after a row ordered by (time, id).</summary>
     public static string EncodeTimeAndId(DateTimeOffset time, Guid id) =>
@@ -52,10 +55,15 @@ public static class Cursor
         }
         try
         {
-            lastKey = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor));
+            var text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(Base64Url.DecodeFromChars(cursor));
+            if (!text.StartsWith(Mark, StringComparison.Ordinal) || !Validation.StorableText.IsStorable(text))
+            {
+                return false;
+            }
+            lastKey = text[Mark.Length..];
             return true;
         }
-        catch (FormatException)
+        catch (Exception exception) when (exception is FormatException or DecoderFallbackException)
         {
             return false;
         }
