@@ -93,6 +93,28 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Import_refuses_nul_and_duplicate_fields_as_the_http_api_does()
+    {
+        await RunAsync("tenants", "create", "nul-import");
+        var file = Path.GetTempFileName();
+        await File.WriteAllLinesAsync(file,
+        [
+            """{"user_id":"u1","role":"user","content":"a\u0000b"}""",
+            """{"user_id":"u1","role":"user","content":"x","metadata":{"k":"a\u0000b"}}""",
+            """{"user_id":"u1","role":"user","role":"assistant","content":"x"}""",
+            """{"user_id":"u1","role":"user","content":"fine"}""",
+        ]);
+
+        var import = await RunAsync("import", "nul-import", file);
+
+        Assert.Equal(1, import.Exit);
+        Assert.Contains("imported 1 messages", import.Out, StringComparison.Ordinal);
+        Assert.Contains("line 1: content contains a character that cannot be stored", import.Error, StringComparison.Ordinal);
+        Assert.Contains("line 2: metadata.k contains a character that cannot be stored", import.Error, StringComparison.Ordinal);
+        Assert.Contains("line 3: role is given more than once", import.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Retention_runs_and_unknown_commands_are_usage_errors()
     {
         var retention = await RunAsync("retention", "run");

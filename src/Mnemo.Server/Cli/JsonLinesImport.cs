@@ -104,8 +104,8 @@ internal static class JsonLinesImport
     {
         try
         {
+            var errors = Screen(line);
             var parsed = JsonSerializer.Deserialize(line, MnemoJsonContext.Default.ImportLine);
-            var errors = new ValidationErrors();
             parsed?.Validate(errors);
             return parsed is not null && errors.IsEmpty ? parsed : null;
         }
@@ -113,6 +113,15 @@ internal static class JsonLinesImport
         {
             return null;
         }
+    }
+
+    /// <summary>What the HTTP API refuses in any body, refused here too: text no store keeps, a field given twice.</summary>
+    private static ValidationErrors Screen(string line)
+    {
+        var errors = new ValidationErrors();
+        using var document = JsonDocument.Parse(line);
+        StorableText.Collect(document.RootElement, string.Empty, errors, errors);
+        return errors;
     }
 
     private static string Describe(string line)
@@ -124,7 +133,7 @@ internal static class JsonLinesImport
             {
                 return "not a JSON object";
             }
-            var errors = new ValidationErrors();
+            var errors = Screen(line);
             parsed.Validate(errors);
             return string.Join("; ", errors.ToDictionary().Select(pair => $"{pair.Key} {string.Join(", ", pair.Value)}"));
         }
