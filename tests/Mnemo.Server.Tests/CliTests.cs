@@ -93,7 +93,7 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Import_refuses_nul_and_duplicate_fields_as_the_http_api_does()
+    public async Task Import_refuses_nul_lone_surrogates_and_duplicate_fields_as_the_http_api_does()
     {
         await RunAsync("tenants", "create", "nul-import");
         var file = Path.GetTempFileName();
@@ -103,6 +103,7 @@ public sealed class CliTests : IAsyncLifetime
             """{"user_id":"u1","role":"user","content":"x","metadata":{"k":"a\u0000b"}}""",
             """{"user_id":"u1","role":"user","role":"assistant","content":"x"}""",
             """{"user_id":"u1","role":"user","content":"fine"}""",
+            """{"user_id":"u1","role":"user","content":"bad \ud800 x"}""",
         ]);
 
         var import = await RunAsync("import", "nul-import", file);
@@ -112,6 +113,7 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Contains("line 1: content contains a character that cannot be stored", import.Error, StringComparison.Ordinal);
         Assert.Contains("line 2: metadata.k contains a character that cannot be stored", import.Error, StringComparison.Ordinal);
         Assert.Contains("line 3: role is given more than once", import.Error, StringComparison.Ordinal);
+        Assert.Contains("line 5: content contains a character that cannot be stored", import.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Authorization;
@@ -68,6 +69,33 @@ public abstract class EndpointAccessTests(ServerFixture fixture, ITestOutputHelp
         Assert.True(failures.Count == 0, string.Join('\n', failures.Take(30)));
         Assert.True(endpoints.Count > 60, $"only {endpoints.Count} endpoints found");
         Assert.Equal(before, await SnapshotAsync(world));
+    }
+
+    [Theory]
+    [InlineData("api/v1/me")]
+    [InlineData("API/v1/me")]
+    [InlineData("Api/V1/me")]
+    public async Task Every_spelling_of_an_api_path_gets_no_store(string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("X-API-Key", MnemoTestServer.AdminKey);
+        using var response = await _server.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
+    }
+
+    [Theory]
+    [InlineData("ui/")]
+    [InlineData("UI/")]
+    [InlineData("Ui/history/u")]
+    public async Task Every_spelling_of_the_page_gets_its_content_security_policy(string path)
+    {
+        using var response = await _server.Http.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("frame-ancestors 'none'", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
     }
 
     private sealed record World(string TenantA, string KeyA, string ReadOnlyKey, string RevokedKey, string KeyB, string OtherUserToken, Dictionary<string, string> RouteValues);

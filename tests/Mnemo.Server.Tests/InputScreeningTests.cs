@@ -127,6 +127,67 @@ public abstract class InputScreeningTests(ServerFixture fixture, ITestOutputHelp
         }
     }
 
+    [Theory]
+    [InlineData("""{"role":"user","content":"a\ud800"}""", "content")]
+    [InlineData("""{"role":"user","content":"x","metadata":{"\udc00":1}}""", "metadata.(name)")]
+    [InlineData("""{"role":"user","content":"x","tags":["\udfff\ud800"]}""", "tags[0]")]
+    public async Task A_lone_surrogate_is_400_invalid_character(string body, string field)
+    {
+        var (_, client) = await _server.NewTenantAsync();
+
+        var problem = await ProblemAssert.SendAsync(_server, HttpMethod.Post, "api/v1/users/u/messages", body, client.ApiKey, HttpStatusCode.BadRequest);
+
+        Assert.Equal(("invalid_character", field), (problem.GetProperty("code").GetString(), Assert.Single(problem.GetProperty("errors").EnumerateObject()).Name));
+    }
+
+    [Fact]
+    public async Task Bytes_that_are_not_utf8_in_a_string_are_400_even_without_a_key()
+    {
+        foreach (var bad in new byte[][] { [0xFF], [0xC0, 0x80], [0xED, 0xA0, 0x80] })
+        {
+            byte[] body = [.. "{\"refresh_token\":\"a"u8, .. bad, .. "\"}"u8];
+            using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/auth/refresh") { Content = new ByteArrayContent(body) };
+            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            using var response = await _server.Http.SendAsync(request);
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{Convert.ToHexString(bad)}: {(int)response.StatusCode} {text}");
+        }
+    }
+
+    [Fact]
+    public async Task A_number_no_store_can_keep_is_400_invalid_number_and_a_large_one_is_kept()
+    {
+        var (_, client) = await _server.NewTenantAsync();
+        var key = client.ApiKey!;
+
+        foreach (var number in new[] { "1e999999", "1e-1001", string.Concat(Enumerable.Repeat("9", 101)) })
+        {
+            var problem = await ProblemAssert.SendAsync(_server, HttpMethod.Post, "api/v1/users/u/messages",
+                $$$"""{"role":"user","content":"x","metadata":{"n":{{{number}}}}}""", key, HttpStatusCode.BadRequest);
+            Assert.Equal(("invalid_number", "metadata.n"), (problem.GetProperty("code").GetString(), Assert.Single(problem.GetProperty("errors").EnumerateObject()).Name));
+        }
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/users/u/messages")
+        {
+            Content = new StringContent("""{"role":"user","content":"x","metadata":{"n":1e308,"m":-1.5e-300}}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("X-API-Key", key);
+        using var response = await _server.Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_body_of_many_bad_items_gets_a_short_answer()
+    {
+        var items = string.Join(',', Enumerable.Repeat(@"""\u0000""", 20_000));
+        var body = $$"""{"refresh_token":[{{items}}]}""";
+
+        var problem = await ProblemAssert.SendAsync(_server, HttpMethod.Post, "api/v1/auth/refresh", body, null, HttpStatusCode.BadRequest);
+
+        var errors = problem.GetProperty("errors").EnumerateObject().ToList();
+        Assert.Equal(51, errors.Count);
+        Assert.Equal("(more)", errors[^1].Name);
+    }
+
     [Fact]
     public async Task A_body_naming_a_field_twice_is_400_duplicate_field_naming_it()
     {

@@ -33,6 +33,23 @@ public sealed class RateLimitTests
         Assert.Contains(flooded, result => result.Status == HttpStatusCode.OK);
     }
 
+    [Fact]
+    public async Task A_signed_in_users_token_is_held_to_the_tenants_rate_too()
+    {
+        await using var server = await MnemoTestServer.StartAsync(await TestStores.CreateEmptyAsync(Backend.Sqlite));
+        var (tenantId, backend) = await server.NewTenantAsync();
+        await backend.Users.CreateAsync(new Mnemo.Users.CreateUserRequest { Id = "u" });
+        var token = (await backend.Auth.LoginAsync("u")).AccessToken;
+        await server.Admin.Tenants.UpdateAsync(tenantId, new UpdateTenantRequest
+        {
+            Settings = JsonDocument.Parse("""{"requests_per_second":1,"burst":2}""").RootElement,
+        });
+
+        var flooded = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => SendAsync(server, token)));
+
+        Assert.True(flooded.Count(result => result.Status == HttpStatusCode.TooManyRequests) >= 15, string.Join(", ", flooded.Select(result => (int)result.Status)));
+    }
+
     private static async Task<(HttpStatusCode Status, string? RetryAfter, string Body)> SendAsync(MnemoTestServer server, string apiKey)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "api/v1/me");

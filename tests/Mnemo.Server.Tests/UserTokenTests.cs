@@ -3,7 +3,7 @@ using Mnemo.Messages;
 
 namespace Mnemo.Server.Tests;
 
-public abstract class UserTokenTests(ServerFixture fixture)
+public abstract partial class UserTokenTests(ServerFixture fixture)
 {
     private readonly MnemoTestServer _server = fixture.Server;
 
@@ -74,6 +74,21 @@ public abstract class UserTokenTests(ServerFixture fixture)
         await Expect.ProblemAsync(HttpStatusCode.Unauthorized, "invalid_credentials", () => _server.As(third.AccessToken).GetMeAsync());
         await Expect.ProblemAsync(HttpStatusCode.Unauthorized, "invalid_credentials", () => anonymous.Auth.RefreshAsync(third.RefreshToken));
         await Expect.ProblemAsync(HttpStatusCode.NotFound, "not_found", () => backend.Auth.LoginAsync("nobody"));
+    }
+}
+
+public abstract partial class UserTokenTests
+{
+    [Fact]
+    public async Task A_suspended_tenants_user_can_neither_read_nor_refresh()
+    {
+        var (tenantId, backend) = await _server.NewTenantAsync();
+        await backend.Users.CreateAsync(new Mnemo.Users.CreateUserRequest { Id = "u" });
+        var tokens = await backend.Auth.LoginAsync("u");
+        await _server.Admin.Tenants.UpdateAsync(tenantId, new Mnemo.Tenants.UpdateTenantRequest { Status = "suspended" });
+
+        await Expect.ProblemAsync(HttpStatusCode.Forbidden, "tenant_suspended", () => _server.As(tokens.AccessToken).GetMeAsync());
+        await Expect.ProblemAsync(HttpStatusCode.Forbidden, "tenant_suspended", () => _server.As(null).Auth.RefreshAsync(tokens.RefreshToken));
     }
 }
 

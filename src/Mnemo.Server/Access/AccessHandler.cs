@@ -25,6 +25,10 @@ public sealed class AccessHandler(ITenantStore tenants, ServerSettings settings)
         var caller = context.User.CallerOf();
         foreach (var requirement in context.PendingRequirements.ToList())
         {
+            if (requirement is not (PlatformAccess or CallerAccess or MetricsAccess or TenantAccess or NoAccess))
+            {
+                continue; // Another handler's to decide.
+            }
             if (http is not null && ((requirement is MetricsAccess && OpenMetrics(http)) || (requirement is NoAccess && RoutingAnswers(http))))
             {
                 context.Succeed(requirement);
@@ -47,7 +51,7 @@ public sealed class AccessHandler(ITenantStore tenants, ServerSettings settings)
                     case TenantAccess tenant:
                         http.Features.Set(await ScopeAsync(http, caller, tenant.Scope));
                         break;
-                    default:
+                    default: // Platform or metrics, for a platform key.
                         break;
                 }
                 context.Succeed(requirement);

@@ -58,6 +58,24 @@ public static class AccessPolicies
         where TBuilder : IEndpointConventionBuilder => builder.RequireAuthorization(Tenant(scope));
 
     /// <summary>
+    /// A feature's routes under <paramref name="prefix"/>, tagged <paramref name="tag"/>: reads
+    /// under <c>tenant:read</c> (and end-user tokens for their own user when
+    /// <paramref name="userTokensRead"/>), writes under <c>tenant:write</c>. Two sibling groups,
+    /// each with its one policy, rather than a write policy stacked on a read one.
+    /// </summary>
+    public static (RouteGroupBuilder Group, RouteGroupBuilder Reads, RouteGroupBuilder Writes) MapTenantGroups(
+        this IEndpointRouteBuilder routes, string prefix, string tag, bool userTokensRead = false)
+    {
+        var group = routes.MapGroup(prefix).WithTags(tag);
+        var reads = group.MapGroup(string.Empty).RequireTenant(ApiKeyScopes.Read);
+        if (userTokensRead)
+        {
+            reads.AllowUserTokens();
+        }
+        return (group, reads, group.MapGroup(string.Empty).RequireTenant(ApiKeyScopes.Write));
+    }
+
+    /// <summary>
     /// An end-user token may also call the group, for the user named by its <c>{user_id}</c> only
     /// (seed 004). Without this mark a user token is refused, whatever the path.
     /// </summary>

@@ -35,12 +35,17 @@ public sealed class ApiKeyAuthenticationHandler(
         {
             return AuthenticateResult.Fail("The key or token is not valid.");
         }
-        if (caller is { IsPlatform: false, KeyId: { } keyId, TenantId: { } tenantId })
+        if (caller is { IsPlatform: false, TenantId: { } tenantId })
         {
-            activity.KeyUsed(new ApiKeyUsage(tenantId, keyId, timeProvider.GetUtcNow()));
+            if (caller.KeyId is { } keyId)
+            {
+                activity.KeyUsed(new ApiKeyUsage(tenantId, keyId, timeProvider.GetUtcNow()));
+            }
+            // The tenant's rate holds for each key, and for each signed-in user of the tenant.
             if (await tenantSettings.GetAsync(tenantId, Context.RequestAborted) is { RequestsPerSecond: { } perSecond } limits)
             {
-                Context.Items[RateLimits.ItemKey] = new RateLimits.KeyLimit(keyId, perSecond, limits.Burst ?? perSecond);
+                var holder = caller.KeyId?.ToString("D") ?? $"user:{tenantId}/{caller.UserId}";
+                Context.Items[RateLimits.ItemKey] = new RateLimits.KeyLimit(holder, perSecond, limits.Burst ?? perSecond);
             }
         }
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new CallerIdentity(caller, SchemeName)), SchemeName));

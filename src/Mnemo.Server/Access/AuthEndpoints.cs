@@ -6,6 +6,7 @@ using Mnemo.Server.Problems;
 using Mnemo.Server.Tenants;
 using Mnemo.Server.Users;
 using Mnemo.Sessions;
+using Mnemo.Tenants;
 
 namespace Mnemo.Server.Access;
 
@@ -34,7 +35,7 @@ public static class AuthEndpoints
     }
 
     private static async Task<Results<Ok<TokenPair>, ProblemHttpResult>> RefreshAsync(
-        JsonBody<RefreshRequest> body, ISessionStore sessions, TenantSettingsCache cache, CancellationToken cancellationToken)
+        JsonBody<RefreshRequest> body, ISessionStore sessions, ITenantStore tenants, TenantSettingsCache cache, CancellationToken cancellationToken)
     {
         if (body.Value.RefreshToken is not { Length: > 0 } token)
         {
@@ -44,6 +45,11 @@ public static class AuthEndpoints
         if (await sessions.TenantOfAsync(token, cancellationToken) is not { } tenantId)
         {
             return Unauthorized("The refresh token is unknown, expired or revoked.");
+        }
+        // A suspended tenant's users keep their sessions, but get no new tokens until it is active again.
+        if ((await tenants.GetAsync(tenantId, cancellationToken))?.Status == TenantStatus.Suspended)
+        {
+            return ApiProblems.Create(StatusCodes.Status403Forbidden, ProblemCodes.TenantSuspended, "Forbidden", $"Tenant '{tenantId}' is suspended.");
         }
         var (outcome, tokens) = await sessions.RefreshAsync(token, await LifetimesAsync(cache, tenantId, cancellationToken), cancellationToken);
         return outcome switch

@@ -15,7 +15,10 @@ public static class RateLimits
     public const string ItemKey = "mnemo.rate-limit";
 
     /// <summary>A key's limit.</summary>
-    public sealed record KeyLimit(Guid KeyId, int PerSecond, int Burst);
+    /// <param name="Holder">Whose bucket: an API key's id, or an end-user token's tenant and user.</param>
+    /// <param name="PerSecond">Tokens added each second.</param>
+    /// <param name="Burst">The bucket's size.</param>
+    public sealed record KeyLimit(string Holder, int PerSecond, int Burst);
 
     /// <summary>Registers the limiter and its 429 answer.</summary>
     public static IServiceCollection AddMnemoRateLimits(this IServiceCollection services) =>
@@ -24,7 +27,7 @@ public static class RateLimits
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
                 context.Items[ItemKey] is KeyLimit limit
                     // The rate is part of the partition key: a changed setting gets a new bucket.
-                    ? RateLimitPartition.GetTokenBucketLimiter($"{limit.KeyId}:{limit.PerSecond}:{limit.Burst}", _ => new TokenBucketRateLimiterOptions
+                    ? RateLimitPartition.GetTokenBucketLimiter($"{limit.Holder}:{limit.PerSecond}:{limit.Burst}", _ => new TokenBucketRateLimiterOptions
                     {
                         TokenLimit = limit.Burst,
                         TokensPerPeriod = limit.PerSecond,

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Mnemo.ApiKeys;
 using Mnemo.Campaigns;
 using Mnemo.Json;
 using Mnemo.Messages;
@@ -19,9 +18,7 @@ public static class CampaignEndpoints
     /// <summary>Maps <c>/api/v1/campaigns</c>.</summary>
     public static RouteGroupBuilder MapCampaigns(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/campaigns").WithTags("Campaigns");
-        var reads = group.MapGroup("").RequireTenant(ApiKeyScopes.Read);
-        var writes = group.MapGroup("").RequireTenant(ApiKeyScopes.Write);
+        var (group, reads, writes) = routes.MapTenantGroups("/api/v1/campaigns", "Campaigns");
         writes.MapPost("/", CreateAsync).Accepts<CreateCampaignRequest>("application/json");
         reads.MapGet("/", ListAsync);
         reads.MapGet("/{campaign_id}", GetAsync);

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Mnemo.ApiKeys;
 using Mnemo.Campaigns;
 using Mnemo.Json;
 using Mnemo.Messages;
@@ -20,9 +19,7 @@ public static class UserContextEndpoints
     /// <summary>Maps <c>/api/v1/user_context</c>.</summary>
     public static RouteGroupBuilder MapUserContext(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/user_context").WithTags("User context");
-        var reads = group.MapGroup("").RequireTenant(ApiKeyScopes.Read);
-        var writes = group.MapGroup("").RequireTenant(ApiKeyScopes.Write);
+        var (group, reads, writes) = routes.MapTenantGroups("/api/v1/user_context", "User context");
         writes.MapPost("/system", UpsertSystemAsync).Accepts<SystemContextRequest>("application/json");
         writes.MapPost("/campaign", UpsertCampaignAsync).Accepts<CampaignContextRequest>("application/json");
         writes.MapPost("/migrate", MigrateAsync).Accepts<MigrateUserRequest>("application/json");

@@ -105,6 +105,10 @@ internal static class JsonLinesImport
         try
         {
             var errors = Screen(line);
+            if (!errors.IsEmpty)
+            {
+                return null;
+            }
             var parsed = JsonSerializer.Deserialize(line, MnemoJsonContext.Default.ImportLine);
             parsed?.Validate(errors);
             return parsed is not null && errors.IsEmpty ? parsed : null;
@@ -120,22 +124,29 @@ internal static class JsonLinesImport
     {
         var errors = new ValidationErrors();
         using var document = JsonDocument.Parse(line);
-        StorableText.Collect(document.RootElement, string.Empty, errors, errors);
+        StorableText.Collect(document.RootElement, string.Empty, errors, errors, errors);
         return errors;
     }
+
+    private static string Joined(ValidationErrors errors) =>
+        string.Join("; ", errors.ToDictionary().Select(pair => $"{pair.Key} {string.Join(", ", pair.Value)}"));
 
     private static string Describe(string line)
     {
         try
         {
+            var errors = Screen(line);
+            if (!errors.IsEmpty)
+            {
+                return Joined(errors);
+            }
             var parsed = JsonSerializer.Deserialize(line, MnemoJsonContext.Default.ImportLine);
             if (parsed is null)
             {
                 return "not a JSON object";
             }
-            var errors = Screen(line);
             parsed.Validate(errors);
-            return string.Join("; ", errors.ToDictionary().Select(pair => $"{pair.Key} {string.Join(", ", pair.Value)}"));
+            return Joined(errors);
         }
         catch (JsonException exception)
         {

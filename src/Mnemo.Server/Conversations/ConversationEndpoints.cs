@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Mnemo.ApiKeys;
 using Mnemo.Conversations;
 using Mnemo.Json;
 using Mnemo.Messages;
@@ -21,9 +20,7 @@ public static class ConversationEndpoints
     /// <summary>Maps <c>/api/v1/users/{user_id}/conversations</c>.</summary>
     public static RouteGroupBuilder MapConversations(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/users/{user_id}/conversations").WithTags("Conversations");
-        var reads = group.MapGroup("").RequireTenant(ApiKeyScopes.Read).AllowUserTokens();
-        var writes = group.MapGroup("").RequireTenant(ApiKeyScopes.Write);
+        var (group, reads, writes) = routes.MapTenantGroups("/api/v1/users/{user_id}/conversations", "Conversations", userTokensRead: true);
         writes.MapPost("/", CreateAsync).Accepts<CreateConversationRequest>("application/json");
         reads.MapGet("/", ListAsync);
         reads.MapGet("/{conversation_id}", GetAsync);

@@ -19,9 +19,7 @@ public static class EventEndpoints
     /// <summary>Maps <c>/api/v1/users/{user_id}/events</c> and <c>/api/v1/events</c>.</summary>
     public static RouteGroupBuilder MapEvents(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/users/{user_id}/events").WithTags("Events");
-        var reads = group.MapGroup("").RequireTenant(ApiKeyScopes.Read).AllowUserTokens();
-        var writes = group.MapGroup("").RequireTenant(ApiKeyScopes.Write);
+        var (group, reads, writes) = routes.MapTenantGroups("/api/v1/users/{user_id}/events", "Events", userTokensRead: true);
         writes.MapPost("/", CreateAsync).Accepts<CreateEventRequest>("application/json");
         reads.MapGet("/", ListForUserAsync);
         routes.MapGet("/api/v1/events", ListForTenantAsync).WithTags("Events").RequireTenant(ApiKeyScopes.Admin);

@@ -220,14 +220,15 @@ public static class MnemoServer
         app.UseStatusCodePages();
         app.Use(static (context, next) =>
         {
-            // Everything under /api carries tenant or user data: never let a cache keep it.
-            if (context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
+            // Everything under /api carries tenant or user data: never let a cache keep it. Routing
+            // ignores case, so this must too (/API/... reaches the same endpoints).
+            if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
             {
                 context.Response.Headers.CacheControl = "no-store";
             }
             return next(context);
         });
-        app.UseWhen(context => context.Request.Path.StartsWithSegments("/ui", StringComparison.Ordinal), ui => ui.Use(static (context, next) =>
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/ui", StringComparison.OrdinalIgnoreCase), ui => ui.Use(static (context, next) =>
         {
             // The page loads only its own files, and no other site may frame it.
             context.Response.Headers.ContentSecurityPolicy = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";

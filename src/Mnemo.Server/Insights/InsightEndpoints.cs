@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Mnemo.ApiKeys;
 using Mnemo.Insights;
 using Mnemo.Server.Access;
 using Mnemo.Server.Hosting;
@@ -16,9 +15,7 @@ public static class InsightEndpoints
     /// <summary>Maps <c>/api/v1/insights/{user_id}</c>.</summary>
     public static RouteGroupBuilder MapInsights(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/insights/{user_id}").WithTags("Insights");
-        var reads = group.MapGroup("").RequireTenant(ApiKeyScopes.Read);
-        var writes = group.MapGroup("").RequireTenant(ApiKeyScopes.Write);
+        var (group, reads, writes) = routes.MapTenantGroups("/api/v1/insights/{user_id}", "Insights");
         writes.MapPost("/", CreateAsync).Accepts<CreateInsightRequest>("application/json");
         reads.MapGet("/", ListAsync);
         reads.MapGet("/topics", TopicsAsync);

@@ -59,12 +59,18 @@ public sealed class JsonBody<T>
                 throw BodyRequired();
             }
             var errors = new ValidationErrors();
+            var numbers = new ValidationErrors();
             var duplicates = new ValidationErrors();
-            StorableText.Collect(root, string.Empty, errors, duplicates);
+            StorableText.Collect(root, string.Empty, errors, numbers, duplicates);
             if (!errors.IsEmpty)
             {
                 throw new ApiProblemException(StatusCodes.Status400BadRequest, ProblemCodes.InvalidCharacter, "Invalid character",
                     "A string in the body holds a character that cannot be stored.", errors.ToDictionary());
+            }
+            if (!numbers.IsEmpty)
+            {
+                throw new ApiProblemException(StatusCodes.Status400BadRequest, ProblemCodes.InvalidNumber, "Invalid number",
+                    "A number in the body cannot be stored.", numbers.ToDictionary());
             }
             if (!duplicates.IsEmpty)
             {

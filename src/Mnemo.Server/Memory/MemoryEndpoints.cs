@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Mnemo.ApiKeys;
 using Mnemo.Memory;
 using Mnemo.Messages;
 using Mnemo.Problems;
@@ -25,9 +24,7 @@ public static class MemoryEndpoints
     /// <summary>Maps <c>/api/v1/users/{user_id}/memory</c>.</summary>
     public static RouteGroupBuilder MapMemory(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/users/{user_id}/memory").WithTags("Memory");
-        var reads = group.MapGroup("").RequireTenant(ApiKeyScopes.Read).AllowUserTokens();
-        var writes = group.MapGroup("").RequireTenant(ApiKeyScopes.Write);
+        var (group, reads, writes) = routes.MapTenantGroups("/api/v1/users/{user_id}/memory", "Memory", userTokensRead: true);
         reads.MapGet("/profile", GetProfileAsync);
         writes.MapPut("/profile", UpdateProfileAsync).Accepts<UpdateProfileRequest>("application/json");
         writes.MapDelete("/profile", ResetProfileAsync);

@@ -27,9 +27,7 @@ public static class MessageEndpoints
     /// <summary>Maps <c>/api/v1/users/{user_id}/messages</c> and <c>/api/v1/messages/search</c>.</summary>
     public static RouteGroupBuilder MapMessages(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/users/{user_id}/messages").WithTags("Messages");
-        var reads = group.MapGroup("").RequireTenant(ApiKeyScopes.Read).AllowUserTokens();
-        var writes = group.MapGroup("").RequireTenant(ApiKeyScopes.Write);
+        var (group, reads, writes) = routes.MapTenantGroups("/api/v1/users/{user_id}/messages", "Messages", userTokensRead: true);
         writes.MapPost("/", AppendAsync).Accepts<AppendMessagesRequest>("application/json");
         reads.MapGet("/", ListAsync);
         writes.MapDelete("/", DeleteAllAsync);

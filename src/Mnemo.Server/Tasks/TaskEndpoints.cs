@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Mnemo.ApiKeys;
 using Mnemo.Json;
 using Mnemo.Paging;
 using Mnemo.Problems;
@@ -24,9 +23,7 @@ public static class TaskEndpoints
     /// <summary>Maps <c>/api/v1/tasks</c>.</summary>
     public static RouteGroupBuilder MapTasks(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/tasks").WithTags("Tasks");
-        var reads = group.MapGroup("").RequireTenant(ApiKeyScopes.Read);
-        var writes = group.MapGroup("").RequireTenant(ApiKeyScopes.Write);
+        var (group, reads, writes) = routes.MapTenantGroups("/api/v1/tasks", "Tasks");
         writes.MapPost("/", CreateAsync).Accepts<CreateTaskRequest>("application/json");
         reads.MapGet("/", ListAsync);
         writes.MapPost("/claim", ClaimNextAsync).Accepts<ClaimNextTasksRequest>("application/json");

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Mnemo.ApiKeys;
 using Mnemo.Json;
 using Mnemo.Server.Access;
 using Mnemo.Server.Activity;
@@ -17,9 +16,7 @@ public static class UserEndpoints
     /// <summary>Maps <c>/api/v1/users</c>.</summary>
     public static RouteGroupBuilder MapUsers(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/users").WithTags("Users");
-        var reads = group.MapGroup("").RequireTenant(ApiKeyScopes.Read).AllowUserTokens();
-        var writes = group.MapGroup("").RequireTenant(ApiKeyScopes.Write);
+        var (group, reads, writes) = routes.MapTenantGroups("/api/v1/users", "Users", userTokensRead: true);
         writes.MapPost("/", CreateAsync).Accepts<CreateUserRequest>("application/json");
         writes.MapPost("/resolve", ResolveAsync).Accepts<ResolveUserRequest>("application/json");
         reads.MapGet("/", ListAsync);

@@ -13,6 +13,8 @@ public static class ProblemCodes
     public const string BodyRequired = "body_required";
     /// <summary>400: a string holds a character the stores cannot keep (NUL, a lone surrogate); <c>errors</c> names the field.</summary>
     public const string InvalidCharacter = "invalid_character";
+    /// <summary>400: a JSON number no store can keep (over 100 characters, or an exponent beyond ±1000); <c>errors</c> names the field.</summary>
+    public const string InvalidNumber = "invalid_number";
     /// <summary>400: a JSON object names the same field twice; <c>errors</c> names it.</summary>
     public const string DuplicateField = "duplicate_field";
     /// <summary>400: the cursor is not one this list gave out.</summary>
