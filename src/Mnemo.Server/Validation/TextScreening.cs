@@ -5,8 +5,8 @@ using Mnemo.Validation;
 namespace Mnemo.Server.Validation;
 
 /// <summary>
-/// Refuses query and route values (and the stored Idempotency-Key header) that no store can keep (<see cref="StorableText"/>) with one
-/// 400 <c>invalid_character</c> naming each, before any handler sees them: <c>?q=a%00b</c> is a
+/// Refuses query and route values, and the stored Idempotency-Key header, that no store can keep
+/// (<see cref="StorableText"/>) with one 400 <c>invalid_character</c> naming each, before any handler sees them: <c>?q=a%00b</c> is a
 /// bad request on both backends, never a database error. Bodies are screened as they are read
 /// (<see cref="Json.JsonBody{T}"/>). Runs after authorization, so an anonymous caller learns nothing.
 /// </summary>
