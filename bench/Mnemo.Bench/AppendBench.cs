@@ -102,7 +102,7 @@ internal static partial class AppendBench
             return await TestStores.CreateEmptyAsync(Backend.Sqlite);
         }
         var cluster = await PostgresServer.StartDurableAsync();
-        return new ResolvedStorage("postgres", await cluster.CreateDatabaseAsync());
+        return new ResolvedStorage(StorageProvider.Postgres, await cluster.CreateDatabaseAsync());
     }
 
     /// <summary>
@@ -112,7 +112,7 @@ internal static partial class AppendBench
     /// </summary>
     private static async Task SettleAsync(ResolvedStorage storage)
     {
-        if (storage.Provider != "postgres")
+        if (storage.Provider != StorageProvider.Postgres)
         {
             return;
         }

@@ -24,7 +24,7 @@ internal static class ServeMode
             await File.WriteAllTextAsync(appendScript, Wrk.Script(apiKey, AppendBench.Users, append: true));
             await File.WriteAllTextAsync(readScript, Wrk.Script(apiKey, AppendBench.Users, append: false));
             var target = server.Address.ToString().TrimEnd('/');
-            Console.WriteLine($"server pid {server.ProcessId} at {target} on {storage.Provider}");
+            Console.WriteLine($"server pid {server.ProcessId} at {target} on {storage.ProviderName}");
             Console.WriteLine($"  {storage.ConnectionString}");
             Console.WriteLine($"append: wrk -t {Wrk.Threads(options.Concurrency)} -c {options.Concurrency} -d {options.Seconds}s -s {appendScript} {target}");
             Console.WriteLine($"read:   wrk -t {Wrk.Threads(options.Concurrency)} -c {options.Concurrency} -d {options.Seconds}s -s {readScript} {target}");

@@ -13,8 +13,9 @@ public static class MnemoDatabaseFactory
         ArgumentNullException.ThrowIfNull(storage);
         return storage.Provider switch
         {
-            "postgres" => new PostgresDatabase(storage.ConnectionString),
-            _ => new SqliteDatabase(storage.ConnectionString),
+            StorageProvider.Postgres => new PostgresDatabase(storage.ConnectionString),
+            StorageProvider.Sqlite => new SqliteDatabase(storage.ConnectionString),
+            _ => throw new ArgumentOutOfRangeException(nameof(storage), storage.Provider, "Not a storage provider."),
         };
     }
 }

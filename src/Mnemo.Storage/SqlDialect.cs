@@ -15,9 +15,6 @@ public abstract class SqlDialect
     /// <summary>True when several server nodes may share the store.</summary>
     public abstract bool SupportsMultipleNodes { get; }
 
-    /// <summary>True when queue claims may use <c>FOR UPDATE SKIP LOCKED</c>.</summary>
-    public abstract bool SupportsSkipLocked { get; }
-
     /// <summary>
     /// The clause that locks the rows a SELECT reads until the transaction ends (<c>FOR UPDATE</c>),
     /// or nothing where the single writer already excludes every other writer.

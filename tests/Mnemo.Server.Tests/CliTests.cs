@@ -9,7 +9,7 @@ public sealed class CliTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var storage = await TestStores.CreateEmptyAsync(Backend.Sqlite);
-        _store = ["--provider", storage.Provider, "--connection-string", storage.ConnectionString];
+        _store = ["--provider", storage.ProviderName, "--connection-string", storage.ConnectionString];
     }
 
     public Task DisposeAsync() => Task.CompletedTask;

@@ -93,7 +93,7 @@ public sealed class StartupTests
     {
         var settings = Load(new() { ["CAMPAIGN_USERS_TTL_DAYS"] = "30" });
 
-        Assert.Equal("sqlite", settings.Storage.Provider);
+        Assert.Equal(Mnemo.Storage.Configuration.StorageProvider.Sqlite, settings.Storage.Provider);
         Assert.Contains("data/mnemo.db", settings.Storage.ConnectionString, StringComparison.Ordinal);
         Assert.Equal(30, settings.TenantDefaults.CampaignTtlDays);
     }

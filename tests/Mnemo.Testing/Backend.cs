@@ -40,10 +40,10 @@ public static class TestStores
         if (backend == Backend.Postgres)
         {
             var server = await PostgresServer.GetAsync();
-            return new ResolvedStorage("postgres", await server.CreateDatabaseAsync());
+            return new ResolvedStorage(StorageProvider.Postgres, await server.CreateDatabaseAsync());
         }
         var file = Path.Combine(SqliteRoot.Value, $"{Guid.NewGuid():N}.db");
-        return new ResolvedStorage("sqlite", $"Data Source={file}");
+        return new ResolvedStorage(StorageProvider.Sqlite, $"Data Source={file}");
     }
 
     /// <summary>A migrated database of <paramref name="backend"/>.</summary>

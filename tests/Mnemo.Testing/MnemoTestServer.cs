@@ -55,7 +55,7 @@ public sealed class MnemoTestServer : IAsyncDisposable
         var configuration = new Dictionary<string, string?>
         {
             ["Mnemo:AdminKey"] = AdminKey,
-            ["Mnemo:Storage:Provider"] = storage.Provider,
+            ["Mnemo:Storage:Provider"] = storage.ProviderName,
             ["Mnemo:Storage:ConnectionString"] = storage.ConnectionString,
             ["Logging:LogLevel:Default"] = "Warning",
             // Tests flush activity themselves; the timer must not race them.

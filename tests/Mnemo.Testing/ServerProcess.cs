@@ -49,7 +49,7 @@ public sealed class ServerProcess
             RedirectStandardError = true,
         };
         start.Environment["Mnemo__AdminKey"] = MnemoTestServer.AdminKey;
-        start.Environment["Mnemo__Storage__Provider"] = storage.Provider;
+        start.Environment["Mnemo__Storage__Provider"] = storage.ProviderName;
         start.Environment["Mnemo__Storage__ConnectionString"] = storage.ConnectionString;
         start.Environment["Mnemo__Retention__Enabled"] = "false";
         start.Environment["Logging__LogLevel__Default"] = "Warning";

@@ -224,7 +224,7 @@ internal static class Commands
         try
         {
             settings = ServerSettings.Load(Configuration(parse));
-            await console.Out.WriteLineAsync($"ok   configuration ({settings.Storage.Provider})");
+            await console.Out.WriteLineAsync($"ok   configuration ({settings.Storage.ProviderName})");
         }
         catch (MnemoConfigurationException exception)
         {

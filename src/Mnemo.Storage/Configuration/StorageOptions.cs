@@ -10,5 +10,19 @@ public sealed class StorageOptions
     public string? ConnectionString { get; set; }
 }
 
+/// <summary>The storage backends.</summary>
+public enum StorageProvider
+{
+    /// <summary>The embedded default: one file, one node.</summary>
+    Sqlite,
+
+    /// <summary>The production backend: any number of nodes.</summary>
+    Postgres,
+}
+
 /// <summary>The backend and connection string in force after every source has been considered.</summary>
-public sealed record ResolvedStorage(string Provider, string ConnectionString);
+public sealed record ResolvedStorage(StorageProvider Provider, string ConnectionString)
+{
+    /// <summary>The provider as configuration spells it: <c>sqlite</c> or <c>postgres</c>.</summary>
+    public string ProviderName => Provider == StorageProvider.Postgres ? "postgres" : "sqlite";
+}

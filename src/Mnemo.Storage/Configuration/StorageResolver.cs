@@ -48,7 +48,7 @@ public static class StorageResolver
             {
                 throw new StorageConfigurationException($"Mnemo:Storage:ConnectionString is not a valid SQLite connection string: {exception.Message}");
             }
-            return new ResolvedStorage("sqlite", sqlite);
+            return new ResolvedStorage(StorageProvider.Sqlite, sqlite);
         }
 
         var postgres = options.ConnectionString;
@@ -60,7 +60,7 @@ public static class StorageResolver
         {
             throw new StorageConfigurationException("The postgres provider needs Mnemo:Storage:ConnectionString, DATABASE_URL or POSTGRES_HOST.");
         }
-        return new ResolvedStorage("postgres", IsPostgresUrl(postgres) ? FromUrl(postgres) : Validate(postgres));
+        return new ResolvedStorage(StorageProvider.Postgres, IsPostgresUrl(postgres) ? FromUrl(postgres) : Validate(postgres));
     }
 
     /// <summary>Turns <c>postgres://user:pass@host:port/db?sslmode=require</c> into an Npgsql connection string.</summary>

@@ -22,9 +22,6 @@ public sealed class PostgresDialect : SqlDialect
     public override bool SupportsMultipleNodes => true;
 
     /// <inheritdoc />
-    public override bool SupportsSkipLocked => true;
-
-    /// <inheritdoc />
     public override string ForUpdate => "FOR UPDATE";
 
     /// <inheritdoc />

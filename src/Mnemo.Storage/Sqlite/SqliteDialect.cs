@@ -32,9 +32,6 @@ public sealed class SqliteDialect : SqlDialect
     public override bool SupportsMultipleNodes => false;
 
     /// <inheritdoc />
-    public override bool SupportsSkipLocked => false;
-
-    /// <inheritdoc />
     public override string ForUpdate => string.Empty;
 
     /// <inheritdoc />

@@ -31,12 +31,5 @@ public sealed record AssembledContext
     public required bool Truncated { get; init; }
 }
 
-/// <summary>Reads a user's context in as few round trips as the backend allows.</summary>
-public interface IContextReader
-{
-    /// <summary>The context, or null when the user does not exist.</summary>
-    Task<AssembledContext?> ReadAsync(string tenantId, string userId, ContextBudget budget, ProfileDefaults defaults, CancellationToken cancellationToken);
-}
-
 /// <summary>How much history a context may hold.</summary>
 public sealed record ContextBudget(int MaxMessages, int MaxChars, int MaxInsights);

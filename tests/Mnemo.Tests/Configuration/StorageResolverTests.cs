@@ -11,7 +11,7 @@ public sealed class StorageResolverTests
     [Fact]
     public void Nothing_configured_means_the_default_sqlite_file()
     {
-        Assert.Equal(new ResolvedStorage("sqlite", StorageResolver.DefaultSqliteConnectionString), Resolve(new StorageOptions()));
+        Assert.Equal(new ResolvedStorage(StorageProvider.Sqlite, StorageResolver.DefaultSqliteConnectionString), Resolve(new StorageOptions()));
     }
 
     [Theory]
@@ -21,7 +21,7 @@ public sealed class StorageResolverTests
     {
         var resolved = Resolve(new StorageOptions(), new() { ["DATABASE_URL"] = url });
 
-        Assert.Equal("postgres", resolved.Provider);
+        Assert.Equal(StorageProvider.Postgres, resolved.Provider);
         var builder = new NpgsqlConnectionStringBuilder(resolved.ConnectionString);
         Assert.Equal(("db.local", 5433, "fidus", "fidus@pw", "fidus"), (builder.Host, builder.Port, builder.Username, builder.Password, builder.Database));
     }
@@ -36,7 +36,7 @@ public sealed class StorageResolverTests
         });
 
         var builder = new NpgsqlConnectionStringBuilder(resolved.ConnectionString);
-        Assert.Equal("postgres", resolved.Provider);
+        Assert.Equal(StorageProvider.Postgres, resolved.Provider);
         Assert.Equal(("localhost", "fidus", "fidus"), (builder.Host, builder.Username, builder.Database));
     }
 
@@ -45,7 +45,7 @@ public sealed class StorageResolverTests
     {
         var resolved = Resolve(new StorageOptions { Provider = "sqlite" }, new() { ["DATABASE_URL"] = "postgres://u:p@h/d" });
 
-        Assert.Equal("sqlite", resolved.Provider);
+        Assert.Equal(StorageProvider.Sqlite, resolved.Provider);
     }
 
     [Theory]
