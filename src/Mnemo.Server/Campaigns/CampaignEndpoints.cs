@@ -7,7 +7,6 @@ using Mnemo.Server.Hosting;
 using Mnemo.Server.Json;
 using Mnemo.Server.Messages;
 using Mnemo.Server.Problems;
-using Mnemo.Server.Tenants;
 using Mnemo.Time;
 
 namespace Mnemo.Server.Campaigns;
@@ -77,12 +76,9 @@ public static class CampaignEndpoints
 
     private static async Task<Results<Created<MessageListResponse>, Ok<MessageListResponse>>> AppendAsync(
         TenantScope scope, string campaign_id, string user_id, JsonBody<AppendMessagesRequest> body,
-        [Microsoft.AspNetCore.Mvc.FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, IMessageStore messages, TenantSettingsCache cache,
-        TimeProvider timeProvider, CancellationToken cancellationToken)
+        [Microsoft.AspNetCore.Mvc.FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, MessageAppender appender, CancellationToken cancellationToken)
     {
-        var newMessages = MessageEndpoints.ToNewMessages(body.Value.Items(), idempotencyKey, timeProvider.GetUtcNow());
-        var ttl = (await cache.GetAsync(scope.TenantId, cancellationToken)).CampaignTtlDays!.Value;
-        var result = await messages.AppendForParticipantAsync(scope.TenantId, campaign_id, user_id, newMessages, ttl, cancellationToken);
+        var result = await appender.AppendForParticipantAsync(scope.TenantId, campaign_id, user_id, body.Value.Items(), idempotencyKey, cancellationToken);
         var response = new MessageListResponse { Messages = result.Messages };
         return result.AnyNew
             ? TypedResults.Created($"/api/v1/campaigns/{Uri.EscapeDataString(campaign_id)}/users/{Uri.EscapeDataString(user_id)}/messages", response)

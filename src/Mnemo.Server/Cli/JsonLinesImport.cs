@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Mnemo.Json;
 using Mnemo.Messages;
+using Mnemo.Server.Messages;
 using Mnemo.Tenants;
 using Mnemo.Validation;
 using Spectre.Console;
@@ -23,7 +24,7 @@ internal static class JsonLinesImport
             await console.Error.WriteLineAsync($"mnemo: no file {file.FullName}");
             return 2;
         }
-        var messages = services.GetRequiredService<IMessageStore>();
+        var appender = services.GetRequiredService<MessageAppender>();
         var tenants = services.GetRequiredService<ITenantStore>();
         if (await tenants.GetAsync(tenantId, cancellationToken) is null)
         {
@@ -36,7 +37,7 @@ internal static class JsonLinesImport
         await ansi.Progress().StartAsync(async progress =>
         {
             var bar = progress.AddTask($"importing {file.Name}", maxValue: Math.Max(1, file.Length));
-            var batch = new List<(int Line, NewMessage Message)>();
+            var batch = new List<(int Line, ImportLine Message)>();
             string? batchUser = null;
 
             async Task FlushAsync()
@@ -47,7 +48,7 @@ internal static class JsonLinesImport
                 }
                 try
                 {
-                    await messages.AppendAsync(tenantId, batchUser!, [.. batch.Select(item => item.Message)], cancellationToken);
+                    await appender.ImportAsync(tenantId, batchUser!, [.. batch.Select(item => item.Message)], cancellationToken);
                     imported += batch.Count;
                 }
                 catch (ConversationNotFoundException exception)
@@ -77,16 +78,7 @@ internal static class JsonLinesImport
                     await FlushAsync();
                     batchUser = parsed.UserId;
                 }
-                batch.Add((lineNumber, new NewMessage
-                {
-                    Role = parsed.Role!,
-                    Content = parsed.Content!,
-                    MetadataJson = JsonObjects.ToStored(parsed.Metadata),
-                    Tags = parsed.Tags ?? [],
-                    ConversationId = parsed.ConversationId,
-                    IdempotencyKey = parsed.IdempotencyKey,
-                    CreatedAt = parsed.CreatedAt,
-                }));
+                batch.Add((lineNumber, parsed));
             }
             await FlushAsync();
             bar.Value = bar.MaxValue;

@@ -194,6 +194,7 @@ public static class MnemoServer
         services.AddSingleton<IProfileStore>(provider => provider.GetRequiredService<ProfileStore>());
         services.AddSingleton<ISummaryTasks, SummaryTasks>();
         services.AddSingleton<SummarizationTrigger>();
+        services.AddSingleton<MessageAppender>();
         services.AddSingleton<UserExport>();
         services.AddSingleton<ISessionStore, SessionStore>();
         services.AddSingleton<IOAuthStore, OAuthStore>();

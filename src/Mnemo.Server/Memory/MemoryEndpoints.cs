@@ -5,14 +5,12 @@ using Mnemo.Memory;
 using Mnemo.Messages;
 using Mnemo.Problems;
 using Mnemo.Server.Access;
-using Mnemo.Server.Activity;
 using Mnemo.Server.Json;
 using Mnemo.Server.Messages;
 using Mnemo.Server.Observability;
 using Mnemo.Server.Problems;
 using Mnemo.Server.Tenants;
 using Mnemo.Server.Users;
-using Mnemo.Users;
 
 namespace Mnemo.Server.Memory;
 
@@ -89,14 +87,9 @@ public static class MemoryEndpoints
     }
 
     private static async Task<Created<MemoryEventsResponse>> AppendEventsAsync(
-        TenantScope scope, string user_id, JsonBody<AppendMemoryEventsRequest> body, IMessageStore messages, ActivityTracker activity,
-        MnemoMetrics metrics, SummarizationTrigger summarization, TimeProvider timeProvider, CancellationToken cancellationToken)
+        TenantScope scope, string user_id, JsonBody<AppendMemoryEventsRequest> body, MessageAppender appender, CancellationToken cancellationToken)
     {
-        var events = MessageEndpoints.ToNewMessages(body.Value.Events!, headerKey: null, timeProvider.GetUtcNow(), itemPrefix: "events");
-        var result = await messages.AppendAsync(scope.TenantId, user_id, events, cancellationToken);
-        activity.UserSeen(new UserActivity(scope.TenantId, user_id, timeProvider.GetUtcNow()));
-        metrics.MemoryEventsAppended(events.Select(message => message.Role));
-        await summarization.AfterAppendAsync(scope.TenantId, user_id, result.Messages.Max(message => message.Seq), cancellationToken);
+        var result = await appender.AppendMemoryEventsAsync(scope.TenantId, user_id, body.Value.Events!, cancellationToken);
         return TypedResults.Created($"/api/v1/users/{Uri.EscapeDataString(user_id)}/memory/events", new MemoryEventsResponse { Events = result.Messages });
     }
 

@@ -5,10 +5,7 @@ using Mnemo.Json;
 using Mnemo.Messages;
 using Mnemo.Paging;
 using Mnemo.Server.Access;
-using Mnemo.Server.Activity;
 using Mnemo.Server.Hosting;
-using Mnemo.Server.Memory;
-using Mnemo.Server.Observability;
 using Mnemo.Server.Json;
 using Mnemo.Server.Problems;
 using Mnemo.Server.Users;
@@ -22,7 +19,6 @@ namespace Mnemo.Server.Messages;
 public static class MessageEndpoints
 {
     private const int DefaultHistoryLimit = 20;
-    private static readonly TimeSpan AllowedClockSkew = TimeSpan.FromMinutes(5);
 
     /// <summary>Maps <c>/api/v1/users/{user_id}/messages</c> and <c>/api/v1/messages/search</c>.</summary>
     public static RouteGroupBuilder MapMessages(this IEndpointRouteBuilder routes)
@@ -41,67 +37,13 @@ public static class MessageEndpoints
 
     private static async Task<Results<Created<MessageListResponse>, Ok<MessageListResponse>>> AppendAsync(
         TenantScope scope, string user_id, JsonBody<AppendMessagesRequest> body, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
-        IMessageStore messages, ActivityTracker activity, SummarizationTrigger summarization, MnemoMetrics metrics, TimeProvider timeProvider,
-        CancellationToken cancellationToken)
+        MessageAppender appender, CancellationToken cancellationToken)
     {
-        var items = body.Value.Items();
-        var newMessages = ToNewMessages(items, idempotencyKey, timeProvider.GetUtcNow());
-        var result = await messages.AppendAsync(scope.TenantId, user_id, newMessages, cancellationToken);
-        activity.UserSeen(new UserActivity(scope.TenantId, user_id, timeProvider.GetUtcNow()));
-        if (result.AnyNew)
-        {
-            metrics.MessagesAppended(newMessages.Select(message => message.Role));
-            await summarization.AfterAppendAsync(scope.TenantId, user_id, result.Messages.Max(message => message.Seq), cancellationToken);
-        }
+        var result = await appender.AppendAsync(scope.TenantId, user_id, body.Value.Items(), idempotencyKey, cancellationToken);
         var response = new MessageListResponse { Messages = result.Messages };
         return result.AnyNew
             ? TypedResults.Created($"/api/v1/users/{Uri.EscapeDataString(user_id)}/messages/{result.Messages[0].Id}", response)
             : TypedResults.Ok(response);
-    }
-
-    /// <summary>
-    /// Turns request items into messages to store. The <c>Idempotency-Key</c> header stands for the
-    /// one message of a single append, and for message i of a batch as <c>key#i</c>; a message's
-    /// own <c>idempotency_key</c> wins.
-    /// </summary>
-    internal static List<NewMessage> ToNewMessages(IReadOnlyList<MessageInput> items, string? headerKey, DateTimeOffset now, string itemPrefix = "messages")
-    {
-        var errors = new ValidationErrors();
-        if (headerKey is { } header && (header.Length == 0 || header.Length > 200))
-        {
-            errors.Add("Idempotency-Key", "must be 1 to 200 characters");
-        }
-        var keys = new HashSet<string>(StringComparer.Ordinal);
-        var result = new List<NewMessage>(items.Count);
-        for (var i = 0; i < items.Count; i++)
-        {
-            var item = items[i];
-            var prefix = items.Count == 1 && itemPrefix == "messages" ? string.Empty : $"{itemPrefix}[{i}].";
-            if (item.CreatedAt is { } createdAt && createdAt > now + AllowedClockSkew)
-            {
-                errors.Add(prefix + "created_at", "must not be more than 5 minutes in the future");
-            }
-            var key = item.IdempotencyKey ?? (headerKey is null ? null : items.Count == 1 ? headerKey : $"{headerKey}#{i}");
-            if (key is not null && !keys.Add(key))
-            {
-                errors.Add(prefix + "idempotency_key", "repeats another message's key in this batch");
-            }
-            result.Add(new NewMessage
-            {
-                Role = item.Role!,
-                Content = item.Content!,
-                MetadataJson = JsonObjects.ToStored(item.Metadata),
-                Tags = item.Tags ?? [],
-                ConversationId = item.ConversationId,
-                IdempotencyKey = key,
-                CreatedAt = item.CreatedAt,
-            });
-        }
-        if (!errors.IsEmpty)
-        {
-            throw new RequestValidationException(errors);
-        }
-        return result;
     }
 
     private static async Task<Results<Ok<MessageListResponse>, ProblemHttpResult>> ListAsync(

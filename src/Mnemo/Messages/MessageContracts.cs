@@ -28,6 +28,18 @@ public record MessageInput
     /// <summary>For imports: when it was said (at most 5 minutes in the future).</summary>
     public DateTimeOffset? CreatedAt { get; init; }
 
+    /// <summary>The message to store, under <paramref name="idempotencyKey"/> (the item's own or one derived from a header).</summary>
+    public NewMessage ToNewMessage(string? idempotencyKey) => new()
+    {
+        Role = Role!,
+        Content = Content!,
+        MetadataJson = Json.JsonObjects.ToStored(Metadata),
+        Tags = Tags ?? [],
+        ConversationId = ConversationId,
+        IdempotencyKey = idempotencyKey,
+        CreatedAt = CreatedAt,
+    };
+
     /// <summary>Adds every bad field, under <paramref name="prefix"/>.</summary>
     public void Validate(ValidationErrors errors, string prefix)
     {
