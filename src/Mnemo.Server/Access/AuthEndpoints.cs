@@ -4,7 +4,6 @@ using Mnemo.Problems;
 using Mnemo.Server.Json;
 using Mnemo.Server.Problems;
 using Mnemo.Server.Tenants;
-using Mnemo.Server.Users;
 using Mnemo.Sessions;
 using Mnemo.Tenants;
 
@@ -31,7 +30,7 @@ public static class AuthEndpoints
         var lifetimes = await LifetimesAsync(cache, scope.TenantId, cancellationToken);
         return await sessions.LoginAsync(scope.TenantId, body.Value.UserId!, lifetimes, cancellationToken) is { } tokens
             ? TypedResults.Ok(tokens)
-            : UserEndpoints.UserNotFound(body.Value.UserId!);
+            : ApiProblems.UserNotFound(body.Value.UserId!);
     }
 
     private static async Task<Results<Ok<TokenPair>, ProblemHttpResult>> RefreshAsync(

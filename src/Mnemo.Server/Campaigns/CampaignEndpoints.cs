@@ -59,7 +59,7 @@ public static class CampaignEndpoints
 
     private static async Task<Results<Ok<Campaign>, ProblemHttpResult>> GetAsync(
         TenantScope scope, string campaign_id, ICampaignStore campaigns, CancellationToken cancellationToken) =>
-        await campaigns.GetAsync(scope.TenantId, campaign_id, cancellationToken) is { } campaign ? TypedResults.Ok(campaign) : CampaignNotFound(campaign_id);
+        await campaigns.GetAsync(scope.TenantId, campaign_id, cancellationToken) is { } campaign ? TypedResults.Ok(campaign) : ApiProblems.CampaignNotFound(campaign_id);
 
     private static async Task<Results<Ok<Campaign>, ProblemHttpResult>> UpdateAsync(
         TenantScope scope, string campaign_id, JsonBody<UpdateCampaignRequest> body, ICampaignStore campaigns, CancellationToken cancellationToken)
@@ -67,12 +67,12 @@ public static class CampaignEndpoints
         var request = body.Value;
         var updated = await campaigns.UpdateAsync(scope.TenantId, campaign_id, request.Name, request.TtlDays is 0 ? null : request.TtlDays,
             clearTtl: request.TtlDays is 0, request.Status, request.Metadata is { } metadata ? JsonObjects.ToStored(metadata) : null, cancellationToken);
-        return updated is null ? CampaignNotFound(campaign_id) : TypedResults.Ok(updated);
+        return updated is null ? ApiProblems.CampaignNotFound(campaign_id) : TypedResults.Ok(updated);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
         TenantScope scope, string campaign_id, ICampaignStore campaigns, CancellationToken cancellationToken) =>
-        await campaigns.DeleteAsync(scope.TenantId, campaign_id, cancellationToken) is null ? CampaignNotFound(campaign_id) : TypedResults.NoContent();
+        await campaigns.DeleteAsync(scope.TenantId, campaign_id, cancellationToken) is null ? ApiProblems.CampaignNotFound(campaign_id) : TypedResults.NoContent();
 
     private static async Task<Results<Created<MessageListResponse>, Ok<MessageListResponse>>> AppendAsync(
         TenantScope scope, string campaign_id, string user_id, JsonBody<AppendMessagesRequest> body,
@@ -89,12 +89,10 @@ public static class CampaignEndpoints
         TenantScope scope, string campaign_id, string user_id, int? limit, string? before, string? after, string? role, IMessageStore messages,
         ServerSettings settings, CancellationToken cancellationToken)
     {
-        var query = MessageEndpoints.HistoryQuery(limit ?? 20, before, after, null, role, settings.Options.Limits) with { CampaignId = campaign_id };
+        var query = MessageHistory.Query(limit ?? 20, before, after, null, role, settings.Options.Limits) with { CampaignId = campaign_id };
         var page = await messages.ListAsync(scope.TenantId, user_id, query, cancellationToken);
         return page is null
             ? ApiProblems.NotFound($"Campaign '{campaign_id}' has no participant '{user_id}'.")
-            : TypedResults.Ok(MessageEndpoints.ToResponse(page, forward: query.After is not null));
+            : TypedResults.Ok(MessageHistory.ToResponse(page, forward: query.After is not null));
     }
-
-    internal static ProblemHttpResult CampaignNotFound(string campaignId) => ApiProblems.NotFound($"Campaign '{campaignId}' does not exist.");
 }

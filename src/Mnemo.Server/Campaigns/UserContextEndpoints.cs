@@ -76,7 +76,7 @@ public static class UserContextEndpoints
         var tenantTtl = (await cache.GetAsync(scope.TenantId, cancellationToken)).CampaignTtlDays!.Value;
         var participant = await contexts.UpsertParticipantAsync(scope.TenantId, request.CampaignId!, request.UserId!,
             request.Context is { } context ? JsonObjects.ToStored(context) : null, request.Replace ?? false, request.TtlDays, tenantTtl, cancellationToken);
-        return participant is null ? CampaignEndpoints.CampaignNotFound(request.CampaignId!) : TypedResults.Ok(participant);
+        return participant is null ? ApiProblems.CampaignNotFound(request.CampaignId!) : TypedResults.Ok(participant);
     }
 
     private static async Task<Results<Ok<SystemContext>, ProblemHttpResult>> UpdateAsync(
@@ -123,7 +123,7 @@ public static class UserContextEndpoints
         var fetched = await contexts.ListParticipantsAsync(scope.TenantId, campaign_id, KeyPages.After(cursor), pageSize + 1, cancellationToken);
         if (fetched is null)
         {
-            return CampaignEndpoints.CampaignNotFound(campaign_id);
+            return ApiProblems.CampaignNotFound(campaign_id);
         }
         var (shown, next) = KeyPages.Trim(fetched, pageSize, participant => participant.UserId);
         return TypedResults.Ok(new ParticipantListResponse { Participants = shown, NextCursor = next });

@@ -7,7 +7,6 @@ using Mnemo.Server.Access;
 using Mnemo.Server.Hosting;
 using Mnemo.Server.Json;
 using Mnemo.Server.Problems;
-using Mnemo.Server.Users;
 using Mnemo.Time;
 
 namespace Mnemo.Server.Conversations;
@@ -47,7 +46,7 @@ public static class ConversationEndpoints
         };
         return await conversations.CreateAsync(scope.TenantId, conversation, cancellationToken)
             ? TypedResults.Created($"/api/v1/users/{Uri.EscapeDataString(user_id)}/conversations/{conversation.Id}", conversation)
-            : UserEndpoints.UserNotFound(user_id);
+            : ApiProblems.UserNotFound(user_id);
     }
 
     private static async Task<Results<Ok<ConversationListResponse>, ProblemHttpResult>> ListAsync(
@@ -63,7 +62,7 @@ public static class ConversationEndpoints
         var page = await conversations.ListAsync(scope.TenantId, user_id, new ConversationQuery(pageSize, offset ?? 0, before), cancellationToken);
         if (page is null)
         {
-            return UserEndpoints.UserNotFound(user_id);
+            return ApiProblems.UserNotFound(user_id);
         }
         var last = page.Conversations.Count > 0 ? page.Conversations[^1] : null;
         return TypedResults.Ok(new ConversationListResponse

@@ -7,7 +7,6 @@ using Mnemo.Server.Access;
 using Mnemo.Server.Hosting;
 using Mnemo.Server.Json;
 using Mnemo.Server.Problems;
-using Mnemo.Server.Users;
 
 namespace Mnemo.Server.Events;
 
@@ -32,7 +31,7 @@ public static class EventEndpoints
         var request = body.Value;
         var created = await events.AppendAsync(scope.TenantId, user_id, request.EventType!, JsonObjects.ToStored(request.EventData), cancellationToken);
         return created is null
-            ? UserEndpoints.UserNotFound(user_id)
+            ? ApiProblems.UserNotFound(user_id)
             : TypedResults.Created($"/api/v1/users/{Uri.EscapeDataString(user_id)}/events/{created.Id}", created);
     }
 
@@ -41,7 +40,7 @@ public static class EventEndpoints
         CancellationToken cancellationToken)
     {
         var page = await ListAsync(scope.TenantId, user_id, type, limit, cursor, events, settings, cancellationToken);
-        return page is null ? UserEndpoints.UserNotFound(user_id) : TypedResults.Ok(page);
+        return page is null ? ApiProblems.UserNotFound(user_id) : TypedResults.Ok(page);
     }
 
     private static async Task<Ok<EventListResponse>> ListForTenantAsync(

@@ -4,7 +4,6 @@ using Mnemo.Server.Access;
 using Mnemo.Server.Hosting;
 using Mnemo.Server.Json;
 using Mnemo.Server.Problems;
-using Mnemo.Server.Users;
 using Mnemo.Time;
 
 namespace Mnemo.Server.Insights;
@@ -42,7 +41,7 @@ public static class InsightEndpoints
         };
         return await insights.CreateAsync(scope.TenantId, insight, cancellationToken)
             ? TypedResults.Created($"/api/v1/insights/{Uri.EscapeDataString(user_id)}/{insight.Id}", insight)
-            : UserEndpoints.UserNotFound(user_id);
+            : ApiProblems.UserNotFound(user_id);
     }
 
     private static async Task<Results<Ok<InsightListResponse>, ProblemHttpResult>> ListAsync(
@@ -51,14 +50,14 @@ public static class InsightEndpoints
         var pageSize = PageLimits.Resolve(limit ?? settings.Options.Limits.MaxPageSize, settings.Options.Limits);
         return await insights.ListAsync(scope.TenantId, user_id, topic, pageSize, cancellationToken) is { } list
             ? TypedResults.Ok(new InsightListResponse { Insights = list })
-            : UserEndpoints.UserNotFound(user_id);
+            : ApiProblems.UserNotFound(user_id);
     }
 
     private static async Task<Results<Ok<TopicListResponse>, ProblemHttpResult>> TopicsAsync(
         TenantScope scope, string user_id, IInsightStore insights, CancellationToken cancellationToken) =>
         await insights.TopicsAsync(scope.TenantId, user_id, cancellationToken) is { } topics
             ? TypedResults.Ok(new TopicListResponse { Topics = topics })
-            : UserEndpoints.UserNotFound(user_id);
+            : ApiProblems.UserNotFound(user_id);
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
         TenantScope scope, string user_id, string insight_id, IInsightStore insights, CancellationToken cancellationToken) =>

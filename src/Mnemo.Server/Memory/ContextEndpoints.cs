@@ -2,8 +2,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Mnemo.ApiKeys;
 using Mnemo.Memory;
 using Mnemo.Server.Access;
+using Mnemo.Server.Problems;
 using Mnemo.Server.Tenants;
-using Mnemo.Server.Users;
 using Mnemo.Validation;
 
 namespace Mnemo.Server.Memory;
@@ -37,9 +37,9 @@ public static class ContextEndpoints
             throw new RequestValidationException(errors);
         }
         var budget = new ContextBudget(max_messages ?? DefaultMaxMessages, max_chars ?? DefaultMaxChars, InsightsInContext);
-        var defaults = await MemoryEndpoints.ProfileDefaultsAsync(cache, scope.TenantId, cancellationToken);
+        var defaults = await cache.ProfileDefaultsAsync(scope.TenantId, cancellationToken);
         return await contexts.ReadAsync(scope.TenantId, user_id, budget, defaults, cancellationToken) is { } context
             ? TypedResults.Ok(context)
-            : UserEndpoints.UserNotFound(user_id);
+            : ApiProblems.UserNotFound(user_id);
     }
 }

@@ -10,7 +10,6 @@ using Mnemo.Server.Messages;
 using Mnemo.Server.Observability;
 using Mnemo.Server.Problems;
 using Mnemo.Server.Tenants;
-using Mnemo.Server.Users;
 
 namespace Mnemo.Server.Memory;
 
@@ -33,18 +32,14 @@ public static class MemoryEndpoints
         return group;
     }
 
-    /// <summary>The tenant's profile defaults, complete.</summary>
-    internal static async ValueTask<ProfileDefaults> ProfileDefaultsAsync(TenantSettingsCache cache, string tenantId, CancellationToken cancellationToken) =>
-        (await cache.GetAsync(tenantId, cancellationToken)).DefaultProfile!;
-
     private static async Task<Results<Ok<MemoryProfile>, ProblemHttpResult>> GetProfileAsync(
         HttpContext http, TenantScope scope, string user_id, IProfileStore profiles, TenantSettingsCache cache, MnemoMetrics metrics,
         CancellationToken cancellationToken)
     {
-        var profile = await profiles.GetOrCreateAsync(scope.TenantId, user_id, await ProfileDefaultsAsync(cache, scope.TenantId, cancellationToken), cancellationToken);
+        var profile = await profiles.GetOrCreateAsync(scope.TenantId, user_id, await cache.ProfileDefaultsAsync(scope.TenantId, cancellationToken), cancellationToken);
         if (profile is null)
         {
-            return UserEndpoints.UserNotFound(user_id);
+            return ApiProblems.UserNotFound(user_id);
         }
         metrics.ProfileRead();
         return WithETag(http, profile);
@@ -58,10 +53,10 @@ public static class MemoryEndpoints
         var request = body.Value;
         var write = await profiles.UpdateAsync(scope.TenantId, user_id,
             new ProfilePatch(request.Language, request.Persona, request.Tone, request.PreferredTopics), expected,
-            await ProfileDefaultsAsync(cache, scope.TenantId, cancellationToken), cancellationToken);
+            await cache.ProfileDefaultsAsync(scope.TenantId, cancellationToken), cancellationToken);
         if (write.UserMissing)
         {
-            return UserEndpoints.UserNotFound(user_id);
+            return ApiProblems.UserNotFound(user_id);
         }
         if (write.VersionMismatch)
         {
@@ -77,10 +72,10 @@ public static class MemoryEndpoints
         HttpContext http, TenantScope scope, string user_id, IProfileStore profiles, TenantSettingsCache cache, MnemoMetrics metrics,
         CancellationToken cancellationToken)
     {
-        var profile = await profiles.ResetAsync(scope.TenantId, user_id, await ProfileDefaultsAsync(cache, scope.TenantId, cancellationToken), cancellationToken);
+        var profile = await profiles.ResetAsync(scope.TenantId, user_id, await cache.ProfileDefaultsAsync(scope.TenantId, cancellationToken), cancellationToken);
         if (profile is null)
         {
-            return UserEndpoints.UserNotFound(user_id);
+            return ApiProblems.UserNotFound(user_id);
         }
         metrics.ProfileWritten();
         return WithETag(http, profile);
@@ -98,14 +93,14 @@ public static class MemoryEndpoints
     {
         var query = new MessageQuery { Limit = Hosting.PageLimits.Resolve(limit ?? DefaultEventLimit, settings.Options.Limits) };
         var page = await messages.ListAsync(scope.TenantId, user_id, query, cancellationToken);
-        return page is null ? UserEndpoints.UserNotFound(user_id) : TypedResults.Ok(new MemoryEventsResponse { Events = page.Messages });
+        return page is null ? ApiProblems.UserNotFound(user_id) : TypedResults.Ok(new MemoryEventsResponse { Events = page.Messages });
     }
 
     private static async Task<Results<Ok<MemoryEventCountResponse>, ProblemHttpResult>> CountEventsAsync(
         TenantScope scope, string user_id, IMessageStore messages, CancellationToken cancellationToken) =>
         await messages.CountAsync(scope.TenantId, user_id, cancellationToken) is { } count
             ? TypedResults.Ok(new MemoryEventCountResponse { Count = count })
-            : UserEndpoints.UserNotFound(user_id);
+            : ApiProblems.UserNotFound(user_id);
 
     private static async Task<Results<Ok<CompressMemoryResponse>, ProblemHttpResult>> CompressAsync(
         TenantScope scope, string user_id, JsonBody<CompressMemoryRequest> body, IProfileStore profiles, TenantSettingsCache cache,
@@ -114,10 +109,10 @@ public static class MemoryEndpoints
         var started = Stopwatch.GetTimestamp();
         var request = body.Value;
         var result = await profiles.CompressAsync(scope.TenantId, user_id, request.Summary!, request.KeepLastN!.Value, upToSeq: null,
-            await ProfileDefaultsAsync(cache, scope.TenantId, cancellationToken), cancellationToken);
+            await cache.ProfileDefaultsAsync(scope.TenantId, cancellationToken), cancellationToken);
         if (result is null)
         {
-            return UserEndpoints.UserNotFound(user_id);
+            return ApiProblems.UserNotFound(user_id);
         }
         metrics.Compressed(Stopwatch.GetElapsedTime(started));
         return TypedResults.Ok(new CompressMemoryResponse { Deleted = result.Deleted, Kept = result.Kept });

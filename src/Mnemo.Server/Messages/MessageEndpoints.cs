@@ -8,10 +8,8 @@ using Mnemo.Server.Access;
 using Mnemo.Server.Hosting;
 using Mnemo.Server.Json;
 using Mnemo.Server.Problems;
-using Mnemo.Server.Users;
 using Mnemo.Time;
 using Mnemo.Users;
-using Mnemo.Validation;
 
 namespace Mnemo.Server.Messages;
 
@@ -50,78 +48,14 @@ public static class MessageEndpoints
         TenantScope scope, string user_id, int? limit, string? before, string? after, string? conversation_id, string? role,
         IMessageStore messages, ServerSettings settings, CancellationToken cancellationToken)
     {
-        var query = HistoryQuery(limit ?? DefaultHistoryLimit, before, after, conversation_id, role, settings.Options.Limits);
+        var query = MessageHistory.Query(limit ?? DefaultHistoryLimit, before, after, conversation_id, role, settings.Options.Limits);
         var page = await messages.ListAsync(scope.TenantId, user_id, query, cancellationToken);
         if (page is null)
         {
-            return UserEndpoints.UserNotFound(user_id);
+            return ApiProblems.UserNotFound(user_id);
         }
-        return TypedResults.Ok(ToResponse(page, forward: query.After is not null));
+        return TypedResults.Ok(MessageHistory.ToResponse(page, forward: query.After is not null));
     }
-
-    /// <summary>Reads the history paging parameters shared by every message list; 400 for any bad one.</summary>
-    internal static MessageQuery HistoryQuery(int limit, string? before, string? after, string? conversationId, string? role, LimitOptions limits)
-    {
-        var pageSize = PageLimits.Resolve(limit, limits);
-        var errors = new ValidationErrors();
-        MessagePosition? beforePosition = null, afterPosition = null;
-        if (before is not null && after is not null)
-        {
-            errors.Add("before", "cannot be combined with 'after'");
-        }
-        if (before is not null)
-        {
-            if (MessageCursor.TryParse(before, out var position))
-            {
-                beforePosition = position;
-            }
-            else
-            {
-                throw ApiProblems.InvalidCursor("before");
-            }
-        }
-        if (after is not null)
-        {
-            if (MessageCursor.TryParse(after, out var position))
-            {
-                afterPosition = position;
-            }
-            else
-            {
-                throw ApiProblems.InvalidCursor("after");
-            }
-        }
-        Guid? conversation = null;
-        if (conversationId is not null)
-        {
-            if (Guid.TryParse(conversationId, out var parsed))
-            {
-                conversation = parsed;
-            }
-            else
-            {
-                errors.Add("conversation_id", "must be a UUID");
-            }
-        }
-        if (role is not null && !MessageRoles.IsKnown(role))
-        {
-            errors.Add("role", "must be 'user', 'assistant', 'system' or 'tool'");
-        }
-        if (!errors.IsEmpty)
-        {
-            throw new RequestValidationException(errors);
-        }
-        return new MessageQuery { Limit = pageSize, Before = beforePosition, After = afterPosition, ConversationId = conversation, Role = role };
-    }
-
-    /// <summary>The answer for a page: <c>next_cursor</c> continues in the direction read.</summary>
-    internal static MessageListResponse ToResponse(MessagePage page, bool forward) => new()
-    {
-        Messages = page.Messages,
-        NextCursor = page.HasMore && page.Messages.Count > 0
-            ? MessageCursor.For(forward ? page.Messages[^1] : page.Messages[0])
-            : null,
-    };
 
     private static async Task<Results<Ok<Message>, ProblemHttpResult>> GetAsync(
         TenantScope scope, string user_id, string message_id, IMessageStore messages, CancellationToken cancellationToken) =>
@@ -154,7 +88,7 @@ public static class MessageEndpoints
         TenantScope scope, string user_id, IMessageStore messages, CancellationToken cancellationToken) =>
         await messages.DeleteAllAsync(scope.TenantId, user_id, cancellationToken) is { } deleted
             ? TypedResults.Ok(new DeletedResponse { Deleted = deleted })
-            : UserEndpoints.UserNotFound(user_id);
+            : ApiProblems.UserNotFound(user_id);
 
     private static async Task<Results<Ok<SearchResponse>, ProblemHttpResult>> SearchUserAsync(
         TenantScope scope, string user_id, string? q, int? limit, string? cursor, IMessageStore messages, IUserStore users, ServerSettings settings,
@@ -163,7 +97,7 @@ public static class MessageEndpoints
         var response = await SearchAsync(scope.TenantId, user_id, q, limit, cursor, messages, settings, cancellationToken);
         if (response.Results.Count == 0 && cursor is null && await users.GetAsync(scope.TenantId, user_id, cancellationToken) is null)
         {
-            return UserEndpoints.UserNotFound(user_id);
+            return ApiProblems.UserNotFound(user_id);
         }
         return TypedResults.Ok(response);
     }

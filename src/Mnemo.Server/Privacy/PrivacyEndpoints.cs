@@ -5,7 +5,6 @@ using Mnemo.Paging;
 using Mnemo.Server.Access;
 using Mnemo.Server.Hosting;
 using Mnemo.Server.Problems;
-using Mnemo.Server.Users;
 
 namespace Mnemo.Server.Privacy;
 
@@ -29,7 +28,7 @@ public static class PrivacyEndpoints
         TenantScope scope, string user_id, IUserEraser eraser, CancellationToken cancellationToken) =>
         await eraser.EraseAsync(scope.TenantId, user_id, cancellationToken) is { } counts
             ? TypedResults.Ok(new ErasureResponse { Deleted = counts })
-            : UserEndpoints.UserNotFound(user_id);
+            : ApiProblems.UserNotFound(user_id);
 
     private static async Task<Ok<ErasureListResponse>> ListErasuresAsync(
         TenantScope scope, int? limit, string? cursor, IUserEraser eraser, ServerSettings settings, CancellationToken cancellationToken)
@@ -64,7 +63,7 @@ public static class PrivacyEndpoints
         }
         if (!await export.ExistsAsync(scope.TenantId, user_id, cancellationToken))
         {
-            return UserEndpoints.UserNotFound(user_id);
+            return ApiProblems.UserNotFound(user_id);
         }
         var fileName = $"mnemo-export-{SafeFileName(user_id)}.{format ?? "json"}";
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"{fileName}\"";

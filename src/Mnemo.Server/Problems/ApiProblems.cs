@@ -14,6 +14,12 @@ public static class ApiProblems
     public static ProblemHttpResult NotFound(string detail) =>
         Create(StatusCodes.Status404NotFound, ProblemCodes.NotFound, "Not found", detail);
 
+    /// <summary>404 for a user the tenant does not have.</summary>
+    public static ProblemHttpResult UserNotFound(string userId) => NotFound($"User '{userId}' does not exist.");
+
+    /// <summary>404 for a campaign the tenant does not have.</summary>
+    public static ProblemHttpResult CampaignNotFound(string campaignId) => NotFound($"Campaign '{campaignId}' does not exist.");
+
     /// <summary>409 for a resource that exists already.</summary>
     public static ProblemHttpResult Conflict(string detail) =>
         Create(StatusCodes.Status409Conflict, ProblemCodes.AlreadyExists, "Already exists", detail);

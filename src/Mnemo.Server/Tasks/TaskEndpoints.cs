@@ -6,7 +6,6 @@ using Mnemo.Problems;
 using Mnemo.Server.Access;
 using Mnemo.Server.Hosting;
 using Mnemo.Server.Json;
-using Mnemo.Server.Memory;
 using Mnemo.Server.Observability;
 using Mnemo.Server.Problems;
 using Mnemo.Server.Tenants;
@@ -176,7 +175,7 @@ public static class TaskEndpoints
             {
                 throw ApiProblems.InvalidField("result.summary", "a summarize task completes with {\"summary\": \"...\"}");
             }
-            var defaults = await MemoryEndpoints.ProfileDefaultsAsync(cache, scope.TenantId, cancellationToken);
+            var defaults = await cache.ProfileDefaultsAsync(scope.TenantId, cancellationToken);
             change = await summaries.CompleteAsync(scope.TenantId, task, Holder(request), summary, defaults, cancellationToken);
         }
         else

@@ -30,6 +30,10 @@ public sealed class TenantSettingsCache(ITenantStore tenants, ServerSettings set
         return effective;
     }
 
+    /// <summary>The profile a user of the tenant starts with.</summary>
+    public async ValueTask<Mnemo.Memory.ProfileDefaults> ProfileDefaultsAsync(string tenantId, CancellationToken cancellationToken) =>
+        (await GetAsync(tenantId, cancellationToken)).DefaultProfile!;
+
     /// <summary>Forgets a tenant after it changed here.</summary>
     public void Invalidate(string tenantId) => _entries.TryRemove(tenantId, out _);
 }

@@ -26,9 +26,6 @@ public static class UserEndpoints
         return group;
     }
 
-    /// <summary>The 404 for a user the tenant does not have (another tenant's user included).</summary>
-    public static ProblemHttpResult UserNotFound(string userId) => ApiProblems.NotFound($"User '{userId}' does not exist.");
-
     private static async Task<Results<Created<User>, ProblemHttpResult>> CreateAsync(
         TenantScope scope, JsonBody<CreateUserRequest> body, IUserStore users, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
@@ -73,17 +70,17 @@ public static class UserEndpoints
 
     private static async Task<Results<Ok<User>, ProblemHttpResult>> GetAsync(
         TenantScope scope, string user_id, IUserStore users, CancellationToken cancellationToken) =>
-        await users.GetAsync(scope.TenantId, user_id, cancellationToken) is { } user ? TypedResults.Ok(user) : UserNotFound(user_id);
+        await users.GetAsync(scope.TenantId, user_id, cancellationToken) is { } user ? TypedResults.Ok(user) : ApiProblems.UserNotFound(user_id);
 
     private static async Task<Results<Ok<User>, ProblemHttpResult>> UpdateAsync(
         TenantScope scope, string user_id, JsonBody<UpdateUserRequest> body, IUserStore users, CancellationToken cancellationToken)
     {
         var request = body.Value;
         var update = new UserUpdate(request.Email, request.Name, request.Metadata is { } metadata ? JsonObjects.ToStored(metadata) : null);
-        return await users.UpdateAsync(scope.TenantId, user_id, update, cancellationToken) is { } user ? TypedResults.Ok(user) : UserNotFound(user_id);
+        return await users.UpdateAsync(scope.TenantId, user_id, update, cancellationToken) is { } user ? TypedResults.Ok(user) : ApiProblems.UserNotFound(user_id);
     }
 
     private static async Task<Results<Ok<UserProfile>, ProblemHttpResult>> GetProfileAsync(
         TenantScope scope, string user_id, IUserStore users, CancellationToken cancellationToken) =>
-        await users.GetProfileAsync(scope.TenantId, user_id, cancellationToken) is { } profile ? TypedResults.Ok(profile) : UserNotFound(user_id);
+        await users.GetProfileAsync(scope.TenantId, user_id, cancellationToken) is { } profile ? TypedResults.Ok(profile) : ApiProblems.UserNotFound(user_id);
 }
