@@ -195,6 +195,8 @@ public static class MnemoServer
         services.AddSingleton<ISummaryTasks, SummaryTasks>();
         services.AddSingleton<SummarizationTrigger>();
         services.AddSingleton<MessageAppender>();
+        services.AddSingleton<MemoryProfiles>();
+        services.AddSingleton<ContextAssembler>();
         services.AddSingleton<UserExport>();
         services.AddSingleton<ISessionStore, SessionStore>();
         services.AddSingleton<IOAuthStore, OAuthStore>();

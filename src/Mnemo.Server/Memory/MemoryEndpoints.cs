@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Mnemo.Memory;
@@ -7,9 +6,7 @@ using Mnemo.Problems;
 using Mnemo.Server.Access;
 using Mnemo.Server.Json;
 using Mnemo.Server.Messages;
-using Mnemo.Server.Observability;
 using Mnemo.Server.Problems;
-using Mnemo.Server.Tenants;
 
 namespace Mnemo.Server.Memory;
 
@@ -33,27 +30,15 @@ public static class MemoryEndpoints
     }
 
     private static async Task<Results<Ok<MemoryProfile>, ProblemHttpResult>> GetProfileAsync(
-        HttpContext http, TenantScope scope, string user_id, IProfileStore profiles, TenantSettingsCache cache, MnemoMetrics metrics,
-        CancellationToken cancellationToken)
-    {
-        var profile = await profiles.GetOrCreateAsync(scope.TenantId, user_id, await cache.ProfileDefaultsAsync(scope.TenantId, cancellationToken), cancellationToken);
-        if (profile is null)
-        {
-            return ApiProblems.UserNotFound(user_id);
-        }
-        metrics.ProfileRead();
-        return WithETag(http, profile);
-    }
+        HttpContext http, TenantScope scope, string user_id, MemoryProfiles profiles, CancellationToken cancellationToken) =>
+        await profiles.GetAsync(scope.TenantId, user_id, cancellationToken) is { } profile ? WithETag(http, profile) : ApiProblems.UserNotFound(user_id);
 
     private static async Task<Results<Ok<MemoryProfile>, ProblemHttpResult>> UpdateProfileAsync(
-        HttpContext http, TenantScope scope, string user_id, JsonBody<UpdateProfileRequest> body, IProfileStore profiles, TenantSettingsCache cache,
-        MnemoMetrics metrics, CancellationToken cancellationToken)
+        HttpContext http, TenantScope scope, string user_id, JsonBody<UpdateProfileRequest> body, MemoryProfiles profiles, CancellationToken cancellationToken)
     {
-        var expected = ExpectedVersion(http.Request);
         var request = body.Value;
         var write = await profiles.UpdateAsync(scope.TenantId, user_id,
-            new ProfilePatch(request.Language, request.Persona, request.Tone, request.PreferredTopics), expected,
-            await cache.ProfileDefaultsAsync(scope.TenantId, cancellationToken), cancellationToken);
+            new ProfilePatch(request.Language, request.Persona, request.Tone, request.PreferredTopics), ExpectedVersion(http.Request), cancellationToken);
         if (write.UserMissing)
         {
             return ApiProblems.UserNotFound(user_id);
@@ -64,22 +49,12 @@ public static class MemoryEndpoints
             return ApiProblems.Create(StatusCodes.Status412PreconditionFailed, ProblemCodes.PreconditionFailed, "Precondition failed",
                 "The profile changed since it was read; read it again and reapply the change.");
         }
-        metrics.ProfileWritten();
         return WithETag(http, write.Profile!);
     }
 
     private static async Task<Results<Ok<MemoryProfile>, ProblemHttpResult>> ResetProfileAsync(
-        HttpContext http, TenantScope scope, string user_id, IProfileStore profiles, TenantSettingsCache cache, MnemoMetrics metrics,
-        CancellationToken cancellationToken)
-    {
-        var profile = await profiles.ResetAsync(scope.TenantId, user_id, await cache.ProfileDefaultsAsync(scope.TenantId, cancellationToken), cancellationToken);
-        if (profile is null)
-        {
-            return ApiProblems.UserNotFound(user_id);
-        }
-        metrics.ProfileWritten();
-        return WithETag(http, profile);
-    }
+        HttpContext http, TenantScope scope, string user_id, MemoryProfiles profiles, CancellationToken cancellationToken) =>
+        await profiles.ResetAsync(scope.TenantId, user_id, cancellationToken) is { } profile ? WithETag(http, profile) : ApiProblems.UserNotFound(user_id);
 
     private static async Task<Created<MemoryEventsResponse>> AppendEventsAsync(
         TenantScope scope, string user_id, JsonBody<AppendMemoryEventsRequest> body, MessageAppender appender, CancellationToken cancellationToken)
@@ -103,20 +78,10 @@ public static class MemoryEndpoints
             : ApiProblems.UserNotFound(user_id);
 
     private static async Task<Results<Ok<CompressMemoryResponse>, ProblemHttpResult>> CompressAsync(
-        TenantScope scope, string user_id, JsonBody<CompressMemoryRequest> body, IProfileStore profiles, TenantSettingsCache cache,
-        MnemoMetrics metrics, CancellationToken cancellationToken)
-    {
-        var started = Stopwatch.GetTimestamp();
-        var request = body.Value;
-        var result = await profiles.CompressAsync(scope.TenantId, user_id, request.Summary!, request.KeepLastN!.Value, upToSeq: null,
-            await cache.ProfileDefaultsAsync(scope.TenantId, cancellationToken), cancellationToken);
-        if (result is null)
-        {
-            return ApiProblems.UserNotFound(user_id);
-        }
-        metrics.Compressed(Stopwatch.GetElapsedTime(started));
-        return TypedResults.Ok(new CompressMemoryResponse { Deleted = result.Deleted, Kept = result.Kept });
-    }
+        TenantScope scope, string user_id, JsonBody<CompressMemoryRequest> body, MemoryProfiles profiles, CancellationToken cancellationToken) =>
+        await profiles.CompressAsync(scope.TenantId, user_id, body.Value.Summary!, body.Value.KeepLastN!.Value, cancellationToken) is { } result
+            ? TypedResults.Ok(new CompressMemoryResponse { Deleted = result.Deleted, Kept = result.Kept })
+            : ApiProblems.UserNotFound(user_id);
 
     private static Ok<MemoryProfile> WithETag(HttpContext http, MemoryProfile profile)
     {
