@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The test command (README): installs what the tests need when this machine lacks it —
+# PostgreSQL's server binaries (the tests start their own throwaway cluster) and Chromium (the
+# web page's browser tests) — then runs every test and ends with one line "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")"
+
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
+
+missing=()
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || [ -n "${MNEMO_TEST_POSTGRES:-}" ] || missing+=(postgresql)
+[ -x "${MNEMO_CHROMIUM:-/usr/bin/chromium}" ] || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "test: installing ${missing[*]} (Debian packages)"
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    if ! command -v apt-get >/dev/null; then
+        echo "test: no apt-get here; install ${missing[*]} yourself (see README)"; exit 1
+    fi
+    $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null || {
+        echo "test: could not install ${missing[*]}"; exit 1; }
+fi
+
+started=$(date +%s)
+log=$(mktemp)
+dotnet test "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+# Each test assembly ends with "Passed!  - Failed: F, Passed: P, Skipped: S, Total: T, ..."
+# (or "Failed!  - ..."); add them up.
+read -r passed failed < <(sed -n -E 's/.*(Passed|Failed)! +- +Failed: +([0-9]+), +Passed: +([0-9]+),.*/\3 \2/p' "$log" \
+    | awk '{ p += $1; f += $2 } END { print p + 0, f + 0 }')
+rm -f "$log"
+echo "test: dotnet test exited ${status} after $(( $(date +%s) - started ))s"
+echo "${passed} passed, ${failed} failed"
+if [ "$status" -ne 0 ] || [ "$passed" -eq 0 ] || [ "$failed" -ne 0 ]; then
+    exit 1
+fi
