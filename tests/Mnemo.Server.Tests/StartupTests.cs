@@ -37,6 +37,19 @@ public sealed class StartupTests
     }
 
     [Fact]
+    public async Task An_unreachable_configured_database_stops_start_up_naming_it_without_its_password()
+    {
+        var nowhere = new Storage.Configuration.ResolvedStorage(Storage.Configuration.StorageProvider.Postgres,
+            "Host=127.0.0.1;Port=1;Database=nowhere;Username=u;Password=hunter2;Timeout=3");
+
+        var failure = await Assert.ThrowsAsync<MnemoConfigurationException>(() => MnemoTestServer.StartAsync(nowhere));
+
+        Assert.Contains("the PostgreSQL database nowhere at 127.0.0.1:1 cannot be opened or reached", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("IDENTITY_DATABASE_URL", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Health_openapi_and_readiness_answer_without_a_key()
     {
         await using var server = await MnemoTestServer.StartAsync(await TestStores.CreateEmptyAsync(Backend.Sqlite));

@@ -33,6 +33,7 @@ using Mnemo.Server.Validation;
 using Mnemo.Storage;
 using Mnemo.Storage.ApiKeys;
 using Mnemo.Storage.Campaigns;
+using Mnemo.Storage.Configuration;
 using Mnemo.Storage.Conversations;
 using Mnemo.Storage.Erasure;
 using Mnemo.Storage.Events;
@@ -73,6 +74,7 @@ public static class MnemoServer
             await Console.Error.WriteLineAsync($"mnemo: cannot start: {exception.Message}");
             return 3;
         }
+
         await using (app)
         {
             await app.RunAsync();
@@ -99,7 +101,17 @@ public static class MnemoServer
         ConfigurePipeline(app);
         // Created now, so it listens from the first request on.
         app.Services.GetRequiredService<PrometheusExporter>();
-        await app.Services.GetRequiredService<StoreInitializer>().InitializeAsync(CancellationToken.None);
+        try
+        {
+            await app.Services.GetRequiredService<StoreInitializer>().InitializeAsync(CancellationToken.None);
+        }
+        catch (Exception exception) when (exception is System.Data.Common.DbException or System.Net.Sockets.SocketException or TimeoutException)
+        {
+            // An unreachable or refusing database stops start-up with one line naming where it was configured.
+            await app.DisposeAsync();
+            throw new MnemoConfigurationException($"{settings.Storage} cannot be opened or reached ({exception.Message}); " +
+                $"it is configured by Mnemo__Storage__*, {string.Join(", ", StorageResolver.DatabaseUrlVariables)} or POSTGRES_*.");
+        }
         return app;
     }
 

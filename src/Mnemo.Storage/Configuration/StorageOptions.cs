@@ -25,4 +25,15 @@ public sealed record ResolvedStorage(StorageProvider Provider, string Connection
 {
     /// <summary>The provider as configuration spells it: <c>sqlite</c> or <c>postgres</c>.</summary>
     public string ProviderName => Provider == StorageProvider.Postgres ? "postgres" : "sqlite";
+
+    /// <summary>Where the data is, for messages: never the password the connection string may hold.</summary>
+    public override string ToString()
+    {
+        if (Provider == StorageProvider.Postgres)
+        {
+            var postgres = new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString);
+            return $"the PostgreSQL database {postgres.Database} at {postgres.Host}:{postgres.Port}";
+        }
+        return $"the SQLite database {new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(ConnectionString).DataSource}";
+    }
 }

@@ -4,8 +4,10 @@ namespace Mnemo.Storage.Configuration;
 
 /// <summary>
 /// Works out which database to use from Mnemo's own settings and from the variables the seeds'
-/// services use: <c>DATABASE_URL</c> (<c>postgres://user:pass@host:port/db</c>) and
-/// <c>POSTGRES_HOST</c>/<c>PORT</c>/<c>USER</c>/<c>PASSWORD</c>/<c>DB</c>. Explicit Mnemo settings win.
+/// services use: <c>DATABASE_URL</c> (<c>postgres://user:pass@host:port/db</c>), seed 004's
+/// <c>IDENTITY_DATABASE_URL</c> and <c>POSTGRES_HOST</c>/<c>PORT</c>/<c>USER</c>/<c>PASSWORD</c>/<c>DB</c>.
+/// Explicit Mnemo settings win. A database URL that Mnemo cannot use stops start-up naming its
+/// variable: it never means "fall back to SQLite".
 /// </summary>
 public static class StorageResolver
 {
@@ -27,7 +29,8 @@ public static class StorageResolver
             provider = "postgres";
         }
 
-        var databaseUrl = configuration("DATABASE_URL");
+        // An explicit sqlite provider ignores the URL variables (they may serve another program).
+        var databaseUrl = provider == "sqlite" ? null : DatabaseUrl(configuration);
         var postgresHost = configuration("POSTGRES_HOST");
         if (string.IsNullOrEmpty(provider))
         {
@@ -58,9 +61,39 @@ public static class StorageResolver
         }
         if (string.IsNullOrWhiteSpace(postgres))
         {
-            throw new StorageConfigurationException("The postgres provider needs Mnemo:Storage:ConnectionString, DATABASE_URL or POSTGRES_HOST.");
+            throw new StorageConfigurationException("The postgres provider needs Mnemo:Storage:ConnectionString, DATABASE_URL, IDENTITY_DATABASE_URL or POSTGRES_HOST.");
         }
         return new ResolvedStorage(StorageProvider.Postgres, IsPostgresUrl(postgres) ? FromUrl(postgres) : Validate(postgres));
+    }
+
+    /// <summary>The variables that may name the database by URL, in the order they are read.</summary>
+    public static readonly IReadOnlyList<string> DatabaseUrlVariables = ["DATABASE_URL", "IDENTITY_DATABASE_URL"];
+
+    /// <summary>
+    /// The database URL from <see cref="DatabaseUrlVariables"/>: the first that is set; two set to
+    /// different values, or one that is not a PostgreSQL URL, is a configuration error (its value
+    /// is not repeated: it may hold a password).
+    /// </summary>
+    private static string? DatabaseUrl(Func<string, string?> configuration)
+    {
+        string? chosen = null, chosenName = null;
+        foreach (var name in DatabaseUrlVariables)
+        {
+            if (configuration(name) is not { Length: > 0 } value)
+            {
+                continue;
+            }
+            if (!IsPostgresUrl(value))
+            {
+                throw new StorageConfigurationException($"{name} is set but is not a postgres:// or postgresql:// URL; Mnemo stores data in PostgreSQL or SQLite only.");
+            }
+            if (chosen is not null && chosen != value)
+            {
+                throw new StorageConfigurationException($"{chosenName} and {name} name different databases; set one of them.");
+            }
+            (chosen, chosenName) = (value, name);
+        }
+        return chosen;
     }
 
     /// <summary>Turns <c>postgres://user:pass@host:port/db?sslmode=require</c> into an Npgsql connection string.</summary>

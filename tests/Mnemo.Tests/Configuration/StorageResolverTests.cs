@@ -41,6 +41,37 @@ public sealed class StorageResolverTests
     }
 
     [Fact]
+    public void Seed_004s_identity_database_url_selects_postgres_like_database_url()
+    {
+        var resolved = Resolve(new StorageOptions(), new() { ["IDENTITY_DATABASE_URL"] = "postgresql://idp:pw@id.local/identity" });
+
+        Assert.Equal(StorageProvider.Postgres, resolved.Provider);
+        Assert.Equal(("id.local", "identity"), (new NpgsqlConnectionStringBuilder(resolved.ConnectionString).Host, new NpgsqlConnectionStringBuilder(resolved.ConnectionString).Database));
+    }
+
+    [Theory]
+    [InlineData("DATABASE_URL", "mysql://u:secret@h/d")]
+    [InlineData("IDENTITY_DATABASE_URL", "sqlite:///tmp/x.db")]
+    public void A_database_url_mnemo_cannot_use_stops_start_up_naming_it_and_never_means_sqlite(string variable, string url)
+    {
+        var failure = Assert.Throws<StorageConfigurationException>(() => Resolve(new StorageOptions(), new() { [variable] = url }));
+
+        Assert.Contains(variable, failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Two_database_urls_naming_different_databases_are_refused()
+    {
+        var failure = Assert.Throws<StorageConfigurationException>(() => Resolve(new StorageOptions(), new()
+        {
+            ["DATABASE_URL"] = "postgres://u:p@a/one", ["IDENTITY_DATABASE_URL"] = "postgres://u:p@b/two",
+        }));
+
+        Assert.Contains("IDENTITY_DATABASE_URL", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_explicit_sqlite_provider_wins_over_a_database_url()
     {
         var resolved = Resolve(new StorageOptions { Provider = "sqlite" }, new() { ["DATABASE_URL"] = "postgres://u:p@h/d" });
