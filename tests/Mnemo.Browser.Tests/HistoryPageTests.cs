@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Mnemo.Conversations;
 using Mnemo.Messages;
@@ -108,5 +109,38 @@ public sealed class HistoryPageTests(BrowserFixture fixture) : IClassFixture<Bro
         await Assertions.Expect(page.Locator("#message-list img")).ToHaveCountAsync(0);
         Assert.True(await page.EvaluateAsync<bool>("() => window.__pwned === undefined"));
         await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("history-markup-as-text.png"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task The_page_stays_signed_in_past_the_access_tokens_expiry_and_is_signed_out_when_the_session_is_revoked()
+    {
+        var clock = new ManualClock();
+        await using var server = await MnemoTestServer.StartAsync(await TestStores.CreateEmptyAsync(Backend.Sqlite),
+            configure: builder => builder.Services.AddSingleton<TimeProvider>(clock));
+        var (_, backend) = await server.NewTenantAsync();
+        await backend.Users.CreateAsync(new Mnemo.Users.CreateUserRequest { Id = "dana" });
+        await backend.Conversations.CreateAsync("dana", new CreateConversationRequest { WorkflowName = "dana-flow" });
+        var tokens = await backend.Auth.LoginAsync("dana");
+        var context = await fixture.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync($"{new Uri(server.Address, "ui/")}#access_token={Uri.EscapeDataString(tokens.AccessToken)}&refresh_token={Uri.EscapeDataString(tokens.RefreshToken)}");
+        await Assertions.Expect(page.Locator("#conversation-list")).ToContainTextAsync("dana-flow");
+
+        // Past the access token's 15 minutes: the page rotates the session and carries on.
+        clock.Advance(TimeSpan.FromMinutes(16));
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator("#conversation-list")).ToContainTextAsync("dana-flow");
+        var rotated = await page.EvaluateAsync<string>("() => sessionStorage.getItem('mnemo.refresh')");
+        Assert.NotEqual(tokens.RefreshToken, rotated);
+        await Assert.ThrowsAsync<Client.MnemoApiException>(() => server.As(tokens.AccessToken).GetMeAsync());
+
+        // The session revoked elsewhere: the next refresh fails and the page signs out.
+        await server.As(null).Auth.LogoutAsync(rotated);
+        clock.Advance(TimeSpan.FromMinutes(16));
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("Your session has ended. Sign in again.");
+        await Assertions.Expect(page.GetByLabel("Access token")).ToBeVisibleAsync();
+        Assert.Null(await page.EvaluateAsync<string?>("() => sessionStorage.getItem('mnemo.refresh')"));
+        await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("history-session-ended.png"), FullPage = true });
     }
 }

@@ -65,7 +65,8 @@ public static class AuthEndpoints
         var bearer = http.Request.Headers.Authorization.ToString();
         var accessToken = bearer.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? bearer["Bearer ".Length..].Trim() : null;
         string? refreshToken = null;
-        if (http.Request.ContentLength > 0)
+        // A body may come with a length or chunked (the typed client's JSON content has no length).
+        if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
         {
             refreshToken = (await JsonBody<RefreshRequest>.BindAsync(http, null!))!.Value.RefreshToken;
         }

@@ -4,6 +4,8 @@
 
 const PAGE_SIZE = 10;
 const state = { token: null, userId: null, viewing: null, offset: 0, total: 0 };
+const TOKEN = "mnemo.token", REFRESH = "mnemo.refresh";
+let refreshing = null;
 const $ = (id) => document.getElementById(id);
 
 function show(section, visible) { $(section).hidden = !visible; }
@@ -11,24 +13,61 @@ function say(text) { $("status").textContent = text; }
 function when(value) { return value ? new Date(value).toLocaleString() : "—"; }
 
 async function api(path, options = {}) {
-  const response = await fetch(path, {
-    ...options,
-    headers: { Authorization: `Bearer ${state.token}`, ...(options.headers || {}) },
-  });
+  const sentWith = state.token;
+  let response = await send(path, options);
+  // An expired access token: rotate the session once with the refresh token, then ask again.
+  if (response.status === 401 && await refreshed(sentWith)) {
+    response = await send(path, options);
+  }
   if (response.status === 401) { signOutLocally("Your session has ended. Sign in again."); throw new Error("unauthorized"); }
   if (response.status === 403) { throw new Error("forbidden"); }
   if (!response.ok) { throw new Error(`HTTP ${response.status}`); }
   return response.status === 204 ? null : response.json();
 }
 
+function send(path, options) {
+  return fetch(path, {
+    ...options,
+    headers: { Authorization: `Bearer ${state.token}`, ...(options.headers || {}) },
+  });
+}
+
+// True when there is a fresh access token to retry with. Requests refused together share one
+// refresh: a refresh token works once, and presenting it twice would revoke the whole session.
+async function refreshed(sentWith) {
+  if (state.token && state.token !== sentWith) { return true; }
+  const refreshToken = sessionStorage.getItem(REFRESH);
+  if (!refreshToken) { return false; }
+  refreshing ??= (async () => {
+    try {
+      const response = await fetch("/api/v1/auth/refresh", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ refresh_token: refreshToken }),
+      });
+      if (!response.ok) { return false; }
+      const tokens = await response.json();
+      keepTokens(tokens.access_token, tokens.refresh_token);
+      return true;
+    } catch { return false; } finally { refreshing = null; }
+  })();
+  return refreshing;
+}
+
+function keepTokens(accessToken, refreshToken) {
+  sessionStorage.setItem(TOKEN, accessToken);
+  if (refreshToken) { sessionStorage.setItem(REFRESH, refreshToken); } else { sessionStorage.removeItem(REFRESH); }
+  state.token = accessToken;
+}
+
 function readTokenFromFragment() {
   // The OAuth callback puts the tokens in the fragment, which browsers never send to servers.
   const fragment = new URLSearchParams(location.hash.slice(1));
   if (fragment.get("access_token")) {
-    sessionStorage.setItem("mnemo.token", fragment.get("access_token"));
+    keepTokens(fragment.get("access_token"), fragment.get("refresh_token"));
     history.replaceState(null, "", location.pathname + location.search);
   }
-  state.token = sessionStorage.getItem("mnemo.token");
+  state.token = sessionStorage.getItem(TOKEN);
 }
 
 function requestedUser() {
@@ -132,7 +171,8 @@ async function openConversation(id) {
 }
 
 function signOutLocally(message) {
-  sessionStorage.removeItem("mnemo.token");
+  sessionStorage.removeItem(TOKEN);
+  sessionStorage.removeItem(REFRESH);
   state.token = null;
   say(message || "");
   showSignIn();
@@ -141,12 +181,15 @@ function signOutLocally(message) {
 document.addEventListener("DOMContentLoaded", () => {
   $("token-form").addEventListener("submit", (event) => {
     event.preventDefault();
-    sessionStorage.setItem("mnemo.token", $("token").value.trim());
+    keepTokens($("token").value.trim(), null);
     $("token").value = "";
     start();
   });
   $("sign-out").addEventListener("click", async () => {
-    try { await api("/api/v1/auth/logout", { method: "POST" }); } catch { /* signed out either way */ }
+    // The refresh token goes too, so the whole session ends on the server, not only this access token.
+    const refreshToken = sessionStorage.getItem(REFRESH);
+    const body = refreshToken ? { headers: { "Content-Type": "application/json" }, body: JSON.stringify({ refresh_token: refreshToken }) } : {};
+    try { await api("/api/v1/auth/logout", { method: "POST", ...body }); } catch { /* signed out either way */ }
     signOutLocally("You are signed out.");
   });
   $("previous-page").addEventListener("click", () => loadConversations(Math.max(0, state.offset - PAGE_SIZE)));
