@@ -16,6 +16,7 @@ using Mnemo.Server.Activity;
 using Mnemo.Server.ApiKeys;
 using Mnemo.Server.Campaigns;
 using Mnemo.Server.Conversations;
+using Mnemo.Server.Docs;
 using Mnemo.Server.Events;
 using Mnemo.Server.Health;
 using Mnemo.Server.Insights;
@@ -170,7 +171,12 @@ public static class MnemoServer
             Timeout = settings.Options.Limits.RequestTimeout,
             TimeoutStatusCode = StatusCodes.Status504GatewayTimeout,
         });
-        services.AddOpenApi();
+        services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Mnemo API";
+            document.Info.Version = "v1";
+            return Task.CompletedTask;
+        }));
 
         services.AddMnemoCore(settings);
         services.AddHostedService(provider => provider.GetRequiredService<ActivityFlusher>());
@@ -262,6 +268,8 @@ public static class MnemoServer
         // Anonymous by declaration; everything else names its policy or meets the denying fallback.
         app.MapFallbackToFile("/ui/{**path}", "ui/index.html").AllowAnonymous();
         app.MapOpenApi().AllowAnonymous();
+        app.MapApiReference();
+        app.AnnounceApiReference();
         app.MapMetrics();
         app.MapHealth();
         app.MapMe();
