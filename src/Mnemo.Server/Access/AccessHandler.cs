@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.Net;
 using Microsoft.AspNetCore.Authorization;
 using Mnemo.Problems;
@@ -15,7 +16,7 @@ namespace Mnemo.Server.Access;
 /// (<see cref="AccessDenied"/>); an anonymous caller is simply not met, which ASP.NET turns into a
 /// challenge (401).
 /// </summary>
-public sealed class AccessHandler(ITenantStore tenants, ServerSettings settings) : IAuthorizationHandler
+public sealed class AccessHandler(ITenantStore tenants, IOptions<MnemoOptions> options) : IAuthorizationHandler
 {
     /// <inheritdoc />
     public async Task HandleAsync(AuthorizationHandlerContext context)
@@ -122,7 +123,7 @@ public sealed class AccessHandler(ITenantStore tenants, ServerSettings settings)
         http.GetEndpoint() is not { } endpoint || (endpoint is not RouteEndpoint && endpoint.Metadata.Count == 0);
 
     private bool OpenMetrics(HttpContext http) =>
-        settings.Options.Metrics.OpenOnLoopback && http.Connection.RemoteIpAddress is { } remote && IPAddress.IsLoopback(remote);
+        options.Value.Metrics.OpenOnLoopback && http.Connection.RemoteIpAddress is { } remote && IPAddress.IsLoopback(remote);
 
     private static ApiProblemException Forbidden(string code, string detail) =>
         new(StatusCodes.Status403Forbidden, code, "Forbidden", detail);

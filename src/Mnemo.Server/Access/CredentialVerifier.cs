@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Mnemo.ApiKeys;
 using Mnemo.Server.Hosting;
 using Mnemo.Sessions;
@@ -11,10 +12,10 @@ namespace Mnemo.Server.Access;
 /// and then compared by hash in constant time, so response timing says nothing about how much of
 /// a guessed secret was right.
 /// </summary>
-public sealed class CredentialVerifier(ServerSettings settings, IApiKeyStore keys, ApiKeyCache keyCache, ISessionStore sessions, ITenantStore tenants)
+public sealed class CredentialVerifier(IOptions<MnemoOptions> options, IApiKeyStore keys, ApiKeyCache keyCache, ISessionStore sessions, ITenantStore tenants)
 {
     // Hashed once, when the service is made, rather than on every request.
-    private readonly byte[]? _adminKeyHash = settings.Options.AdminKey is { Length: > 0 } adminKey ? ApiKeySecrets.Hash(adminKey.Trim()) : null;
+    private readonly byte[]? _adminKeyHash = options.Value.AdminKey is { Length: > 0 } adminKey ? ApiKeySecrets.Hash(adminKey.Trim()) : null;
 
     /// <summary>The caller <paramref name="secret"/> proves, or null when it proves nothing.</summary>
     public async Task<Caller?> VerifyAsync(string secret, CancellationToken cancellationToken)

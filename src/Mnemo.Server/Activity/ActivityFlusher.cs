@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Mnemo.ApiKeys;
 using Mnemo.Server.Hosting;
 using Mnemo.Users;
@@ -6,13 +7,13 @@ namespace Mnemo.Server.Activity;
 
 /// <summary>Writes the tracked key uses and user activity every <see cref="MnemoOptions.ActivityFlushInterval"/>, and once more on shutdown.</summary>
 public sealed partial class ActivityFlusher(
-    ActivityTracker tracker, IApiKeyStore keys, IUserStore users, ServerSettings settings, TimeProvider timeProvider, ILogger<ActivityFlusher> logger)
+    ActivityTracker tracker, IApiKeyStore keys, IUserStore users, IOptions<MnemoOptions> options, TimeProvider timeProvider, ILogger<ActivityFlusher> logger)
     : BackgroundService
 {
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(settings.Options.ActivityFlushInterval, timeProvider);
+        using var timer = new PeriodicTimer(options.Value.ActivityFlushInterval, timeProvider);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Mnemo.Campaigns;
 using Mnemo.Json;
@@ -49,9 +50,9 @@ public static class CampaignEndpoints
     }
 
     private static async Task<Ok<CampaignListResponse>> ListAsync(
-        TenantScope scope, int? limit, string? cursor, ICampaignStore campaigns, ServerSettings settings, CancellationToken cancellationToken)
+        TenantScope scope, int? limit, string? cursor, ICampaignStore campaigns, IOptions<MnemoOptions> options, CancellationToken cancellationToken)
     {
-        var pageSize = PageLimits.Resolve(limit, settings.Options.Limits);
+        var pageSize = PageLimits.Resolve(limit, options.Value.Limits);
         var fetched = await campaigns.ListAsync(scope.TenantId, KeyPages.After(cursor), pageSize + 1, cancellationToken);
         var (shown, next) = KeyPages.Trim(fetched, pageSize, campaign => campaign.Id);
         return TypedResults.Ok(new CampaignListResponse { Campaigns = shown, NextCursor = next });
@@ -87,9 +88,9 @@ public static class CampaignEndpoints
 
     private static async Task<Results<Ok<MessageListResponse>, ProblemHttpResult>> ListMessagesAsync(
         TenantScope scope, string campaign_id, string user_id, int? limit, string? before, string? after, string? role, IMessageStore messages,
-        ServerSettings settings, CancellationToken cancellationToken)
+        IOptions<MnemoOptions> options, CancellationToken cancellationToken)
     {
-        var query = MessageHistory.Query(limit ?? 20, before, after, null, role, settings.Options.Limits) with { CampaignId = campaign_id };
+        var query = MessageHistory.Query(limit ?? 20, before, after, null, role, options.Value.Limits) with { CampaignId = campaign_id };
         var page = await messages.ListAsync(scope.TenantId, user_id, query, cancellationToken);
         return page is null
             ? ApiProblems.NotFound($"Campaign '{campaign_id}' has no participant '{user_id}'.")

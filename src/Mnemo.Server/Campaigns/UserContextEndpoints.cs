@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Mnemo.Campaigns;
 using Mnemo.Json;
@@ -117,9 +118,9 @@ public static class UserContextEndpoints
     }
 
     private static async Task<Results<Ok<ParticipantListResponse>, ProblemHttpResult>> ListParticipantsAsync(
-        TenantScope scope, string campaign_id, int? limit, string? cursor, IUserContextStore contexts, ServerSettings settings, CancellationToken cancellationToken)
+        TenantScope scope, string campaign_id, int? limit, string? cursor, IUserContextStore contexts, IOptions<MnemoOptions> options, CancellationToken cancellationToken)
     {
-        var pageSize = PageLimits.Resolve(limit, settings.Options.Limits);
+        var pageSize = PageLimits.Resolve(limit, options.Value.Limits);
         var fetched = await contexts.ListParticipantsAsync(scope.TenantId, campaign_id, KeyPages.After(cursor), pageSize + 1, cancellationToken);
         if (fetched is null)
         {
@@ -130,9 +131,9 @@ public static class UserContextEndpoints
     }
 
     private static async Task<Ok<SystemContextListResponse>> ListSystemAsync(
-        TenantScope scope, int? limit, string? cursor, IUserContextStore contexts, ServerSettings settings, CancellationToken cancellationToken)
+        TenantScope scope, int? limit, string? cursor, IUserContextStore contexts, IOptions<MnemoOptions> options, CancellationToken cancellationToken)
     {
-        var pageSize = PageLimits.Resolve(limit, settings.Options.Limits);
+        var pageSize = PageLimits.Resolve(limit, options.Value.Limits);
         var fetched = await contexts.ListSystemAsync(scope.TenantId, KeyPages.After(cursor), pageSize + 1, cancellationToken);
         var (shown, next) = KeyPages.Trim(fetched, pageSize, context => context.UserId);
         return TypedResults.Ok(new SystemContextListResponse { Users = shown, NextCursor = next });

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Mnemo.Conversations;
 using Mnemo.Json;
@@ -50,10 +51,10 @@ public static class ConversationEndpoints
     }
 
     private static async Task<Results<Ok<ConversationListResponse>, ProblemHttpResult>> ListAsync(
-        TenantScope scope, string user_id, int? limit, int? offset, string? cursor, IConversationStore conversations, ServerSettings settings,
+        TenantScope scope, string user_id, int? limit, int? offset, string? cursor, IConversationStore conversations, IOptions<MnemoOptions> options,
         CancellationToken cancellationToken)
     {
-        var pageSize = PageLimits.Resolve(limit ?? DefaultLimit, settings.Options.Limits);
+        var pageSize = PageLimits.Resolve(limit ?? DefaultLimit, options.Value.Limits);
         if (offset is < 0)
         {
             throw ApiProblems.InvalidField("offset", "must not be negative");
@@ -83,7 +84,7 @@ public static class ConversationEndpoints
             : throw ApiProblems.InvalidCursor();
 
     private static async Task<Results<Ok<ConversationDetail>, ProblemHttpResult>> GetAsync(
-        TenantScope scope, string user_id, string conversation_id, IConversationStore conversations, IMessageStore messages, ServerSettings settings,
+        TenantScope scope, string user_id, string conversation_id, IConversationStore conversations, IMessageStore messages, IOptions<MnemoOptions> options,
         CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(conversation_id, out var id) || await conversations.GetAsync(scope.TenantId, user_id, id, cancellationToken) is not { } conversation)
@@ -92,7 +93,7 @@ public static class ConversationEndpoints
         }
         // The most recent page of its messages; older ones page through the messages endpoint.
         var page = await messages.ListAsync(scope.TenantId, user_id,
-            new MessageQuery { Limit = settings.Options.Limits.MaxPageSize, ConversationId = id }, cancellationToken);
+            new MessageQuery { Limit = options.Value.Limits.MaxPageSize, ConversationId = id }, cancellationToken);
         return TypedResults.Ok(new ConversationDetail(conversation, page?.Messages ?? []));
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Mnemo.ApiKeys;
 using Mnemo.Events;
@@ -36,22 +37,22 @@ public static class EventEndpoints
     }
 
     private static async Task<Results<Ok<EventListResponse>, ProblemHttpResult>> ListForUserAsync(
-        TenantScope scope, string user_id, string? type, int? limit, string? cursor, IEventStore events, ServerSettings settings,
+        TenantScope scope, string user_id, string? type, int? limit, string? cursor, IEventStore events, IOptions<MnemoOptions> options,
         CancellationToken cancellationToken)
     {
-        var page = await ListAsync(scope.TenantId, user_id, type, limit, cursor, events, settings, cancellationToken);
+        var page = await ListAsync(scope.TenantId, user_id, type, limit, cursor, events, options, cancellationToken);
         return page is null ? ApiProblems.UserNotFound(user_id) : TypedResults.Ok(page);
     }
 
     private static async Task<Ok<EventListResponse>> ListForTenantAsync(
-        TenantScope scope, string? type, int? limit, string? cursor, IEventStore events, ServerSettings settings, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await ListAsync(scope.TenantId, null, type, limit, cursor, events, settings, cancellationToken))!);
+        TenantScope scope, string? type, int? limit, string? cursor, IEventStore events, IOptions<MnemoOptions> options, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await ListAsync(scope.TenantId, null, type, limit, cursor, events, options, cancellationToken))!);
 
     private static async Task<EventListResponse?> ListAsync(
-        string tenantId, string? userId, string? type, int? limit, string? cursor, IEventStore events, ServerSettings settings,
+        string tenantId, string? userId, string? type, int? limit, string? cursor, IEventStore events, IOptions<MnemoOptions> options,
         CancellationToken cancellationToken)
     {
-        var pageSize = PageLimits.Resolve(limit ?? DefaultLimit, settings.Options.Limits);
+        var pageSize = PageLimits.Resolve(limit ?? DefaultLimit, options.Value.Limits);
         if (type is { Length: 0 or > 320 })
         {
             throw ApiProblems.InvalidField("type", "must be 1 to 320 characters");

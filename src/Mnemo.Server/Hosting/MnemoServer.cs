@@ -191,6 +191,8 @@ public static class MnemoServer
     {
         ArgumentNullException.ThrowIfNull(settings);
         services.AddSingleton(settings);
+        // What most services need of the settings: the validated options, the usual way.
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Options));
         // Tests may register their own clock before this runs.
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Mnemo.ApiKeys;
 using Mnemo.Storage;
 using Mnemo.Storage.Migrations;
@@ -11,7 +12,7 @@ namespace Mnemo.Server.Hosting;
 /// prints it once.
 /// </summary>
 public sealed partial class StoreInitializer(
-    MnemoDatabase database, MigrationRunner migrations, IApiKeyStore keys, ServerSettings settings, TimeProvider timeProvider,
+    MnemoDatabase database, MigrationRunner migrations, IApiKeyStore keys, IOptions<MnemoOptions> options, TimeProvider timeProvider,
     ILogger<StoreInitializer> logger)
 {
     /// <summary>Runs the start-up steps.</summary>
@@ -19,7 +20,7 @@ public sealed partial class StoreInitializer(
     {
         var version = await migrations.ApplyAsync(cancellationToken);
         LogSchemaReady(logger, database.Dialect.Name, version);
-        if (string.IsNullOrEmpty(settings.Options.AdminKey) && !await keys.AnyPlatformKeyAsync(cancellationToken))
+        if (string.IsNullOrEmpty(options.Value.AdminKey) && !await keys.AnyPlatformKeyAsync(cancellationToken))
         {
             var (key, prefix) = ApiKeySecrets.Generate(ApiKeySecrets.PlatformMarker);
             var createdAt = timeProvider.GetUtcNowMicroseconds();

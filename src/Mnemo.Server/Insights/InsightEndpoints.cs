@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Mnemo.Insights;
 using Mnemo.Server.Access;
@@ -45,9 +46,9 @@ public static class InsightEndpoints
     }
 
     private static async Task<Results<Ok<InsightListResponse>, ProblemHttpResult>> ListAsync(
-        TenantScope scope, string user_id, string? topic, int? limit, IInsightStore insights, ServerSettings settings, CancellationToken cancellationToken)
+        TenantScope scope, string user_id, string? topic, int? limit, IInsightStore insights, IOptions<MnemoOptions> options, CancellationToken cancellationToken)
     {
-        var pageSize = PageLimits.Resolve(limit ?? settings.Options.Limits.MaxPageSize, settings.Options.Limits);
+        var pageSize = PageLimits.Resolve(limit ?? options.Value.Limits.MaxPageSize, options.Value.Limits);
         return await insights.ListAsync(scope.TenantId, user_id, topic, pageSize, cancellationToken) is { } list
             ? TypedResults.Ok(new InsightListResponse { Insights = list })
             : ApiProblems.UserNotFound(user_id);

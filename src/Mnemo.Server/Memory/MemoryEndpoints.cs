@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using Mnemo.Server.Hosting;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Mnemo.Memory;
@@ -64,9 +66,9 @@ public static class MemoryEndpoints
     }
 
     private static async Task<Results<Ok<MemoryEventsResponse>, ProblemHttpResult>> ListEventsAsync(
-        TenantScope scope, string user_id, int? limit, IMessageStore messages, Hosting.ServerSettings settings, CancellationToken cancellationToken)
+        TenantScope scope, string user_id, int? limit, IMessageStore messages, IOptions<MnemoOptions> options, CancellationToken cancellationToken)
     {
-        var query = new MessageQuery { Limit = Hosting.PageLimits.Resolve(limit ?? DefaultEventLimit, settings.Options.Limits) };
+        var query = new MessageQuery { Limit = Hosting.PageLimits.Resolve(limit ?? DefaultEventLimit, options.Value.Limits) };
         var page = await messages.ListAsync(scope.TenantId, user_id, query, cancellationToken);
         return page is null ? ApiProblems.UserNotFound(user_id) : TypedResults.Ok(new MemoryEventsResponse { Events = page.Messages });
     }

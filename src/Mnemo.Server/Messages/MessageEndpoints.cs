@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Mnemo.ApiKeys;
@@ -46,9 +47,9 @@ public static class MessageEndpoints
 
     private static async Task<Results<Ok<MessageListResponse>, ProblemHttpResult>> ListAsync(
         TenantScope scope, string user_id, int? limit, string? before, string? after, string? conversation_id, string? role,
-        IMessageStore messages, ServerSettings settings, CancellationToken cancellationToken)
+        IMessageStore messages, IOptions<MnemoOptions> options, CancellationToken cancellationToken)
     {
-        var query = MessageHistory.Query(limit ?? DefaultHistoryLimit, before, after, conversation_id, role, settings.Options.Limits);
+        var query = MessageHistory.Query(limit ?? DefaultHistoryLimit, before, after, conversation_id, role, options.Value.Limits);
         var page = await messages.ListAsync(scope.TenantId, user_id, query, cancellationToken);
         if (page is null)
         {
@@ -91,10 +92,10 @@ public static class MessageEndpoints
             : ApiProblems.UserNotFound(user_id);
 
     private static async Task<Results<Ok<SearchResponse>, ProblemHttpResult>> SearchUserAsync(
-        TenantScope scope, string user_id, string? q, int? limit, string? cursor, IMessageStore messages, IUserStore users, ServerSettings settings,
+        TenantScope scope, string user_id, string? q, int? limit, string? cursor, IMessageStore messages, IUserStore users, IOptions<MnemoOptions> options,
         CancellationToken cancellationToken)
     {
-        var response = await SearchAsync(scope.TenantId, user_id, q, limit, cursor, messages, settings, cancellationToken);
+        var response = await SearchAsync(scope.TenantId, user_id, q, limit, cursor, messages, options, cancellationToken);
         if (response.Results.Count == 0 && cursor is null && await users.GetAsync(scope.TenantId, user_id, cancellationToken) is null)
         {
             return ApiProblems.UserNotFound(user_id);
@@ -103,17 +104,17 @@ public static class MessageEndpoints
     }
 
     private static async Task<Ok<SearchResponse>> SearchTenantAsync(
-        TenantScope scope, string? q, int? limit, string? cursor, IMessageStore messages, ServerSettings settings, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await SearchAsync(scope.TenantId, null, q, limit, cursor, messages, settings, cancellationToken));
+        TenantScope scope, string? q, int? limit, string? cursor, IMessageStore messages, IOptions<MnemoOptions> options, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await SearchAsync(scope.TenantId, null, q, limit, cursor, messages, options, cancellationToken));
 
     private static async Task<SearchResponse> SearchAsync(
-        string tenantId, string? userId, string? q, int? limit, string? cursor, IMessageStore messages, ServerSettings settings, CancellationToken cancellationToken)
+        string tenantId, string? userId, string? q, int? limit, string? cursor, IMessageStore messages, IOptions<MnemoOptions> options, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(q) || q.Length > 500)
         {
             throw ApiProblems.InvalidField("q", "is required, at most 500 characters");
         }
-        var pageSize = PageLimits.Resolve(limit ?? DefaultHistoryLimit, settings.Options.Limits);
+        var pageSize = PageLimits.Resolve(limit ?? DefaultHistoryLimit, options.Value.Limits);
         var offset = 0;
         if (cursor is not null && (!Cursor.TryDecode(cursor, out var text) || !int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out offset) || offset < 0))
         {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -54,7 +55,7 @@ public static partial class ShopifyEndpoints
             : ApiProblems.NotFound($"Tenant '{scope.TenantId}' has no Shopify app configured.");
 
     private static async Task<Results<RedirectHttpResult, ProblemHttpResult>> InstallAsync(
-        string? shop, string? tenant_id, IOAuthStore store, ServerSettings settings, TimeProvider timeProvider, CancellationToken cancellationToken)
+        string? shop, string? tenant_id, IOAuthStore store, IOptions<MnemoOptions> options, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         if (!ShopifyRules.IsShopDomain(shop))
         {
@@ -69,7 +70,7 @@ public static partial class ShopifyEndpoints
             return ApiProblems.NotFound($"Tenant '{tenant_id}' has no Shopify app configured.");
         }
         var state = SessionTokens.New("st_");
-        await store.CreateStateAsync(tenant_id!, shop!, SessionTokens.Hash(state), timeProvider.GetUtcNow() + settings.Options.Shopify.StateLifetime, cancellationToken);
+        await store.CreateStateAsync(tenant_id!, shop!, SessionTokens.Hash(state), timeProvider.GetUtcNow() + options.Value.Shopify.StateLifetime, cancellationToken);
         var authorize = $"https://{shop}/admin/oauth/authorize?client_id={Uri.EscapeDataString(app.App.ClientId)}"
             + $"&scope={Uri.EscapeDataString(app.App.Scopes)}&redirect_uri={Uri.EscapeDataString(app.App.RedirectUrl)}&state={Uri.EscapeDataString(state)}";
         return TypedResults.Redirect(authorize);
@@ -77,7 +78,7 @@ public static partial class ShopifyEndpoints
 
     private static async Task<Results<RedirectHttpResult, ProblemHttpResult>> CallbackAsync(
         HttpContext http, IOAuthStore store, ISessionStore sessions, SecretBox secrets, TenantSettingsCache cache, IHttpClientFactory httpClients,
-        ServerSettings settings, TimeProvider timeProvider, CancellationToken cancellationToken)
+        IOptions<MnemoOptions> options, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         var query = http.Request.Query.ToDictionary(pair => pair.Key, pair => pair.Value.ToString(), StringComparer.Ordinal);
         var shop = query.GetValueOrDefault("shop");
@@ -105,12 +106,12 @@ public static partial class ShopifyEndpoints
         }
         if (!long.TryParse(query.GetValueOrDefault("timestamp"), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
             || Math.Abs((timeProvider.GetUtcNow() - DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(seconds, 0, 253_402_300_799))).TotalSeconds)
-                > settings.Options.Shopify.TimestampTolerance.TotalSeconds)
+                > options.Value.Shopify.TimestampTolerance.TotalSeconds)
         {
             return Rejected(StatusCodes.Status401Unauthorized, "The callback's timestamp is not recent.");
         }
 
-        var exchange = await ExchangeCodeAsync(httpClients, settings, shop!, app.App.ClientId, clientSecret, code, cancellationToken);
+        var exchange = await ExchangeCodeAsync(httpClients, options, shop!, app.App.ClientId, clientSecret, code, cancellationToken);
         if (exchange is null)
         {
             return Rejected(StatusCodes.Status400BadRequest, "Shopify did not exchange the code for an access token.");
@@ -132,11 +133,11 @@ public static partial class ShopifyEndpoints
 
     /// <summary>POSTs the code to <c>{shop admin}/admin/oauth/access_token</c>; null on any failure or timeout.</summary>
     private static async Task<(string AccessToken, string Scope)?> ExchangeCodeAsync(
-        IHttpClientFactory httpClients, ServerSettings settings, string shop, string clientId, string clientSecret, string code, CancellationToken cancellationToken)
+        IHttpClientFactory httpClients, IOptions<MnemoOptions> options, string shop, string clientId, string clientSecret, string code, CancellationToken cancellationToken)
     {
-        var baseUrl = settings.Options.Shopify.AdminBaseUrl.Replace("{shop}", shop, StringComparison.Ordinal).TrimEnd('/');
+        var baseUrl = options.Value.Shopify.AdminBaseUrl.Replace("{shop}", shop, StringComparison.Ordinal).TrimEnd('/');
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(settings.Options.Shopify.ExchangeTimeout);
+        timeout.CancelAfter(options.Value.Shopify.ExchangeTimeout);
         try
         {
             using var response = await httpClients.CreateClient(HttpClientName).PostAsJsonAsync($"{baseUrl}/admin/oauth/access_token",

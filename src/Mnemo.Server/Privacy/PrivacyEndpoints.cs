@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Mnemo.ApiKeys;
 using Mnemo.Erasure;
@@ -31,9 +32,9 @@ public static class PrivacyEndpoints
             : ApiProblems.UserNotFound(user_id);
 
     private static async Task<Ok<ErasureListResponse>> ListErasuresAsync(
-        TenantScope scope, int? limit, string? cursor, IUserEraser eraser, ServerSettings settings, CancellationToken cancellationToken)
+        TenantScope scope, int? limit, string? cursor, IUserEraser eraser, IOptions<MnemoOptions> options, CancellationToken cancellationToken)
     {
-        var pageSize = PageLimits.Resolve(limit, settings.Options.Limits);
+        var pageSize = PageLimits.Resolve(limit, options.Value.Limits);
         ErasurePosition? before = null;
         if (cursor is not null)
         {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Mnemo.Retention;
 using Mnemo.Server.Hosting;
 
@@ -5,7 +6,7 @@ namespace Mnemo.Server.Retention;
 
 /// <summary>Runs a retention pass every <see cref="RetentionOptions.Interval"/>; the lease lets one node at a time do it.</summary>
 public sealed partial class RetentionWorker(
-    IRetentionEngine engine, ServerSettings settings, Observability.MnemoMetrics metrics, TimeProvider timeProvider, ILogger<RetentionWorker> logger)
+    IRetentionEngine engine, IOptions<MnemoOptions> options, Observability.MnemoMetrics metrics, TimeProvider timeProvider, ILogger<RetentionWorker> logger)
     : BackgroundService
 {
     /// <summary>This node's name as a lease holder.</summary>
@@ -14,11 +15,11 @@ public sealed partial class RetentionWorker(
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!settings.Options.Retention.Enabled)
+        if (!options.Value.Retention.Enabled)
         {
             return;
         }
-        using var timer = new PeriodicTimer(settings.Options.Retention.Interval, timeProvider);
+        using var timer = new PeriodicTimer(options.Value.Retention.Interval, timeProvider);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))

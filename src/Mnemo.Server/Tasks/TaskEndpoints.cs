@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Mnemo.Json;
@@ -62,7 +63,7 @@ public static class TaskEndpoints
             : TaskNotFound(task_id);
 
     private static async Task<Ok<TaskListResponse>> ListAsync(
-        TenantScope scope, string? status, string? task_type, string? tag, int? limit, string? cursor, ITaskStore tasks, ServerSettings settings,
+        TenantScope scope, string? status, string? task_type, string? tag, int? limit, string? cursor, ITaskStore tasks, IOptions<MnemoOptions> options,
         CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
@@ -79,7 +80,7 @@ public static class TaskEndpoints
         {
             throw new RequestValidationException(errors);
         }
-        var pageSize = PageLimits.Resolve(limit, settings.Options.Limits);
+        var pageSize = PageLimits.Resolve(limit, options.Value.Limits);
         // tag=name:value matches that value; tag=name matches any task carrying the tag.
         var colon = tag?.IndexOf(':', StringComparison.Ordinal) ?? -1;
         var (tagName, tagValue) = tag is null ? (null, null) : colon < 0 ? (tag, null) : (tag[..colon], tag[(colon + 1)..]);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Mnemo.Json;
 using Mnemo.Server.Access;
@@ -60,9 +61,9 @@ public static class UserEndpoints
     }
 
     private static async Task<Ok<UserListResponse>> ListAsync(
-        TenantScope scope, IUserStore users, ServerSettings settings, int? limit, string? cursor, CancellationToken cancellationToken)
+        TenantScope scope, IUserStore users, IOptions<MnemoOptions> options, int? limit, string? cursor, CancellationToken cancellationToken)
     {
-        var pageSize = PageLimits.Resolve(limit, settings.Options.Limits);
+        var pageSize = PageLimits.Resolve(limit, options.Value.Limits);
         var fetched = await users.ListAsync(scope.TenantId, KeyPages.After(cursor), pageSize + 1, cancellationToken);
         var (shown, next) = KeyPages.Trim(fetched, pageSize, user => user.Id);
         return TypedResults.Ok(new UserListResponse { Users = shown, NextCursor = next });
