@@ -1,6 +1,6 @@
-using Microsoft.Extensions.Options;
 using System.Net;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
 using Mnemo.Problems;
 using Mnemo.Server.Hosting;
 using Mnemo.Server.Problems;

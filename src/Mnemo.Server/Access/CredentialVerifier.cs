@@ -2,7 +2,6 @@ using Microsoft.Extensions.Options;
 using Mnemo.ApiKeys;
 using Mnemo.Server.Hosting;
 using Mnemo.Sessions;
-using Mnemo.Tenants;
 
 namespace Mnemo.Server.Access;
 
@@ -12,7 +11,7 @@ namespace Mnemo.Server.Access;
 /// and then compared by hash in constant time, so response timing says nothing about how much of
 /// a guessed secret was right.
 /// </summary>
-public sealed class CredentialVerifier(IOptions<MnemoOptions> options, IApiKeyStore keys, ApiKeyCache keyCache, ISessionStore sessions, ITenantStore tenants)
+public sealed class CredentialVerifier(IOptions<MnemoOptions> options, IApiKeyStore keys, ApiKeyCache keyCache, ISessionStore sessions)
 {
     // Hashed once, when the service is made, rather than on every request.
     private readonly byte[]? _adminKeyHash = options.Value.AdminKey is { Length: > 0 } adminKey ? ApiKeySecrets.Hash(adminKey.Trim()) : null;
@@ -53,14 +52,9 @@ public sealed class CredentialVerifier(IOptions<MnemoOptions> options, IApiKeySt
     }
 
     /// <summary>An end-user access token: it reads its own user's data and nothing else.</summary>
-    private async Task<Caller?> VerifyUserTokenAsync(string token, CancellationToken cancellationToken)
-    {
-        if (await sessions.AuthenticateAsync(token, cancellationToken) is not { } user)
-        {
-            return null;
-        }
-        // Its tenant's status decides as it does for keys (a suspended tenant's users are refused).
-        var tenant = await tenants.GetAsync(user.TenantId, cancellationToken);
-        return tenant is null ? null : new Caller { TenantId = user.TenantId, TenantStatus = tenant.Status, UserId = user.UserId, Scopes = [ApiKeyScopes.Read] };
-    }
+    /// <remarks>Its tenant's status, read with the token in the same query, decides as it does for keys.</remarks>
+    private async Task<Caller?> VerifyUserTokenAsync(string token, CancellationToken cancellationToken) =>
+        await sessions.AuthenticateAsync(token, cancellationToken) is { } user
+            ? new Caller { TenantId = user.TenantId, TenantStatus = user.TenantStatus, UserId = user.UserId, Scopes = [ApiKeyScopes.Read] }
+            : null;
 }

@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Mnemo.ApiKeys;
 using Mnemo.Events;
 using Mnemo.Json;

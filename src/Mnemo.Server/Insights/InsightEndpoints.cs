@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Mnemo.Insights;
 using Mnemo.Server.Access;
 using Mnemo.Server.Hosting;

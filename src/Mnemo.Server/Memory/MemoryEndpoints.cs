@@ -1,11 +1,11 @@
-using Microsoft.Extensions.Options;
-using Mnemo.Server.Hosting;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Mnemo.Memory;
 using Mnemo.Messages;
 using Mnemo.Problems;
 using Mnemo.Server.Access;
+using Mnemo.Server.Hosting;
 using Mnemo.Server.Json;
 using Mnemo.Server.Messages;
 using Mnemo.Server.Problems;

@@ -28,6 +28,7 @@ public sealed class MessageAppender(
     {
         var newMessages = ToNewMessages(items, headerKey, "messages");
         var result = await messages.AppendAsync(tenantId, userId, newMessages, cancellationToken);
+        activity.UserSeen(new UserActivity(tenantId, userId, timeProvider.GetUtcNow()));
         await AfterAppendAsync(tenantId, userId, result, () => metrics.MessagesAppended(newMessages.Select(message => message.Role)), cancellationToken);
         return result;
     }
@@ -38,6 +39,7 @@ public sealed class MessageAppender(
     {
         var events = ToNewMessages(items, headerKey: null, "events");
         var result = await messages.AppendAsync(tenantId, userId, events, cancellationToken);
+        activity.UserSeen(new UserActivity(tenantId, userId, timeProvider.GetUtcNow()));
         await AfterAppendAsync(tenantId, userId, result, () => metrics.MemoryEventsAppended(events.Select(message => message.Role)), cancellationToken);
         return result;
     }
@@ -63,17 +65,13 @@ public sealed class MessageAppender(
     {
         var newMessages = lines.Select(line => line.ToNewMessage(line.IdempotencyKey)).ToList();
         var result = await messages.AppendAsync(tenantId, userId, newMessages, cancellationToken);
-        if (result.AnyNew)
-        {
-            metrics.MessagesAppended(newMessages.Select(message => message.Role));
-            await summarization.AfterAppendAsync(tenantId, userId, result.Messages.Max(message => message.Seq), cancellationToken);
-        }
+        await AfterAppendAsync(tenantId, userId, result, () => metrics.MessagesAppended(newMessages.Select(message => message.Role)), cancellationToken);
         return result;
     }
 
+    /// <summary>What something newly stored sets off: its metric, and a summary when the user passed the tenant's threshold.</summary>
     private async Task AfterAppendAsync(string tenantId, string userId, AppendResult result, Action count, CancellationToken cancellationToken)
     {
-        activity.UserSeen(new UserActivity(tenantId, userId, timeProvider.GetUtcNow()));
         if (result.AnyNew)
         {
             count();

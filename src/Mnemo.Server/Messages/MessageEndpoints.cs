@@ -1,6 +1,6 @@
-using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Mnemo.ApiKeys;
 using Mnemo.Json;
 using Mnemo.Messages;

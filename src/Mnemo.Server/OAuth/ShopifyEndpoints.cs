@@ -1,7 +1,7 @@
-using Microsoft.Extensions.Options;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Mnemo.ApiKeys;
 using Mnemo.OAuth;
 using Mnemo.Problems;

@@ -10,7 +10,8 @@ namespace Mnemo.Storage.Sessions;
 public sealed class SessionStore(MnemoDatabase database, TimeProvider timeProvider) : ISessionStore
 {
     private const string TokenSql = """
-        SELECT t.tenant_id, t.session_id, t.kind, t.expires_at, t.used_at, s.user_id, s.revoked_at, t.token_hash
+        SELECT t.tenant_id, t.session_id, t.kind, t.expires_at, t.used_at, s.user_id, s.revoked_at, t.token_hash,
+               (SELECT status FROM tenants WHERE id = t.tenant_id) AS tenant_status
         FROM user_tokens t JOIN user_sessions s ON s.tenant_id = t.tenant_id AND s.id = t.session_id
         WHERE t.token_hash = @hash
         """;
@@ -86,8 +87,8 @@ public sealed class SessionStore(MnemoDatabase database, TimeProvider timeProvid
     {
         await using var connection = await database.OpenReadConnectionAsync(cancellationToken);
         var found = await FindAsync(connection, null, accessToken, lockRow: false, cancellationToken);
-        return found is { Kind: "access", RevokedAt: null } && found.ExpiresAt > timeProvider.GetUtcNow()
-            ? new UserPrincipal(found.TenantId, found.UserId, found.SessionId)
+        return found is { Kind: "access", RevokedAt: null, TenantStatus: { } tenantStatus } && found.ExpiresAt > timeProvider.GetUtcNow()
+            ? new UserPrincipal(found.TenantId, found.UserId, found.SessionId, tenantStatus)
             : null;
     }
 
@@ -133,11 +134,12 @@ public sealed class SessionStore(MnemoDatabase database, TimeProvider timeProvid
         await using var command = _sql.Command(connection, lockRow ? $"{TokenSql} {_sql.ForUpdate}" : TokenSql, transaction).With("hash", hash);
         var found = await command.SingleOrDefaultAsync(reader => new FoundToken(
             reader.GetString(0), _sql.GetGuid(reader, 1), reader.GetString(2), _sql.GetTimestamp(reader, 3), _sql.GetNullableTimestamp(reader, 4),
-            reader.GetString(5), _sql.GetNullableTimestamp(reader, 6), reader.GetFieldValue<byte[]>(7)), cancellationToken);
+            reader.GetString(5), _sql.GetNullableTimestamp(reader, 6), reader.GetFieldValue<byte[]>(7), reader.IsDBNull(8) ? null : reader.GetString(8)), cancellationToken);
         // Found by an index on the hash; compared again in constant time all the same.
         return found is not null && CryptographicOperations.FixedTimeEquals(found.Hash, hash) ? found : null;
     }
 
     private sealed record FoundToken(
-        string TenantId, Guid SessionId, string Kind, DateTimeOffset ExpiresAt, DateTimeOffset? UsedAt, string UserId, DateTimeOffset? RevokedAt, byte[] Hash);
+        string TenantId, Guid SessionId, string Kind, DateTimeOffset ExpiresAt, DateTimeOffset? UsedAt, string UserId, DateTimeOffset? RevokedAt, byte[] Hash,
+        string? TenantStatus);
 }

@@ -5,8 +5,8 @@ using Mnemo.Validation;
 
 namespace Mnemo.Sessions;
 
-/// <summary>A signed-in user: who, in which tenant, under which session.</summary>
-public sealed record UserPrincipal(string TenantId, string UserId, Guid SessionId);
+/// <summary>A signed-in user: who, in which tenant (and its status, read with the token), under which session.</summary>
+public sealed record UserPrincipal(string TenantId, string UserId, Guid SessionId, string TenantStatus);
 
 /// <summary>A new pair of tokens; the only time they are shown.</summary>
 public sealed record TokenPair
