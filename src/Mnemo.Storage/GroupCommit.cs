@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Threading.Channels;
 
 namespace Mnemo.Storage;
@@ -16,14 +15,22 @@ namespace Mnemo.Storage;
 /// </summary>
 internal sealed class GroupCommit : IAsyncDisposable
 {
-    private readonly MnemoDatabase _database;
+    private readonly Func<Func<StoreSession, CancellationToken, Task<bool>>, Task<bool>> _writeTransaction;
+    private readonly SqlDialect _dialect;
     private readonly Channel<PendingWrite>[] _queues;
     private readonly Task[] _workers;
     private readonly int _maxBatch;
 
-    public GroupCommit(MnemoDatabase database, int workers, int maxBatch, int capacity)
+    /// <param name="writeTransaction">Runs its work in one write transaction and commits it.</param>
+    /// <param name="dialect">The backend's dialect: which failures leave the connection usable, and the locks.</param>
+    /// <param name="workers">Workers, each with its own queue and its own share of the keys.</param>
+    /// <param name="maxBatch">The most items one transaction writes.</param>
+    /// <param name="capacity">The most items queued before callers wait.</param>
+    public GroupCommit(
+        Func<Func<StoreSession, CancellationToken, Task<bool>>, Task<bool>> writeTransaction, SqlDialect dialect, int workers, int maxBatch, int capacity)
     {
-        _database = database;
+        _writeTransaction = writeTransaction;
+        _dialect = dialect;
         _maxBatch = maxBatch;
         _queues = [.. Enumerable.Range(0, workers).Select(_ => Channel.CreateBounded<PendingWrite>(new BoundedChannelOptions(capacity / workers)
         {
@@ -34,7 +41,7 @@ internal sealed class GroupCommit : IAsyncDisposable
     }
 
     /// <summary>Queues <paramref name="work"/>; completes when its batch has committed (or with its own failure).</summary>
-    public Task<T> WriteAsync<T>(string lockKey, Func<DbTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+    public Task<T> WriteAsync<T>(string lockKey, Func<StoreSession, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
         WriteAsync(lockKey, work, SoloWriter<T>.Instance, cancellationToken);
 
     /// <summary>
@@ -107,23 +114,23 @@ internal sealed class GroupCommit : IAsyncDisposable
     {
         try
         {
-            await _database.WriteAsync(async (transaction, token) =>
+            await _writeTransaction(async (session, token) =>
             {
                 var locks = LocksOf(batch);
                 var byWriter = batch.GroupBy(item => item.Writer).ToList();
                 if (byWriter.Count > 1)
                 {
-                    await locks.TakeAsync(transaction, token);
+                    await locks.TakeAsync(session, token);
                 }
                 foreach (var sameWriter in byWriter)
                 {
-                    await sameWriter.First().RunTogetherAsync(transaction, [.. sameWriter], locks, token);
+                    await sameWriter.First().RunTogetherAsync(session, [.. sameWriter], locks, token);
                 }
                 return true;
-            }, CancellationToken.None);
+            });
             return true;
         }
-        catch (Exception exception) when (!_database.Dialect.IsUnavailable(exception))
+        catch (Exception exception) when (!_dialect.IsUnavailable(exception))
         {
             return false;
         }
@@ -134,37 +141,36 @@ internal sealed class GroupCommit : IAsyncDisposable
     /// needs no savepoint: its failure fails the transaction, and only its own caller.
     /// </summary>
     private Task<bool> WriteOneByOneAsync(List<PendingWrite> batch) =>
-        _database.WriteAsync(async (transaction, token) =>
+        _writeTransaction(async (session, token) =>
         {
             var locks = LocksOf(batch);
             if (batch is [var lone])
             {
-                await lone.RunAloneAsync(transaction, locks, token);
+                await lone.RunAloneAsync(session, locks, token);
                 return true;
             }
             // Before the first savepoint: a lock taken inside one would go with its rollback.
-            await locks.TakeAsync(transaction, token);
+            await locks.TakeAsync(session, token);
             foreach (var item in batch)
             {
-                await transaction.SaveAsync("item", token);
+                await session.SaveAsync("item", token);
                 try
                 {
-                    await item.RunAloneAsync(transaction, locks, token);
-                    await transaction.ReleaseAsync("item", token);
+                    await item.RunAloneAsync(session, locks, token);
+                    await session.ReleaseAsync("item", token);
                 }
 #pragma warning disable CA1031 // The item's own failure goes back to its own caller; the batch goes on.
-                catch (Exception exception) when (!_database.Dialect.IsUnavailable(exception) && _database.Dialect.LeavesConnectionInStep(exception))
+                catch (Exception exception) when (!_dialect.IsUnavailable(exception) && _dialect.LeavesConnectionInStep(exception))
 #pragma warning restore CA1031
                 {
                     // Only on a connection still in step: a broken one fails the batch, whose
                     // callers were not acknowledged, rather than write the next item on it.
-                    await transaction.RollbackAsync("item", token);
-                    _database.Dialect.RecoverAfterError(transaction.Connection!, exception);
+                    await session.RollbackAfterAsync("item", exception, token);
                     item.Failed = exception;
                 }
             }
             return true;
-        }, CancellationToken.None);
+        });
 
     /// <summary>
     /// The locks of every key in the batch, in the batch's sorted order (PostgreSQL; a
@@ -172,7 +178,7 @@ internal sealed class GroupCommit : IAsyncDisposable
     /// across nodes up to the nodes' clock skew and the lock wait: a batch reads the time before it
     /// sends the locks (see the class remarks for one node).
     /// </summary>
-    private KeyLocks LocksOf(List<PendingWrite> batch) => new(_database.Dialect, batch.Select(item => item.LockKey));
+    private KeyLocks LocksOf(List<PendingWrite> batch) => new(_dialect, batch.Select(item => item.LockKey));
 
     private abstract class PendingWrite(string lockKey)
     {
@@ -183,10 +189,10 @@ internal sealed class GroupCommit : IAsyncDisposable
 
         public Exception? Failed { get; set; }
 
-        public abstract Task RunAloneAsync(DbTransaction transaction, KeyLocks locks, CancellationToken cancellationToken);
+        public abstract Task RunAloneAsync(StoreSession session, KeyLocks locks, CancellationToken cancellationToken);
 
         /// <summary>Writes <paramref name="sameWriter"/> (this item among them) in one go.</summary>
-        public abstract Task RunTogetherAsync(DbTransaction transaction, IReadOnlyList<PendingWrite> sameWriter, KeyLocks locks, CancellationToken cancellationToken);
+        public abstract Task RunTogetherAsync(StoreSession session, IReadOnlyList<PendingWrite> sameWriter, KeyLocks locks, CancellationToken cancellationToken);
 
         public abstract void Answer();
 
@@ -204,13 +210,13 @@ internal sealed class GroupCommit : IAsyncDisposable
 
         private TItem Item => item;
 
-        public override async Task RunAloneAsync(DbTransaction transaction, KeyLocks locks, CancellationToken cancellationToken) =>
-            _result = await writer.WriteOneAsync(transaction, item, locks, cancellationToken);
+        public override async Task RunAloneAsync(StoreSession session, KeyLocks locks, CancellationToken cancellationToken) =>
+            _result = await writer.WriteOneAsync(session, item, locks, cancellationToken);
 
-        public override async Task RunTogetherAsync(DbTransaction transaction, IReadOnlyList<PendingWrite> sameWriter, KeyLocks locks, CancellationToken cancellationToken)
+        public override async Task RunTogetherAsync(StoreSession session, IReadOnlyList<PendingWrite> sameWriter, KeyLocks locks, CancellationToken cancellationToken)
         {
             var pending = sameWriter.Cast<PendingWrite<TItem, TResult>>().ToList();
-            var results = await writer.WriteAllAsync(transaction, [.. pending.Select(each => each.Item)], locks, cancellationToken);
+            var results = await writer.WriteAllAsync(session, [.. pending.Select(each => each.Item)], locks, cancellationToken);
             for (var i = 0; i < pending.Count; i++)
             {
                 pending[i]._result = results[i];
@@ -233,27 +239,27 @@ internal sealed class GroupCommit : IAsyncDisposable
     }
 
     /// <summary>Writes that have no batched form: written one after the other in the batch's transaction.</summary>
-    private sealed class SoloWriter<T> : BatchWriter<Func<DbTransaction, CancellationToken, Task<T>>, T>
+    private sealed class SoloWriter<T> : BatchWriter<Func<StoreSession, CancellationToken, Task<T>>, T>
     {
         public static SoloWriter<T> Instance { get; } = new();
 
         public override async Task<IReadOnlyList<T>> WriteAllAsync(
-            DbTransaction transaction, IReadOnlyList<Func<DbTransaction, CancellationToken, Task<T>>> items, KeyLocks locks, CancellationToken cancellationToken)
+            StoreSession session, IReadOnlyList<Func<StoreSession, CancellationToken, Task<T>>> items, KeyLocks locks, CancellationToken cancellationToken)
         {
-            await locks.TakeAsync(transaction, cancellationToken);
+            await locks.TakeAsync(session, cancellationToken);
             var results = new List<T>(items.Count);
             foreach (var work in items)
             {
-                results.Add(await work(transaction, cancellationToken));
+                results.Add(await work(session, cancellationToken));
             }
             return results;
         }
 
         public override async Task<T> WriteOneAsync(
-            DbTransaction transaction, Func<DbTransaction, CancellationToken, Task<T>> item, KeyLocks locks, CancellationToken cancellationToken)
+            StoreSession session, Func<StoreSession, CancellationToken, Task<T>> item, KeyLocks locks, CancellationToken cancellationToken)
         {
-            await locks.TakeAsync(transaction, cancellationToken);
-            return await item(transaction, cancellationToken);
+            await locks.TakeAsync(session, cancellationToken);
+            return await item(session, cancellationToken);
         }
     }
 }

@@ -1,13 +1,11 @@
-using System.Data.Common;
-
 namespace Mnemo.Storage;
 
 /// <summary>
 /// The locks of one group-commit batch: a PostgreSQL advisory lock per key (tenant/user), taken
 /// in the batch's sorted key order (<see cref="SqlDialect.LockKeysSql"/>); a single-writer backend
 /// needs none. They must be held before the batch's first write. A writer either takes them in a
-/// statement of their own (<see cref="TakeAsync"/>) or sends them ahead of its first command in
-/// the same round trip (<see cref="SendWith"/>), which saves the batch a round trip.
+/// statement of their own (<see cref="TakeAsync"/>) or has them lead the text of its first
+/// command (<see cref="SqlCommand.SetText"/>), which saves the batch a round trip.
 /// </summary>
 public sealed class KeyLocks
 {
@@ -26,33 +24,30 @@ public sealed class KeyLocks
     }
 
     /// <summary>Takes the locks now, in a statement of their own, unless they are held already.</summary>
-    public async Task TakeAsync(DbTransaction transaction, CancellationToken cancellationToken)
+    public async Task TakeAsync(StoreSession session, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(transaction);
+        ArgumentNullException.ThrowIfNull(session);
         if (_held)
         {
             return;
         }
-        await using var command = _dialect.Command(transaction.Connection!, _dialect.LockKeysSql!, transaction).With(KeysParameter, _keys);
+        await using var command = session.Command(_dialect.LockKeysSql!).With(KeysParameter, _keys);
         await command.ExecuteAsync(cancellationToken);
         _held = true;
     }
 
     /// <summary>
-    /// Puts the lock statement ahead of <paramref name="command"/>'s text (so set the text first),
-    /// unless the locks are held already. The database runs the statements in order, so the
-    /// command's own statements run holding the locks; its reader skips the lock statement's rows.
+    /// The lock statement for <paramref name="command"/> to send first, its parameter bound on it,
+    /// or null when the locks are held already; from then on they count as held.
     /// </summary>
-    public void SendWith(SqlCommand command)
+    internal string? LeadStatement(SqlCommand command)
     {
-        ArgumentNullException.ThrowIfNull(command);
         if (_held)
         {
-            return;
+            return null;
         }
-        command.Inner.CommandText = $"{_dialect.LockKeysSql};\n{command.Inner.CommandText}";
         command.With(KeysParameter, _keys);
-        command.LeadingResultsToSkip++;
         _held = true;
+        return _dialect.LockKeysSql;
     }
 }

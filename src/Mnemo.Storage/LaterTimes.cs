@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Text;
 
 namespace Mnemo.Storage;
@@ -20,14 +19,14 @@ internal static class LaterTimes
     /// each touch's time where that is later. Table and column are the caller's constants.
     /// </summary>
     public static async Task WriteAsync(
-        SqlDialect sql, DbTransaction transaction, string table, string timeColumn, IEnumerable<Touch> touches, CancellationToken cancellationToken)
+        StoreSession session, string table, string timeColumn, IEnumerable<Touch> touches, CancellationToken cancellationToken)
     {
         // A stable order, so two nodes flushing at once lock rows in the same order.
         var ordered = touches.OrderBy(touch => touch.TenantId, StringComparer.Ordinal).ThenBy(touch => touch.Id.ToString(), StringComparer.Ordinal);
         foreach (var chunk in ordered.Chunk(RowsPerStatement))
         {
             var text = new StringBuilder("WITH touched (tenant_id, id, at) AS (VALUES ");
-            await using var command = sql.Command(transaction.Connection!, string.Empty, transaction);
+            await using var command = session.CommandBuiltLater();
             for (var i = 0; i < chunk.Length; i++)
             {
                 text.Append(i == 0 ? "" : ", ").Append($"(@tenant_id{i}, @id{i}, @at{i})");
@@ -40,7 +39,7 @@ internal static class LaterTimes
                 WHERE {table}.tenant_id = touched.tenant_id AND {table}.id = touched.id
                   AND ({table}.{timeColumn} IS NULL OR {table}.{timeColumn} < touched.at)
                 """);
-            command.Inner.CommandText = text.ToString();
+            command.SetText(text.ToString());
             await command.ExecuteAsync(cancellationToken);
         }
     }

@@ -12,11 +12,37 @@ public abstract class MnemoDatabase : IAsyncDisposable
     /// <summary>The backend's dialect.</summary>
     public abstract SqlDialect Dialect { get; }
 
-    /// <summary>An open connection for reads; the caller disposes it.</summary>
-    public abstract ValueTask<DbConnection> OpenReadConnectionAsync(CancellationToken cancellationToken);
+    /// <summary>An open connection for reads; the session that owns it disposes it.</summary>
+    protected abstract ValueTask<DbConnection> OpenReadConnectionAsync(CancellationToken cancellationToken);
+
+    /// <summary>A read session on a connection of its own, not bound to a tenant; the caller disposes it.</summary>
+    public async ValueTask<StoreSession> ReadAsync(CancellationToken cancellationToken) =>
+        new(Dialect, await OpenReadConnectionAsync(cancellationToken), transaction: null, tenantId: null, ownsConnection: true);
+
+    /// <summary>A read session bound to <paramref name="tenantId"/>; the caller disposes it.</summary>
+    public async ValueTask<StoreSession> ReadAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        return new(Dialect, await OpenReadConnectionAsync(cancellationToken), transaction: null, tenantId, ownsConnection: true);
+    }
 
     /// <summary>Runs <paramref name="work"/> in one write transaction and commits it when the work returns.</summary>
-    public abstract Task<T> WriteAsync<T>(Func<DbTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken);
+    public abstract Task<T> WriteAsync<T>(Func<StoreSession, CancellationToken, Task<T>> work, CancellationToken cancellationToken);
+
+    /// <summary>Runs <paramref name="work"/> in one write transaction bound to <paramref name="tenantId"/>.</summary>
+    public Task<T> WriteAsync<T>(string tenantId, Func<StoreSession, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        ArgumentNullException.ThrowIfNull(work);
+        return WriteAsync((session, token) => work(session.ForTenant(tenantId), token), cancellationToken);
+    }
+
+    /// <summary>A write session on <paramref name="transaction"/>, for the backends' <see cref="WriteAsync{T}(Func{StoreSession, CancellationToken, Task{T}}, CancellationToken)"/>.</summary>
+    protected StoreSession WriteSession(DbTransaction transaction)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        return new(Dialect, transaction.Connection!, transaction, tenantId: null, ownsConnection: false);
+    }
 
     /// <summary>
     /// Runs <paramref name="work"/> on a connection of its own while holding the store-wide lock
@@ -29,7 +55,7 @@ public abstract class MnemoDatabase : IAsyncDisposable
     /// answers once that transaction has committed. The work runs holding the lock of
     /// <paramref name="lockKey"/> (<see cref="SqlDialect.LockKeysSql"/>).
     /// </summary>
-    public Task<T> GroupWriteAsync<T>(string lockKey, Func<DbTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    public Task<T> GroupWriteAsync<T>(string lockKey, Func<StoreSession, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
         var committer = _groupCommit ??= CreateGroupCommit();
         return committer.WriteAsync(lockKey, work, cancellationToken);
@@ -63,7 +89,8 @@ public abstract class MnemoDatabase : IAsyncDisposable
     {
         lock (_groupCommitGate)
         {
-            return _groupCommit ??= new GroupCommit(this, GroupCommitWorkers, maxBatch: 256, capacity: 4096);
+            return _groupCommit ??= new GroupCommit(
+                work => WriteAsync(work, CancellationToken.None), Dialect, GroupCommitWorkers, maxBatch: 256, capacity: 4096);
         }
     }
 
@@ -79,8 +106,8 @@ public abstract class MnemoDatabase : IAsyncDisposable
     /// <summary>Checks that the store answers a trivial query.</summary>
     public async Task PingAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await OpenReadConnectionAsync(cancellationToken);
-        await using var command = Dialect.Command(connection, "SELECT 1");
+        await using var session = await ReadAsync(cancellationToken);
+        await using var command = session.Command("SELECT 1");
         await command.ScalarAsync(cancellationToken);
     }
 

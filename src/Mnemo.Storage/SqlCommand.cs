@@ -17,10 +17,28 @@ public sealed class SqlCommand : IAsyncDisposable
     public DbCommand Inner { get; }
 
     /// <summary>
-    /// Result sets at the start of the command that are not its own (locks sent ahead of it by
-    /// <see cref="KeyLocks.SendWith"/>); the methods that read rows skip them.
+    /// Result sets at the start of the command that are not its own (the lock statement that
+    /// <see cref="SetText"/> put first); the methods that read rows skip them.
     /// </summary>
-    internal int LeadingResultsToSkip { get; set; }
+    private int _leadingResultsToSkip;
+
+    /// <summary>
+    /// Sets the text of a command built with its parameters (<see cref="StoreSession.CommandBuiltLater"/>).
+    /// When <paramref name="locks"/> are not held yet, their statement goes first, in the same
+    /// round trip: the database runs the statements in order, so <paramref name="sql"/> runs holding them.
+    /// </summary>
+    public SqlCommand SetText(string sql, KeyLocks? locks = null)
+    {
+        var lead = locks?.LeadStatement(this);
+        if (lead is not null)
+        {
+            _leadingResultsToSkip++;
+        }
+#pragma warning disable CA2100 // Mnemo's SQL is constant text and placeholders; values are always bound parameters.
+        Inner.CommandText = lead is null ? sql : $"{lead};\n{sql}";
+#pragma warning restore CA2100
+        return this;
+    }
 
     /// <summary>Binds a value.</summary>
     public SqlCommand With(string name, object? value)
@@ -72,7 +90,7 @@ public sealed class SqlCommand : IAsyncDisposable
         var reader = await Inner.ExecuteReaderAsync(cancellationToken);
         try
         {
-            for (var skipped = 0; skipped < LeadingResultsToSkip; skipped++)
+            for (var skipped = 0; skipped < _leadingResultsToSkip; skipped++)
             {
                 await reader.NextResultAsync(cancellationToken);
             }
@@ -87,7 +105,7 @@ public sealed class SqlCommand : IAsyncDisposable
 
     private void RequireNoLeadingResults()
     {
-        if (LeadingResultsToSkip > 0)
+        if (_leadingResultsToSkip > 0)
         {
             throw new InvalidOperationException("A command carrying other statements' results is read with ReaderAsync, ListAsync, ListBothAsync or SingleOrDefaultAsync.");
         }

@@ -48,7 +48,11 @@ public abstract class SqlDialect
     /// <summary>Turns a user's free text into the backend's query syntax; null when it has nothing to search for.</summary>
     public abstract string? FullTextQuery(string text);
 
-    /// <summary>Binds <paramref name="value"/> under <paramref name="name"/>, converting types the backend stores differently.</summary>
+    /// <summary>
+    /// Binds <paramref name="value"/> under <paramref name="name"/>, converting types the backend
+    /// stores differently. A time is truncated here, and only here, to whole microseconds: the
+    /// precision both backends keep.
+    /// </summary>
     public abstract void AddParameter(DbCommand command, string name, object? value);
 
     /// <summary>Binds a JSON document (text) so the backend stores it as JSON.</summary>

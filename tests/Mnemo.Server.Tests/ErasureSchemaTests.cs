@@ -55,13 +55,13 @@ public abstract class ErasureSchemaTests(ServerFixture fixture, ITestOutputHelpe
         await SendAsync(key, HttpMethod.Post, "api/v1/auth/login", $$"""{"user_id":"{{userId}}"}""");
         // A merchant is only made by Shopify's OAuth callback (ShopifyOAuthTests drives it); its row is written directly here.
         var database = _server.Services.GetRequiredService<MnemoDatabase>();
-        await database.WriteAsync(async (transaction, token) =>
+        await database.WriteAsync(async (session, token) =>
         {
             const string sql = """
                 INSERT INTO oauth_merchants (tenant_id, shop, user_id, access_token_encrypted, scopes, installed_at, updated_at)
                 VALUES (@tenant_id, @shop, @user_id, @token, 'read_orders', @now, @now)
                 """;
-            await using var command = database.Dialect.Command(transaction.Connection!, sql, transaction)
+            await using var command = session.Command(sql)
                 .With("tenant_id", tenantId).With("shop", $"{userId}.myshopify.com").With("user_id", userId)
                 .With("token", new byte[] { 1, 2, 3 }).With("now", DateTimeOffset.UnixEpoch);
             return await command.ExecuteAsync(token);
@@ -74,16 +74,16 @@ public abstract class ErasureSchemaTests(ServerFixture fixture, ITestOutputHelpe
         var sql = fixture.Backend == Backend.Postgres
             ? "SELECT table_name FROM information_schema.columns WHERE table_schema = current_schema() AND column_name = 'user_id' ORDER BY 1"
             : "SELECT m.name FROM sqlite_master m JOIN pragma_table_info(m.name) c WHERE m.type = 'table' AND c.name = 'user_id' ORDER BY 1";
-        await using var connection = await database.OpenReadConnectionAsync(CancellationToken.None);
-        await using var command = database.Dialect.Command(connection, sql);
+        await using var session = await database.ReadAsync(CancellationToken.None);
+        await using var command = session.Command(sql);
         return await command.ListAsync(reader => reader.GetString(0), CancellationToken.None);
     }
 
     private async Task<long> CountAsync(string table, string tenantId, string userId)
     {
         var database = _server.Services.GetRequiredService<MnemoDatabase>();
-        await using var connection = await database.OpenReadConnectionAsync(CancellationToken.None);
-        await using var command = database.Dialect.Command(connection, $"SELECT count(*) FROM {table} WHERE tenant_id = @tenant_id AND user_id = @user_id")
+        await using var session = await database.ReadAsync(CancellationToken.None);
+        await using var command = session.Command($"SELECT count(*) FROM {table} WHERE tenant_id = @tenant_id AND user_id = @user_id")
             .With("tenant_id", tenantId).With("user_id", userId);
         return Convert.ToInt64(await command.ScalarAsync(CancellationToken.None), System.Globalization.CultureInfo.InvariantCulture);
     }

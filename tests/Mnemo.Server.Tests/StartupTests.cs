@@ -74,8 +74,8 @@ public sealed class StartupTests
         }
         await using var second = await MnemoTestServer.StartAsync(storage, noAdminKey);
         await using var check = Storage.MnemoDatabaseFactory.Create(storage);
-        await using var connection = await check.OpenReadConnectionAsync(CancellationToken.None);
-        await using var count = check.Dialect.Command(connection, "SELECT COUNT(*) FROM platform_api_keys");
+        await using var session = await check.ReadAsync(CancellationToken.None);
+        await using var count = session.Command("SELECT COUNT(*) FROM platform_api_keys");
         Assert.Equal(1L, await count.ScalarAsync(CancellationToken.None));
     }
 

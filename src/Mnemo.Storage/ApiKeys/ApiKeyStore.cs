@@ -43,10 +43,9 @@ public sealed class ApiKeyStore(MnemoDatabase database) : IApiKeyStore
     public Task<bool> CreateAsync(ApiKey key, byte[] secretHash, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return database.WriteAsync(async (transaction, token) =>
+        return database.WriteAsync(key.TenantId, async (session, token) =>
         {
-            await using var command = _sql.Command(transaction.Connection!, InsertSql, transaction)
-                .With("tenant_id", key.TenantId)
+            await using var command = session.Command(InsertSql)
                 .With("id", key.Id)
                 .With("name", key.Name)
                 .With("prefix", key.Prefix)
@@ -60,16 +59,16 @@ public sealed class ApiKeyStore(MnemoDatabase database) : IApiKeyStore
     /// <inheritdoc />
     public async Task<IReadOnlyList<ApiKey>> ListAsync(string tenantId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenReadConnectionAsync(cancellationToken);
-        await using var command = _sql.Command(connection, ListSql).With("tenant_id", tenantId);
+        await using var session = await database.ReadAsync(tenantId, cancellationToken);
+        await using var command = session.Command(ListSql);
         return await command.ListAsync(ReadKey, cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<ApiKeyCredential?> FindByPrefixAsync(string prefix, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenReadConnectionAsync(cancellationToken);
-        await using var command = _sql.Command(connection, FindSql).With("prefix", prefix);
+        await using var session = await database.ReadAsync(cancellationToken);
+        await using var command = session.Command(FindSql).With("prefix", prefix);
         return await command.SingleOrDefaultAsync(
             reader => new ApiKeyCredential(ReadKey(reader), reader.GetFieldValue<byte[]>(7), reader.GetString(8)),
             cancellationToken);
@@ -77,10 +76,9 @@ public sealed class ApiKeyStore(MnemoDatabase database) : IApiKeyStore
 
     /// <inheritdoc />
     public Task<bool> RevokeAsync(string tenantId, Guid keyId, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (transaction, token) =>
+        database.WriteAsync(tenantId, async (session, token) =>
         {
-            await using var command = _sql.Command(transaction.Connection!, RevokeSql, transaction)
-                .With("tenant_id", tenantId)
+            await using var command = session.Command(RevokeSql)
                 .With("id", keyId);
             return await command.ExecuteAsync(token) > 0;
         }, cancellationToken);
@@ -93,9 +91,9 @@ public sealed class ApiKeyStore(MnemoDatabase database) : IApiKeyStore
         {
             return;
         }
-        await database.WriteAsync(async (transaction, token) =>
+        await database.WriteAsync(async (session, token) =>
         {
-            await LaterTimes.WriteAsync(_sql, transaction, "api_keys", "last_used_at",
+            await LaterTimes.WriteAsync(session, "api_keys", "last_used_at",
                 usages.Select(usage => new LaterTimes.Touch(usage.TenantId, usage.KeyId, usage.UsedAt)), token);
             return true;
         }, cancellationToken);
@@ -104,16 +102,16 @@ public sealed class ApiKeyStore(MnemoDatabase database) : IApiKeyStore
     /// <inheritdoc />
     public async Task<bool> AnyPlatformKeyAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenReadConnectionAsync(cancellationToken);
-        await using var command = _sql.Command(connection, AnyPlatformSql);
+        await using var session = await database.ReadAsync(cancellationToken);
+        await using var command = session.Command(AnyPlatformSql);
         return Convert.ToInt64(await command.ScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) > 0;
     }
 
     /// <inheritdoc />
     public Task AddPlatformKeyAsync(Guid id, string prefix, byte[] secretHash, DateTimeOffset createdAt, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (transaction, token) =>
+        database.WriteAsync(async (session, token) =>
         {
-            await using var command = _sql.Command(transaction.Connection!, InsertPlatformSql, transaction)
+            await using var command = session.Command(InsertPlatformSql)
                 .With("id", id)
                 .With("prefix", prefix)
                 .With("secret_hash", secretHash)
@@ -124,8 +122,8 @@ public sealed class ApiKeyStore(MnemoDatabase database) : IApiKeyStore
     /// <inheritdoc />
     public async Task<byte[]?> FindPlatformKeyAsync(string prefix, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenReadConnectionAsync(cancellationToken);
-        await using var command = _sql.Command(connection, FindPlatformSql).With("prefix", prefix);
+        await using var session = await database.ReadAsync(cancellationToken);
+        await using var command = session.Command(FindPlatformSql).With("prefix", prefix);
         return await command.SingleOrDefaultAsync(reader => reader.GetFieldValue<byte[]>(0), cancellationToken);
     }
 

@@ -26,10 +26,9 @@ public sealed class CampaignStore(MnemoDatabase database, TimeProvider timeProvi
     public Task<bool> CreateAsync(string tenantId, Campaign campaign, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(campaign);
-        return database.WriteAsync(async (transaction, token) =>
+        return database.WriteAsync(tenantId, async (session, token) =>
         {
-            await using var command = _sql.Command(transaction.Connection!, InsertSql, transaction)
-                .With("tenant_id", tenantId)
+            await using var command = session.Command(InsertSql)
                 .With("id", campaign.Id)
                 .With("name", campaign.Name)
                 .With("ttl_days", campaign.TtlDays)
@@ -44,16 +43,16 @@ public sealed class CampaignStore(MnemoDatabase database, TimeProvider timeProvi
     /// <inheritdoc />
     public async Task<Campaign?> GetAsync(string tenantId, string campaignId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenReadConnectionAsync(cancellationToken);
-        await using var command = _sql.Command(connection, SelectSql).With("tenant_id", tenantId).With("id", campaignId);
+        await using var session = await database.ReadAsync(tenantId, cancellationToken);
+        await using var command = session.Command(SelectSql).With("id", campaignId);
         return await command.SingleOrDefaultAsync(Read, cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<Campaign>> ListAsync(string tenantId, string? afterId, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenReadConnectionAsync(cancellationToken);
-        await using var command = _sql.Command(connection, PageSql).With("tenant_id", tenantId).With("after_id", afterId ?? string.Empty).With("limit", limit);
+        await using var session = await database.ReadAsync(tenantId, cancellationToken);
+        await using var command = session.Command(PageSql).With("after_id", afterId ?? string.Empty).With("limit", limit);
         return await command.ListAsync(Read, cancellationToken);
     }
 
@@ -71,10 +70,9 @@ public sealed class CampaignStore(MnemoDatabase database, TimeProvider timeProvi
             WHERE tenant_id = @tenant_id AND id = @id
             RETURNING {Columns}
             """;
-        return database.WriteAsync(async (transaction, token) =>
+        return database.WriteAsync(tenantId, async (session, token) =>
         {
-            await using var command = _sql.Command(transaction.Connection!, sql, transaction)
-                .With("tenant_id", tenantId)
+            await using var command = session.Command(sql)
                 .With("id", campaignId)
                 .With("name", name)
                 .With("status", status)
@@ -90,15 +88,12 @@ public sealed class CampaignStore(MnemoDatabase database, TimeProvider timeProvi
 
     /// <inheritdoc />
     public Task<long?> DeleteAsync(string tenantId, string campaignId, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (transaction, token) =>
+        database.WriteAsync(tenantId, async (session, token) =>
         {
-            var connection = transaction.Connection!;
             // Migrated participants' messages no longer carry the campaign; only the rest go.
-            await using var messages = _sql.Command(connection, "DELETE FROM messages WHERE tenant_id = @tenant_id AND campaign_id = @id", transaction)
-                .With("tenant_id", tenantId).With("id", campaignId);
+            await using var messages = session.Command("DELETE FROM messages WHERE tenant_id = @tenant_id AND campaign_id = @id").With("id", campaignId);
             long deleted = await messages.ExecuteAsync(token);
-            await using var campaign = _sql.Command(connection, "DELETE FROM campaigns WHERE tenant_id = @tenant_id AND id = @id", transaction)
-                .With("tenant_id", tenantId).With("id", campaignId);
+            await using var campaign = session.Command("DELETE FROM campaigns WHERE tenant_id = @tenant_id AND id = @id").With("id", campaignId);
             return await campaign.ExecuteAsync(token) == 0 ? (long?)null : deleted;
         }, cancellationToken);
 

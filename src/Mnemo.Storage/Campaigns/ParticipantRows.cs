@@ -22,12 +22,11 @@ internal static class ParticipantRows
     /// Null when the campaign does not exist.
     /// </summary>
     public static async Task<Participant?> TouchAsync(
-        SqlDialect sql, DbTransaction transaction, string tenantId, string campaignId, string userId, string? contextJson, bool replace,
+        StoreSession session, string campaignId, string userId, string? contextJson, bool replace,
         int? ttlDays, int tenantTtlDays, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var connection = transaction.Connection!;
         int? campaignTtl;
-        await using (var campaign = sql.Command(connection, CampaignTtlSql, transaction).With("tenant_id", tenantId).With("campaign_id", campaignId))
+        await using (var campaign = session.Command(CampaignTtlSql).With("campaign_id", campaignId))
         {
             var found = await campaign.SingleOrDefaultAsync(reader => (Found: true, Ttl: reader.IsDBNull(0) ? (int?)null : reader.GetInt32(0)), cancellationToken);
             if (!found.Found)
@@ -36,7 +35,7 @@ internal static class ParticipantRows
             }
             campaignTtl = found.Ttl;
         }
-        var current = await ReadAsync(sql, transaction, tenantId, campaignId, userId, lockRow: true, cancellationToken);
+        var current = await ReadAsync(session, campaignId, userId, lockRow: true, cancellationToken);
         var ownTtl = ttlDays ?? current?.Participant.TtlDays;
         var ttl = ownTtl ?? campaignTtl ?? tenantTtlDays;
         var expiresAt = current is { ExpiryFixed: true } ? current.Participant.ExpiresAt : now.AddDays(ttl);
@@ -50,8 +49,7 @@ internal static class ParticipantRows
                 context = excluded.context, ttl_days = excluded.ttl_days, expires_at = excluded.expires_at, updated_at = excluded.updated_at
             RETURNING {Columns}
             """;
-        await using var command = sql.Command(connection, upsert, transaction)
-            .With("tenant_id", tenantId)
+        await using var command = session.Command(upsert)
             .With("campaign_id", campaignId)
             .With("user_id", userId)
             .WithJson("context", context)
@@ -59,16 +57,14 @@ internal static class ParticipantRows
             .With("expires_at", expiresAt)
             .With("expiry_fixed", false)
             .With("now", now);
-        return await command.SingleOrDefaultAsync(reader => Read(sql, reader), cancellationToken);
+        return await command.SingleOrDefaultAsync(reader => Read(session.Dialect, reader), cancellationToken);
     }
 
     public static async Task<StoredParticipant?> ReadAsync(
-        SqlDialect sql, DbTransaction? transaction, string tenantId, string campaignId, string userId, bool lockRow, CancellationToken cancellationToken,
-        DbConnection? connection = null)
+        StoreSession session, string campaignId, string userId, bool lockRow, CancellationToken cancellationToken)
     {
-        await using var command = sql.Command(connection ?? transaction!.Connection!, lockRow ? $"{SelectSql} {sql.ForUpdate}" : SelectSql, transaction)
-            .With("tenant_id", tenantId).With("campaign_id", campaignId).With("user_id", userId);
-        return await command.SingleOrDefaultAsync(reader => new StoredParticipant(Read(sql, reader), ReadBool(reader, 9)), cancellationToken);
+        await using var command = session.Command(lockRow ? $"{SelectSql} {session.Dialect.ForUpdate}" : SelectSql).With("campaign_id", campaignId).With("user_id", userId);
+        return await command.SingleOrDefaultAsync(reader => new StoredParticipant(Read(session.Dialect, reader), ReadBool(reader, 9)), cancellationToken);
     }
 
     public static Participant Read(SqlDialect sql, DbDataReader reader) => new()

@@ -21,45 +21,44 @@ public sealed class UserContextStore(MnemoDatabase database, TimeProvider timePr
     /// <inheritdoc />
     public Task<SystemContext> UpsertSystemAsync(
         string tenantId, string userId, string contextJson, bool replace, string? metadataJson, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (transaction, token) =>
+        database.WriteAsync(tenantId, async (session, token) =>
         {
             var now = timeProvider.GetUtcNowMicroseconds();
-            if (await UserRows.InsertIfMissingAsync(_sql, transaction, tenantId, UserRows.Bare(userId, now), token))
+            if (await UserRows.InsertIfMissingAsync(session, UserRows.Bare(userId, now), token))
             {
-                await EventRows.InsertAsync(_sql, transaction, tenantId, userId, EventTypes.UserCreated, "{}", now, token);
+                await EventRows.InsertAsync(session, userId, EventTypes.UserCreated, "{}", now, token);
             }
-            var current = (await ReadSystemAsync(transaction, tenantId, userId, lockRow: true, token))!;
+            var current = (await ReadSystemAsync(session, userId, lockRow: true, token))!;
             var context = replace ? contextJson : JsonObjects.MergeTopLevel(current.Context.GetRawText(), contextJson);
             var metadata = metadataJson is null ? current.Metadata.GetRawText() : JsonObjects.MergeTopLevel(current.Metadata.GetRawText(), metadataJson);
-            return await WriteSystemAsync(transaction, tenantId, userId, context, metadata, token);
+            return await WriteSystemAsync(session, userId, context, metadata, token);
         }, cancellationToken);
 
     /// <inheritdoc />
     public async Task<SystemContext?> GetSystemAsync(string tenantId, string userId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenReadConnectionAsync(cancellationToken);
-        await using var command = _sql.Command(connection, SelectSystemSql).With("tenant_id", tenantId).With("id", userId);
+        await using var session = await database.ReadAsync(tenantId, cancellationToken);
+        await using var command = session.Command(SelectSystemSql).With("id", userId);
         return await command.SingleOrDefaultAsync(ReadSystem, cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<SystemContext?> UpdateSystemMetadataAsync(string tenantId, string userId, string metadataJson, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (transaction, token) =>
+        database.WriteAsync(tenantId, async (session, token) =>
         {
-            if (await ReadSystemAsync(transaction, tenantId, userId, lockRow: true, token) is not { } current)
+            if (await ReadSystemAsync(session, userId, lockRow: true, token) is not { } current)
             {
                 return null;
             }
-            return (SystemContext?)await WriteSystemAsync(transaction, tenantId, userId, current.Context.GetRawText(),
+            return (SystemContext?)await WriteSystemAsync(session, userId, current.Context.GetRawText(),
                 JsonObjects.MergeTopLevel(current.Metadata.GetRawText(), metadataJson), token);
         }, cancellationToken);
 
     /// <inheritdoc />
     public Task<bool> ClearSystemAsync(string tenantId, string userId, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (transaction, token) =>
+        database.WriteAsync(tenantId, async (session, token) =>
         {
-            await using var command = _sql.Command(transaction.Connection!, "UPDATE users SET context = @context WHERE tenant_id = @tenant_id AND id = @id", transaction)
-                .With("tenant_id", tenantId).With("id", userId).WithJson("context", "{}");
+            await using var command = session.Command("UPDATE users SET context = @context WHERE tenant_id = @tenant_id AND id = @id").With("id", userId).WithJson("context", "{}");
             return await command.ExecuteAsync(token) > 0;
         }, cancellationToken);
 
@@ -67,25 +66,25 @@ public sealed class UserContextStore(MnemoDatabase database, TimeProvider timePr
     public async Task<IReadOnlyList<SystemContext>> ListSystemAsync(string tenantId, string? afterId, int limit, CancellationToken cancellationToken)
     {
         const string sql = $"SELECT {SystemColumns} FROM users WHERE tenant_id = @tenant_id AND id > @after_id ORDER BY id LIMIT @limit";
-        await using var connection = await database.OpenReadConnectionAsync(cancellationToken);
-        await using var command = _sql.Command(connection, sql).With("tenant_id", tenantId).With("after_id", afterId ?? string.Empty).With("limit", limit);
+        await using var session = await database.ReadAsync(tenantId, cancellationToken);
+        await using var command = session.Command(sql).With("after_id", afterId ?? string.Empty).With("limit", limit);
         return await command.ListAsync(ReadSystem, cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<Participant?> UpsertParticipantAsync(
         string tenantId, string campaignId, string userId, string? contextJson, bool replace, int? ttlDays, int tenantTtlDays, CancellationToken cancellationToken) =>
-        database.WriteAsync((transaction, token) => ParticipantRows.TouchAsync(
-            _sql, transaction, tenantId, campaignId, userId, contextJson, replace, ttlDays, tenantTtlDays, timeProvider.GetUtcNowMicroseconds(), token),
+        database.WriteAsync(tenantId, (session, token) => ParticipantRows.TouchAsync(
+            session, campaignId, userId, contextJson, replace, ttlDays, tenantTtlDays, timeProvider.GetUtcNowMicroseconds(), token),
             cancellationToken);
 
     /// <inheritdoc />
     public async Task<Participant?> GetParticipantAsync(string tenantId, string? campaignId, string userId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenReadConnectionAsync(cancellationToken);
+        await using var session = await database.ReadAsync(tenantId, cancellationToken);
         if (campaignId is not null)
         {
-            return (await ParticipantRows.ReadAsync(_sql, null, tenantId, campaignId, userId, lockRow: false, cancellationToken, connection))?.Participant;
+            return (await ParticipantRows.ReadAsync(session, campaignId, userId, lockRow: false, cancellationToken))?.Participant;
         }
         const string latest = $"""
             SELECT {ParticipantRows.Columns} FROM campaign_participants
@@ -93,8 +92,7 @@ public sealed class UserContextStore(MnemoDatabase database, TimeProvider timePr
             ORDER BY updated_at DESC
             LIMIT 1
             """;
-        await using var command = _sql.Command(connection, latest)
-            .With("tenant_id", tenantId).With("user_id", userId).With("now", timeProvider.GetUtcNowMicroseconds());
+        await using var command = session.Command(latest).With("user_id", userId).With("now", timeProvider.GetUtcNowMicroseconds());
         return await command.SingleOrDefaultAsync(reader => ParticipantRows.Read(_sql, reader), cancellationToken);
     }
 
@@ -102,8 +100,8 @@ public sealed class UserContextStore(MnemoDatabase database, TimeProvider timePr
     public async Task<IReadOnlyList<Participant>> ListParticipationsAsync(string tenantId, string userId, CancellationToken cancellationToken)
     {
         const string sql = $"SELECT {ParticipantRows.Columns} FROM campaign_participants WHERE tenant_id = @tenant_id AND user_id = @user_id ORDER BY campaign_id";
-        await using var connection = await database.OpenReadConnectionAsync(cancellationToken);
-        await using var command = _sql.Command(connection, sql).With("tenant_id", tenantId).With("user_id", userId);
+        await using var session = await database.ReadAsync(tenantId, cancellationToken);
+        await using var command = session.Command(sql).With("user_id", userId);
         return await command.ListAsync(reader => ParticipantRows.Read(_sql, reader), cancellationToken);
     }
 
@@ -116,21 +114,19 @@ public sealed class UserContextStore(MnemoDatabase database, TimeProvider timePr
             ORDER BY user_id
             LIMIT @limit
             """;
-        await using var connection = await database.OpenReadConnectionAsync(cancellationToken);
-        await using var exists = _sql.Command(connection, "SELECT 1 FROM campaigns WHERE tenant_id = @tenant_id AND id = @campaign_id")
-            .With("tenant_id", tenantId).With("campaign_id", campaignId);
+        await using var session = await database.ReadAsync(tenantId, cancellationToken);
+        await using var exists = session.Command("SELECT 1 FROM campaigns WHERE tenant_id = @tenant_id AND id = @campaign_id").With("campaign_id", campaignId);
         if (await exists.ScalarAsync(cancellationToken) is null)
         {
             return null;
         }
-        await using var command = _sql.Command(connection, sql)
-            .With("tenant_id", tenantId).With("campaign_id", campaignId).With("after_id", afterUserId ?? string.Empty).With("limit", limit);
+        await using var command = session.Command(sql).With("campaign_id", campaignId).With("after_id", afterUserId ?? string.Empty).With("limit", limit);
         return await command.ListAsync(reader => ParticipantRows.Read(_sql, reader), cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<Participant?> SetExpiryAsync(string tenantId, string campaignId, string userId, int? ttlDays, DateTimeOffset? expiresAt, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (transaction, token) =>
+        database.WriteAsync(tenantId, async (session, token) =>
         {
             var now = timeProvider.GetUtcNowMicroseconds();
             var newExpiry = expiresAt is { } fixedAt ? TimeProviderExtensions.TruncateToMicroseconds(fixedAt) : now.AddDays(ttlDays ?? 0);
@@ -141,8 +137,7 @@ public sealed class UserContextStore(MnemoDatabase database, TimeProvider timePr
                 WHERE tenant_id = @tenant_id AND campaign_id = @campaign_id AND user_id = @user_id
                 RETURNING {ParticipantRows.Columns}
                 """;
-            await using var command = _sql.Command(transaction.Connection!, sql, transaction)
-                .With("tenant_id", tenantId).With("campaign_id", campaignId).With("user_id", userId)
+            await using var command = session.Command(sql).With("campaign_id", campaignId).With("user_id", userId)
                 .With("expires_at", newExpiry).With("fixed", expiresAt is not null).With("now", now);
             if (ttlDays is not null)
             {
@@ -153,19 +148,14 @@ public sealed class UserContextStore(MnemoDatabase database, TimeProvider timePr
 
     /// <inheritdoc />
     public Task<long?> DeleteParticipantAsync(string tenantId, string campaignId, string userId, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (transaction, token) =>
+        database.WriteAsync(tenantId, async (session, token) =>
         {
-            var connection = transaction.Connection!;
-            await using var participant = _sql.Command(connection,
-                "DELETE FROM campaign_participants WHERE tenant_id = @tenant_id AND campaign_id = @campaign_id AND user_id = @user_id", transaction)
-                .With("tenant_id", tenantId).With("campaign_id", campaignId).With("user_id", userId);
+            await using var participant = session.Command("DELETE FROM campaign_participants WHERE tenant_id = @tenant_id AND campaign_id = @campaign_id AND user_id = @user_id").With("campaign_id", campaignId).With("user_id", userId);
             if (await participant.ExecuteAsync(token) == 0)
             {
                 return (long?)null;
             }
-            await using var messages = _sql.Command(connection,
-                "DELETE FROM messages WHERE tenant_id = @tenant_id AND campaign_id = @campaign_id AND user_id = @user_id", transaction)
-                .With("tenant_id", tenantId).With("campaign_id", campaignId).With("user_id", userId);
+            await using var messages = session.Command("DELETE FROM messages WHERE tenant_id = @tenant_id AND campaign_id = @campaign_id AND user_id = @user_id").With("campaign_id", campaignId).With("user_id", userId);
             return await messages.ExecuteAsync(token);
         }, cancellationToken);
 
@@ -173,31 +163,28 @@ public sealed class UserContextStore(MnemoDatabase database, TimeProvider timePr
     public Task<MigrationResult?> MigrateAsync(string tenantId, string campaignId, string userId, CancellationToken cancellationToken) =>
         // One transaction, with the participant row locked: concurrent calls for one participant
         // wait here, and all but the first find it migrated and answer the stored result.
-        database.WriteAsync(async (transaction, token) =>
+        database.WriteAsync(tenantId, async (session, token) =>
         {
-            var connection = transaction.Connection!;
-            if (await ParticipantRows.ReadAsync(_sql, transaction, tenantId, campaignId, userId, lockRow: true, token) is not { } stored)
+            if (await ParticipantRows.ReadAsync(session, campaignId, userId, lockRow: true, token) is not { } stored)
             {
                 return null;
             }
             if (stored.Participant.MigratedTo is not null)
             {
-                return await ReadMigrationAsync(transaction, tenantId, campaignId, userId, token);
+                return await ReadMigrationAsync(session, campaignId, userId, token);
             }
             var now = timeProvider.GetUtcNowMicroseconds();
-            var userCreated = await UserRows.InsertIfMissingAsync(_sql, transaction, tenantId, UserRows.Bare(userId, now), token);
+            var userCreated = await UserRows.InsertIfMissingAsync(session, UserRows.Bare(userId, now), token);
             if (userCreated)
             {
-                await EventRows.InsertAsync(_sql, transaction, tenantId, userId, EventTypes.UserCreated, "{}", now, token);
+                await EventRows.InsertAsync(session, userId, EventTypes.UserCreated, "{}", now, token);
             }
-            var system = (await ReadSystemAsync(transaction, tenantId, userId, lockRow: true, token))!;
+            var system = (await ReadSystemAsync(session, userId, lockRow: true, token))!;
             var merged = JsonObjects.MergeTopLevel(system.Context.GetRawText(), stored.Participant.Context.GetRawText());
-            await WriteSystemAsync(transaction, tenantId, userId, merged, system.Metadata.GetRawText(), token);
+            await WriteSystemAsync(session, userId, merged, system.Metadata.GetRawText(), token);
 
             long moved;
-            await using (var messages = _sql.Command(connection,
-                "UPDATE messages SET campaign_id = NULL WHERE tenant_id = @tenant_id AND campaign_id = @campaign_id AND user_id = @user_id", transaction)
-                .With("tenant_id", tenantId).With("campaign_id", campaignId).With("user_id", userId))
+            await using (var messages = session.Command("UPDATE messages SET campaign_id = NULL WHERE tenant_id = @tenant_id AND campaign_id = @campaign_id AND user_id = @user_id").With("campaign_id", campaignId).With("user_id", userId))
             {
                 moved = await messages.ExecuteAsync(token);
             }
@@ -206,43 +193,38 @@ public sealed class UserContextStore(MnemoDatabase database, TimeProvider timePr
                 UserId = userId, CampaignId = campaignId, MigratedAt = now, MessagesMoved = moved, UserCreated = userCreated, Context = JsonObjects.Parse(merged),
             };
             var resultJson = JsonSerializer.Serialize(result, MnemoJsonContext.Default.MigrationResult);
-            await using (var mark = _sql.Command(connection, """
+            await using (var mark = session.Command("""
                 UPDATE campaign_participants SET migrated_to = @user_id, migrated_at = @now, migration = @migration, updated_at = @now
                 WHERE tenant_id = @tenant_id AND campaign_id = @campaign_id AND user_id = @user_id
-                """, transaction)
-                .With("tenant_id", tenantId).With("campaign_id", campaignId).With("user_id", userId).With("now", now).WithJson("migration", resultJson))
+                """).With("campaign_id", campaignId).With("user_id", userId).With("now", now).WithJson("migration", resultJson))
             {
                 await mark.ExecuteAsync(token);
             }
-            await EventRows.InsertAsync(_sql, transaction, tenantId, userId, EventTypes.UserMigrated,
+            await EventRows.InsertAsync(session, userId, EventTypes.UserMigrated,
                 $$"""{"campaign_id":{{JsonSerializer.Serialize(campaignId, MnemoJsonContext.Default.String)}},"messages_moved":{{moved}}}""", now, token);
             return result;
         }, cancellationToken);
 
-    private async Task<MigrationResult?> ReadMigrationAsync(DbTransaction transaction, string tenantId, string campaignId, string userId, CancellationToken cancellationToken)
+    private async Task<MigrationResult?> ReadMigrationAsync(StoreSession session, string campaignId, string userId, CancellationToken cancellationToken)
     {
-        await using var command = _sql.Command(transaction.Connection!,
-            "SELECT migration FROM campaign_participants WHERE tenant_id = @tenant_id AND campaign_id = @campaign_id AND user_id = @user_id", transaction)
-            .With("tenant_id", tenantId).With("campaign_id", campaignId).With("user_id", userId);
+        await using var command = session.Command("SELECT migration FROM campaign_participants WHERE tenant_id = @tenant_id AND campaign_id = @campaign_id AND user_id = @user_id").With("campaign_id", campaignId).With("user_id", userId);
         var json = await command.SingleOrDefaultAsync(reader => _sql.GetJson(reader, 0), cancellationToken);
         return json is null ? null : JsonSerializer.Deserialize(json, MnemoJsonContext.Default.MigrationResult);
     }
 
-    private async Task<SystemContext?> ReadSystemAsync(DbTransaction transaction, string tenantId, string userId, bool lockRow, CancellationToken cancellationToken)
+    private async Task<SystemContext?> ReadSystemAsync(StoreSession session, string userId, bool lockRow, CancellationToken cancellationToken)
     {
-        await using var command = _sql.Command(transaction.Connection!, lockRow ? $"{SelectSystemSql} {_sql.ForUpdate}" : SelectSystemSql, transaction)
-            .With("tenant_id", tenantId).With("id", userId);
+        await using var command = session.Command(lockRow ? $"{SelectSystemSql} {_sql.ForUpdate}" : SelectSystemSql).With("id", userId);
         return await command.SingleOrDefaultAsync(ReadSystem, cancellationToken);
     }
 
     private async Task<SystemContext> WriteSystemAsync(
-        DbTransaction transaction, string tenantId, string userId, string contextJson, string metadataJson, CancellationToken cancellationToken)
+        StoreSession session, string userId, string contextJson, string metadataJson, CancellationToken cancellationToken)
     {
-        await using var command = _sql.Command(transaction.Connection!, $"""
+        await using var command = session.Command($"""
             UPDATE users SET context = @context, metadata = @metadata WHERE tenant_id = @tenant_id AND id = @id
             RETURNING {SystemColumns}
-            """, transaction)
-            .With("tenant_id", tenantId).With("id", userId).WithJson("context", contextJson).WithJson("metadata", metadataJson);
+            """).With("id", userId).WithJson("context", contextJson).WithJson("metadata", metadataJson);
         return (await command.SingleOrDefaultAsync(ReadSystem, cancellationToken))!;
     }
 

@@ -31,14 +31,13 @@ public sealed class ConversationStore(MnemoDatabase database) : IConversationSto
     public Task<bool> CreateAsync(string tenantId, Conversation conversation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(conversation);
-        return database.WriteAsync(async (transaction, token) =>
+        return database.WriteAsync(tenantId, async (session, token) =>
         {
-            if (!await UserRows.ExistsAsync(_sql, transaction.Connection!, transaction, tenantId, conversation.UserId, token))
+            if (!await UserRows.ExistsAsync(session, conversation.UserId, token))
             {
                 return false;
             }
-            await using var command = _sql.Command(transaction.Connection!, InsertSql, transaction)
-                .With("tenant_id", tenantId)
+            await using var command = session.Command(InsertSql)
                 .With("id", conversation.Id)
                 .With("user_id", conversation.UserId)
                 .With("campaign_id", conversation.CampaignId)
@@ -47,7 +46,7 @@ public sealed class ConversationStore(MnemoDatabase database) : IConversationSto
                 .With("started_at", conversation.StartedAt)
                 .WithJson("metadata", JsonObjects.ToStored(conversation.Metadata));
             await command.ExecuteAsync(token);
-            await EventRows.InsertAsync(_sql, transaction, tenantId, conversation.UserId, EventTypes.ConversationStarted,
+            await EventRows.InsertAsync(session, conversation.UserId, EventTypes.ConversationStarted,
                 ConversationEventData(conversation.Id), conversation.StartedAt, token);
             return true;
         }, cancellationToken);
@@ -64,13 +63,12 @@ public sealed class ConversationStore(MnemoDatabase database) : IConversationSto
             ORDER BY started_at DESC, id DESC
             LIMIT @limit OFFSET @offset
             """;
-        await using var connection = await database.OpenReadConnectionAsync(cancellationToken);
-        if (!await UserRows.ExistsAsync(_sql, connection, null, tenantId, userId, cancellationToken))
+        await using var session = await database.ReadAsync(tenantId, cancellationToken);
+        if (!await UserRows.ExistsAsync(session, userId, cancellationToken))
         {
             return null;
         }
-        await using var command = _sql.Command(connection, sql)
-            .With("tenant_id", tenantId)
+        await using var command = session.Command(sql)
             .With("user_id", userId)
             .With("limit", query.Limit + 1)
             .With("offset", query.Before is null ? query.Offset : 0);
@@ -84,7 +82,7 @@ public sealed class ConversationStore(MnemoDatabase database) : IConversationSto
         {
             rows.RemoveAt(rows.Count - 1);
         }
-        await using var count = _sql.Command(connection, CountSql).With("tenant_id", tenantId).With("user_id", userId);
+        await using var count = session.Command(CountSql).With("user_id", userId);
         var total = Convert.ToInt64(await count.ScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
         return new ConversationPage(rows, total, hasMore);
     }
@@ -92,8 +90,8 @@ public sealed class ConversationStore(MnemoDatabase database) : IConversationSto
     /// <inheritdoc />
     public async Task<Conversation?> GetAsync(string tenantId, string userId, Guid conversationId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenReadConnectionAsync(cancellationToken);
-        await using var command = _sql.Command(connection, SelectOneSql).With("tenant_id", tenantId).With("user_id", userId).With("id", conversationId);
+        await using var session = await database.ReadAsync(tenantId, cancellationToken);
+        await using var command = session.Command(SelectOneSql).With("user_id", userId).With("id", conversationId);
         return await command.SingleOrDefaultAsync(Read, cancellationToken);
     }
 
@@ -101,10 +99,10 @@ public sealed class ConversationStore(MnemoDatabase database) : IConversationSto
     public Task<Conversation?> UpdateAsync(string tenantId, string userId, Guid conversationId, ConversationUpdate update, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(update);
-        return database.WriteAsync(async (transaction, token) =>
+        return database.WriteAsync(tenantId, async (session, token) =>
         {
             var wasActive = update.EndedAt is not null
-                && await GetStatusAsync(transaction, tenantId, userId, conversationId, token) == ConversationStatus.Active;
+                && await GetStatusAsync(session, userId, conversationId, token) == ConversationStatus.Active;
             var sql = $"""
                 UPDATE conversations SET
                     {(update.EndedAt is null ? "" : "status = 'ended', ended_at = COALESCE(ended_at, @ended_at),")}
@@ -112,8 +110,7 @@ public sealed class ConversationStore(MnemoDatabase database) : IConversationSto
                 WHERE tenant_id = @tenant_id AND user_id = @user_id AND id = @id
                 RETURNING {Columns}
                 """;
-            await using var command = _sql.Command(transaction.Connection!, sql, transaction)
-                .With("tenant_id", tenantId)
+            await using var command = session.Command(sql)
                 .With("user_id", userId)
                 .With("id", conversationId)
                 .WithJson("metadata", update.MetadataJson);
@@ -124,7 +121,7 @@ public sealed class ConversationStore(MnemoDatabase database) : IConversationSto
             var updated = await command.SingleOrDefaultAsync(Read, token);
             if (updated is not null && wasActive)
             {
-                await EventRows.InsertAsync(_sql, transaction, tenantId, userId, EventTypes.ConversationEnded,
+                await EventRows.InsertAsync(session, userId, EventTypes.ConversationEnded,
                     ConversationEventData(conversationId), update.EndedAt!.Value, token);
             }
             return updated;
@@ -133,25 +130,20 @@ public sealed class ConversationStore(MnemoDatabase database) : IConversationSto
 
     /// <inheritdoc />
     public Task<long?> DeleteAsync(string tenantId, string userId, Guid conversationId, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (transaction, token) =>
+        database.WriteAsync(tenantId, async (session, token) =>
         {
-            var connection = transaction.Connection!;
-            await using var deleteConversation = _sql.Command(connection, DeleteSql, transaction)
-                .With("tenant_id", tenantId).With("user_id", userId).With("id", conversationId);
+            await using var deleteConversation = session.Command(DeleteSql).With("user_id", userId).With("id", conversationId);
             if (await deleteConversation.ExecuteAsync(token) == 0)
             {
                 return (long?)null;
             }
-            await using var deleteMessages = _sql.Command(connection, DeleteMessagesSql, transaction)
-                .With("tenant_id", tenantId).With("user_id", userId).With("id", conversationId);
+            await using var deleteMessages = session.Command(DeleteMessagesSql).With("user_id", userId).With("id", conversationId);
             return await deleteMessages.ExecuteAsync(token);
         }, cancellationToken);
 
-    private async Task<string?> GetStatusAsync(DbTransaction transaction, string tenantId, string userId, Guid conversationId, CancellationToken cancellationToken)
+    private static async Task<string?> GetStatusAsync(StoreSession session, string userId, Guid conversationId, CancellationToken cancellationToken)
     {
-        await using var command = _sql.Command(transaction.Connection!,
-            "SELECT status FROM conversations WHERE tenant_id = @tenant_id AND user_id = @user_id AND id = @id", transaction)
-            .With("tenant_id", tenantId).With("user_id", userId).With("id", conversationId);
+        await using var command = session.Command("SELECT status FROM conversations WHERE tenant_id = @tenant_id AND user_id = @user_id AND id = @id").With("user_id", userId).With("id", conversationId);
         return await command.ScalarAsync(cancellationToken) as string;
     }
 

@@ -51,24 +51,22 @@ public sealed class UserEraser(MnemoDatabase database, TimeProvider timeProvider
 
     /// <inheritdoc />
     public Task<IReadOnlyDictionary<string, long>?> EraseAsync(string tenantId, string userId, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (transaction, token) =>
+        database.WriteAsync(tenantId, async (session, token) =>
         {
-            var connection = transaction.Connection!;
-            if (!await UserRows.ExistsAsync(_sql, connection, transaction, tenantId, userId, token))
+            if (!await UserRows.ExistsAsync(session, userId, token))
             {
                 return null;
             }
             var counts = new Dictionary<string, long>(StringComparer.Ordinal);
             foreach (var (name, sql) in Deletions)
             {
-                await using var command = _sql.Command(connection, sql, transaction).With("tenant_id", tenantId).With("user_id", userId);
+                await using var command = session.Command(sql).With("user_id", userId);
                 counts[name] = await command.ExecuteAsync(token);
             }
             var now = timeProvider.GetUtcNowMicroseconds();
             var countsJson = StoredJson.Counts(counts);
             var salt = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-            await using (var ledger = _sql.Command(connection, LedgerSql, transaction)
-                .With("tenant_id", tenantId)
+            await using (var ledger = session.Command(LedgerSql)
                 .With("id", Guid.CreateVersion7(now))
                 .With("user_hash", HashUserId(tenantId, userId, salt))
                 .With("salt", salt)
@@ -77,7 +75,7 @@ public sealed class UserEraser(MnemoDatabase database, TimeProvider timeProvider
             {
                 await ledger.ExecuteAsync(token);
             }
-            await EventRows.InsertAsync(_sql, transaction, tenantId, null, EventTypes.UserErased, $$"""{"deleted":{{countsJson}}}""", now, token);
+            await EventRows.InsertAsync(session, null, EventTypes.UserErased, $$"""{"deleted":{{countsJson}}}""", now, token);
             return (IReadOnlyDictionary<string, long>?)counts;
         }, cancellationToken);
 
@@ -91,8 +89,8 @@ public sealed class UserEraser(MnemoDatabase database, TimeProvider timeProvider
             ORDER BY erased_at DESC, id DESC
             LIMIT @limit
             """;
-        await using var connection = await database.OpenReadConnectionAsync(cancellationToken);
-        await using var command = _sql.Command(connection, sql).With("tenant_id", tenantId).With("limit", limit);
+        await using var session = await database.ReadAsync(tenantId, cancellationToken);
+        await using var command = session.Command(sql).With("limit", limit);
         if (before is { } position)
         {
             command.With("before_at", position.ErasedAt).With("before_id", position.Id);
@@ -111,9 +109,9 @@ public sealed class UserEraser(MnemoDatabase database, TimeProvider timeProvider
     public async Task<IReadOnlyList<string>> ReapplyAsync(string tenantId, CancellationToken cancellationToken)
     {
         var matches = new List<string>();
-        await using (var connection = await database.OpenReadConnectionAsync(cancellationToken))
+        await using (var session = await database.ReadAsync(tenantId, cancellationToken))
         {
-            await using var ledgerCommand = _sql.Command(connection, AllLedgerSql).With("tenant_id", tenantId);
+            await using var ledgerCommand = session.Command(AllLedgerSql);
             var ledger = await ledgerCommand.ListAsync(reader => (Hash: reader.GetString(0), Salt: reader.GetString(1)), cancellationToken);
             if (ledger.Count == 0)
             {
@@ -124,7 +122,7 @@ public sealed class UserEraser(MnemoDatabase database, TimeProvider timeProvider
             var afterId = string.Empty;
             while (true)
             {
-                await using var usersCommand = _sql.Command(connection, UserIdsSql).With("tenant_id", tenantId).With("after_id", afterId);
+                await using var usersCommand = session.Command(UserIdsSql).With("after_id", afterId);
                 var ids = await usersCommand.ListAsync(reader => reader.GetString(0), cancellationToken);
                 matches.AddRange(ids.Where(id => salts.Any(salt => hashes.Contains(HashUserId(tenantId, id, salt)))));
                 if (ids.Count < 1000)

@@ -15,12 +15,11 @@ internal static class EventRows
         """;
 
     public static async Task<UserEvent> InsertAsync(
-        SqlDialect sql, DbTransaction transaction, string tenantId, string? userId, string eventType, string eventDataJson,
+        StoreSession session, string? userId, string eventType, string eventDataJson,
         DateTimeOffset createdAt, CancellationToken cancellationToken)
     {
         var id = Guid.CreateVersion7(createdAt);
-        await using var command = sql.Command(transaction.Connection!, InsertSql, transaction)
-            .With("tenant_id", tenantId)
+        await using var command = session.Command(InsertSql)
             .With("id", id)
             .With("user_id", userId)
             .With("event_type", eventType)

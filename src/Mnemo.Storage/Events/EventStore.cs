@@ -11,14 +11,14 @@ public sealed class EventStore(MnemoDatabase database, TimeProvider timeProvider
 
     /// <inheritdoc />
     public Task<UserEvent?> AppendAsync(string tenantId, string userId, string eventType, string eventDataJson, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (transaction, token) =>
+        database.WriteAsync(tenantId, async (session, token) =>
         {
-            if (!await UserRows.ExistsAsync(_sql, transaction.Connection!, transaction, tenantId, userId, token))
+            if (!await UserRows.ExistsAsync(session, userId, token))
             {
                 return null;
             }
             return (UserEvent?)await EventRows.InsertAsync(
-                _sql, transaction, tenantId, userId, eventType, eventDataJson, timeProvider.GetUtcNowMicroseconds(), token);
+                session, userId, eventType, eventDataJson, timeProvider.GetUtcNowMicroseconds(), token);
         }, cancellationToken);
 
     /// <inheritdoc />
@@ -35,8 +35,8 @@ public sealed class EventStore(MnemoDatabase database, TimeProvider timeProvider
             ORDER BY created_at DESC, id DESC
             LIMIT @limit
             """;
-        await using var connection = await database.OpenReadConnectionAsync(cancellationToken);
-        await using var command = _sql.Command(connection, sql).With("tenant_id", tenantId).With("limit", limit);
+        await using var session = await database.ReadAsync(tenantId, cancellationToken);
+        await using var command = session.Command(sql).With("limit", limit);
         if (userId is not null)
         {
             command.With("user_id", userId);
@@ -50,7 +50,7 @@ public sealed class EventStore(MnemoDatabase database, TimeProvider timeProvider
             command.With("before_at", position.CreatedAt).With("before_id", position.Id);
         }
         var events = await command.ListAsync(reader => EventRows.Read(_sql, reader), cancellationToken);
-        if (events.Count == 0 && userId is not null && !await UserRows.ExistsAsync(_sql, connection, null, tenantId, userId, cancellationToken))
+        if (events.Count == 0 && userId is not null && !await UserRows.ExistsAsync(session, userId, cancellationToken))
         {
             return null;
         }

@@ -29,14 +29,13 @@ public sealed class InsightStore(MnemoDatabase database) : IInsightStore
     public Task<bool> CreateAsync(string tenantId, Insight insight, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(insight);
-        return database.WriteAsync(async (transaction, token) =>
+        return database.WriteAsync(tenantId, async (session, token) =>
         {
-            if (!await UserRows.ExistsAsync(_sql, transaction.Connection!, transaction, tenantId, insight.UserId, token))
+            if (!await UserRows.ExistsAsync(session, insight.UserId, token))
             {
                 return false;
             }
-            await using var command = _sql.Command(transaction.Connection!, InsertSql, transaction)
-                .With("tenant_id", tenantId)
+            await using var command = session.Command(InsertSql)
                 .With("id", insight.Id)
                 .With("user_id", insight.UserId)
                 .With("topic", insight.Topic)
@@ -59,23 +58,23 @@ public sealed class InsightStore(MnemoDatabase database) : IInsightStore
             ORDER BY created_at DESC, id DESC
             LIMIT @limit
             """;
-        await using var connection = await database.OpenReadConnectionAsync(cancellationToken);
-        await using var command = _sql.Command(connection, sql).With("tenant_id", tenantId).With("user_id", userId).With("limit", limit);
+        await using var session = await database.ReadAsync(tenantId, cancellationToken);
+        await using var command = session.Command(sql).With("user_id", userId).With("limit", limit);
         if (topic is not null)
         {
             command.With("topic", topic);
         }
         var insights = await command.ListAsync(reader => Read(_sql, reader), cancellationToken);
-        return insights.Count == 0 && !await UserRows.ExistsAsync(_sql, connection, null, tenantId, userId, cancellationToken) ? null : insights;
+        return insights.Count == 0 && !await UserRows.ExistsAsync(session, userId, cancellationToken) ? null : insights;
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<TopicSummary>?> TopicsAsync(string tenantId, string userId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenReadConnectionAsync(cancellationToken);
-        await using var command = _sql.Command(connection, TopicsSql).With("tenant_id", tenantId).With("user_id", userId);
+        await using var session = await database.ReadAsync(tenantId, cancellationToken);
+        await using var command = session.Command(TopicsSql).With("user_id", userId);
         var rows = await command.ListAsync(reader => (Topic: reader.GetString(0), Subtopic: reader.IsDBNull(1) ? null : reader.GetString(1), Count: reader.GetInt64(2)), cancellationToken);
-        if (rows.Count == 0 && !await UserRows.ExistsAsync(_sql, connection, null, tenantId, userId, cancellationToken))
+        if (rows.Count == 0 && !await UserRows.ExistsAsync(session, userId, cancellationToken))
         {
             return null;
         }
@@ -89,10 +88,9 @@ public sealed class InsightStore(MnemoDatabase database) : IInsightStore
 
     /// <inheritdoc />
     public Task<bool> DeleteAsync(string tenantId, string userId, Guid insightId, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (transaction, token) =>
+        database.WriteAsync(tenantId, async (session, token) =>
         {
-            await using var command = _sql.Command(transaction.Connection!, DeleteSql, transaction)
-                .With("tenant_id", tenantId).With("user_id", userId).With("id", insightId);
+            await using var command = session.Command(DeleteSql).With("user_id", userId).With("id", insightId);
             return await command.ExecuteAsync(token) > 0;
         }, cancellationToken);
 

@@ -38,9 +38,8 @@ public sealed class ContextReader(MnemoDatabase database, TimeProvider timeProvi
         string tenantId, string userId, ContextBudget budget, ProfileDefaults defaults, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(budget);
-        await using var connection = await database.OpenReadConnectionAsync(cancellationToken);
-        await using var command = _sql.Command(connection, Sql)
-            .With("tenant_id", tenantId)
+        await using var session = await database.ReadAsync(tenantId, cancellationToken);
+        await using var command = session.Command(Sql)
             .With("user_id", userId)
             .With("message_limit", budget.MaxMessages + 1)
             .With("insight_limit", budget.MaxInsights)

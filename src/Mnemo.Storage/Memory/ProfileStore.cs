@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Mnemo.Memory;
 using Mnemo.Storage.Users;
 using Mnemo.Time;
@@ -57,8 +56,8 @@ public sealed class ProfileStore(MnemoDatabase database, TimeProvider timeProvid
     /// <inheritdoc />
     public async Task<MemoryProfile?> GetStoredAsync(string tenantId, string userId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenReadConnectionAsync(cancellationToken);
-        await using var select = _sql.Command(connection, SelectSql).With("tenant_id", tenantId).With("user_id", userId);
+        await using var session = await database.ReadAsync(tenantId, cancellationToken);
+        await using var select = session.Command(SelectSql).With("user_id", userId);
         return await select.SingleOrDefaultAsync(reader => ProfileRows.Read(_sql, reader), cancellationToken);
     }
 
@@ -69,13 +68,13 @@ public sealed class ProfileStore(MnemoDatabase database, TimeProvider timeProvid
         {
             return existing;
         }
-        return await database.WriteAsync(async (transaction, token) =>
+        return await database.WriteAsync(tenantId, async (session, token) =>
         {
-            if (!await UserRows.ExistsAsync(_sql, transaction.Connection!, transaction, tenantId, userId, token))
+            if (!await UserRows.ExistsAsync(session, userId, token))
             {
                 return null;
             }
-            return await EnsureAsync(transaction, tenantId, userId, defaults, token);
+            return await EnsureAsync(session, userId, defaults, lockRow: false, token);
         }, cancellationToken);
     }
 
@@ -84,20 +83,18 @@ public sealed class ProfileStore(MnemoDatabase database, TimeProvider timeProvid
         string tenantId, string userId, ProfilePatch patch, long? expectedVersion, ProfileDefaults defaults, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(patch);
-        return database.WriteAsync(async (transaction, token) =>
+        return database.WriteAsync(tenantId, async (session, token) =>
         {
-            var connection = transaction.Connection!;
-            if (!await UserRows.ExistsAsync(_sql, connection, transaction, tenantId, userId, token))
+            if (!await UserRows.ExistsAsync(session, userId, token))
             {
                 return new ProfileWrite(null, UserMissing: true, VersionMismatch: false);
             }
-            var current = await EnsureAsync(transaction, tenantId, userId, defaults, token, lockRow: true);
+            var current = await EnsureAsync(session, userId, defaults, lockRow: true, token);
             if (expectedVersion is { } expected && expected != current.Version)
             {
                 return new ProfileWrite(current, UserMissing: false, VersionMismatch: true);
             }
-            await using var command = _sql.Command(connection, PatchSql, transaction)
-                .With("tenant_id", tenantId)
+            await using var command = session.Command(PatchSql)
                 .With("user_id", userId)
                 .With("language", patch.Language)
                 .With("persona", patch.Persona)
@@ -111,14 +108,13 @@ public sealed class ProfileStore(MnemoDatabase database, TimeProvider timeProvid
 
     /// <inheritdoc />
     public Task<MemoryProfile?> ResetAsync(string tenantId, string userId, ProfileDefaults defaults, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (transaction, token) =>
+        database.WriteAsync(tenantId, async (session, token) =>
         {
-            if (!await UserRows.ExistsAsync(_sql, transaction.Connection!, transaction, tenantId, userId, token))
+            if (!await UserRows.ExistsAsync(session, userId, token))
             {
                 return null;
             }
-            await using var command = _sql.Command(transaction.Connection!, ProfileRows.UpsertFreshSql, transaction)
-                .With("tenant_id", tenantId)
+            await using var command = session.Command(ProfileRows.UpsertFreshSql)
                 .With("user_id", userId)
                 .WithDefaults(defaults)
                 .With("memory_summary", null)
@@ -133,21 +129,20 @@ public sealed class ProfileStore(MnemoDatabase database, TimeProvider timeProvid
         // Seed 003 stored the summary and deleted the events in two steps, so a crash between
         // them lost history. Here both happen in one transaction or not at all.
         database.WriteAsync(
-            (transaction, token) => CompressInTransactionAsync(transaction, tenantId, userId, summary, keepLastN, upToSeq, defaults, token),
+            tenantId,
+            (session, token) => CompressInTransactionAsync(session, userId, summary, keepLastN, upToSeq, defaults, token),
             cancellationToken);
 
     /// <summary>The compression, inside a transaction the caller owns (a task's completion commits with it).</summary>
     internal async Task<CompressionResult?> CompressInTransactionAsync(
-        DbTransaction transaction, string tenantId, string userId, string summary, int keepLastN, long? upToSeq, ProfileDefaults defaults,
+        StoreSession session, string userId, string summary, int keepLastN, long? upToSeq, ProfileDefaults defaults,
         CancellationToken cancellationToken)
     {
-        var connection = transaction.Connection!;
-        if (!await UserRows.ExistsAsync(_sql, connection, transaction, tenantId, userId, cancellationToken))
+        if (!await UserRows.ExistsAsync(session, userId, cancellationToken))
         {
             return null;
         }
-        await using (var store = _sql.Command(connection, StoreSummarySql, transaction)
-            .With("tenant_id", tenantId)
+        await using (var store = session.Command(StoreSummarySql)
             .With("user_id", userId)
             .WithDefaults(defaults)
             .With("summary", summary)
@@ -156,37 +151,33 @@ public sealed class ProfileStore(MnemoDatabase database, TimeProvider timeProvid
             await store.ExecuteAsync(cancellationToken);
         }
         long deleted;
-        await using (var delete = _sql.Command(connection, DeleteAllButNewestSql, transaction)
-            .With("tenant_id", tenantId)
+        await using (var delete = session.Command(DeleteAllButNewestSql)
             .With("user_id", userId)
             .With("up_to_seq", upToSeq ?? long.MaxValue)
             .With("keep", keepLastN))
         {
             deleted = await delete.ExecuteAsync(cancellationToken);
         }
-        await using (var recount = _sql.Command(connection, RecountConversationsSql, transaction).With("tenant_id", tenantId).With("user_id", userId))
+        await using (var recount = session.Command(RecountConversationsSql).With("user_id", userId))
         {
             await recount.ExecuteAsync(cancellationToken);
         }
-        await using var count = _sql.Command(connection, CountMessagesSql, transaction).With("tenant_id", tenantId).With("user_id", userId);
+        await using var count = session.Command(CountMessagesSql).With("user_id", userId);
         var kept = Convert.ToInt64(await count.ScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
         return new CompressionResult(deleted, kept);
     }
 
     private async Task<MemoryProfile> EnsureAsync(
-        DbTransaction transaction, string tenantId, string userId, ProfileDefaults defaults, CancellationToken cancellationToken, bool lockRow = false)
+        StoreSession session, string userId, ProfileDefaults defaults, bool lockRow, CancellationToken cancellationToken)
     {
-        var connection = transaction.Connection!;
-        await using (var insert = _sql.Command(connection, ProfileRows.InsertIfMissingSql, transaction)
-            .With("tenant_id", tenantId)
+        await using (var insert = session.Command(ProfileRows.InsertIfMissingSql)
             .With("user_id", userId)
             .WithDefaults(defaults)
             .With("now", timeProvider.GetUtcNowMicroseconds()))
         {
             await insert.ExecuteAsync(cancellationToken);
         }
-        await using var select = _sql.Command(connection, lockRow ? $"{SelectSql} {_sql.ForUpdate}" : SelectSql, transaction)
-            .With("tenant_id", tenantId).With("user_id", userId);
+        await using var select = session.Command(lockRow ? $"{SelectSql} {_sql.ForUpdate}" : SelectSql).With("user_id", userId);
         return (await select.SingleOrDefaultAsync(reader => ProfileRows.Read(_sql, reader), cancellationToken))!;
     }
 }

@@ -31,8 +31,8 @@ public sealed class SummaryTasks(TaskStore tasks, ProfileStore profiles) : ISumm
         var request = SummarizeRequest.From(task) ?? throw new ArgumentException("The task is not a summarize task.", nameof(task));
         var result = JsonSerializer.Serialize(new SummarizeResult { Summary = summary }, MnemoJsonContext.Default.SummarizeResult);
         return tasks.CompleteHeldAsync(tenantId, task.Id, holder, result,
-            (transaction, token) => profiles.CompressInTransactionAsync(
-                transaction, tenantId, request.UserId, summary, request.KeepLastN, request.UpToSeq, defaults, token),
+            (session, token) => profiles.CompressInTransactionAsync(
+                session, request.UserId, summary, request.KeepLastN, request.UpToSeq, defaults, token),
             cancellationToken);
     }
 }

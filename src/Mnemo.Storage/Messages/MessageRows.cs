@@ -11,12 +11,12 @@ internal static class MessageRows
         "m.id, m.seq, m.user_id, m.conversation_id, m.campaign_id, m.role, m.content, m.metadata, m.tags, m.created_at, m.edited_at, m.idempotency_key";
 
     /// <summary>The same columns without the alias, for RETURNING (SQLite allows no qualified names there).</summary>
-    public const string UnqualifiedColumns =
-        "id, seq, user_id, conversation_id, campaign_id, role, content, metadata, tags, created_at, edited_at, idempotency_key";
+    public static readonly string UnqualifiedColumns = Columns.Replace("m.", "", StringComparison.Ordinal);
 
     /// <summary>How many columns <see cref="Columns"/> has; extra columns of a query start here.</summary>
-    public const int ColumnCount = 12;
+    public static readonly int ColumnCount = Columns.Count(character => character == ',') + 1;
 
+    /// <summary>A row of <see cref="Columns"/>; ordinals in the order listed there.</summary>
     public static Message Read(SqlDialect sql, DbDataReader reader) => new()
     {
         Id = sql.GetGuid(reader, 0),

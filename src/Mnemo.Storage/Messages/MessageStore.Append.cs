@@ -23,13 +23,13 @@ public sealed partial class MessageStore
         WHERE tenant_id = @tenant_id AND user_id = @user_id AND id = @id
         """;
 
-    private PlainAppendWriter? _plainAppends;
+
+    private readonly PlainAppendWriter _plainAppends = new(timeProvider);
 
     /// <inheritdoc />
     public Task<AppendResult> AppendAsync(string tenantId, string userId, IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        _plainAppends ??= new PlainAppendWriter(this);
         return database.GroupWriteAsync(LockKey(tenantId, userId), new Append(tenantId, userId, messages), _plainAppends, cancellationToken);
     }
 
@@ -40,24 +40,15 @@ public sealed partial class MessageStore
         ArgumentNullException.ThrowIfNull(messages);
         var stamped = ParticipantMessages.InCampaign(messages, campaignId);
         // A participant's messages refresh their expiry and never create a system user.
-        return database.GroupWriteAsync(LockKey(tenantId, userId), async (transaction, token) =>
+        return database.GroupWriteAsync(LockKey(tenantId, userId), async (session, token) =>
         {
             var now = timeProvider.GetUtcNowMicroseconds();
-            _ = await ParticipantRows.TouchAsync(_sql, transaction, tenantId, campaignId, userId, null, false, null, tenantTtlDays, now, token)
+            _ = await ParticipantRows.TouchAsync(session.ForTenant(tenantId), campaignId, userId, null, false, null, tenantTtlDays, now, token)
                 ?? throw new CampaignNotFoundException(campaignId);
-            var results = await AppendAllAsync(transaction, [new Append(tenantId, userId, stamped)], createUsers: false, now, locks: null, token);
+            var results = await AppendAllAsync(session, [new Append(tenantId, userId, stamped)], createUsers: false, now, locks: null, token);
             return results[0];
         }, cancellationToken);
     }
-
-    /// <summary>
-    /// Plain appends: their users are created when missing. The time is read before their locks are
-    /// sent (with the first statement): the group commit writes a user's batches one after the
-    /// other on this node, so it still follows their write order.
-    /// </summary>
-    private Task<IReadOnlyList<AppendResult>> AppendPlainAsync(
-        DbTransaction transaction, IReadOnlyList<Append> appends, KeyLocks locks, CancellationToken cancellationToken) =>
-        AppendAllAsync(transaction, appends, createUsers: true, timeProvider.GetUtcNowMicroseconds(), locks, cancellationToken);
 
     /// <summary>The group-commit lock key of one user's history (see <see cref="SqlDialect.LockKeysSql"/>).</summary>
     private static string LockKey(string tenantId, string userId) => $"{tenantId}/{userId}";
@@ -68,10 +59,10 @@ public sealed partial class MessageStore
     /// The users' <paramref name="locks"/> go with the first of those statements (null: held
     /// already). Answers in the order of <paramref name="appends"/>.
     /// </summary>
-    private async Task<IReadOnlyList<AppendResult>> AppendAllAsync(
-        DbTransaction transaction, IReadOnlyList<Append> appends, bool createUsers, DateTimeOffset now, KeyLocks? locks, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<AppendResult>> AppendAllAsync(
+        StoreSession session, IReadOnlyList<Append> appends, bool createUsers, DateTimeOffset now, KeyLocks? locks, CancellationToken cancellationToken)
     {
-        var earlier = await FindByIdempotencyKeysAsync(transaction, appends, locks, cancellationToken);
+        var earlier = await FindByIdempotencyKeysAsync(session, appends, locks, cancellationToken);
         // A key may repeat across the batch (a retry queued beside its first attempt): the first is inserted, the rest answer with it.
         var firstByKey = new Dictionary<(string Tenant, string User, string Key), NewMessage>();
         var rows = new List<NewRow>();
@@ -88,10 +79,10 @@ public sealed partial class MessageStore
             }
         }
         var owners = createUsers ? appends.Select(append => (append.TenantId, append.UserId)).Distinct().ToList() : [];
-        var (inserted, createdUsers) = await InsertAsync(transaction, owners, rows, now, locks, cancellationToken);
+        var (inserted, createdUsers) = await InsertAsync(session, owners, rows, now, locks, cancellationToken);
         foreach (var (tenantId, userId) in createdUsers)
         {
-            await EventRows.InsertAsync(_sql, transaction, tenantId, userId, EventTypes.UserCreated, "{}", now, cancellationToken);
+            await EventRows.InsertAsync(session.ForTenant(tenantId), userId, EventTypes.UserCreated, "{}", now, cancellationToken);
         }
 
         var results = new List<AppendResult>(appends.Count);
@@ -102,7 +93,7 @@ public sealed partial class MessageStore
                 : earlier.TryGetValue((append.TenantId, append.UserId, key), out var first) ? first
                 : inserted[firstByKey[(append.TenantId, append.UserId, key)]]).ToList();
             var insertedHere = append.Messages.Where(inserted.ContainsKey).Select(message => inserted[message]).ToList();
-            await CountIntoConversationsAsync(transaction, append.TenantId, append.UserId, insertedHere, cancellationToken);
+            await CountIntoConversationsAsync(session.ForTenant(append.TenantId), append.UserId, insertedHere, cancellationToken);
             // Only the first of a user's appends in the batch is the one that created them.
             results.Add(new AppendResult(stored, AnyNew: insertedHere.Count > 0, UserCreated: createdUsers.Remove((append.TenantId, append.UserId))));
         }
@@ -110,8 +101,8 @@ public sealed partial class MessageStore
     }
 
     /// <summary>Messages stored earlier under the appends' idempotency keys, in one query.</summary>
-    private async Task<Dictionary<(string Tenant, string User, string Key), Message>> FindByIdempotencyKeysAsync(
-        DbTransaction transaction, IReadOnlyList<Append> appends, KeyLocks? locks, CancellationToken cancellationToken)
+    private static async Task<Dictionary<(string Tenant, string User, string Key), Message>> FindByIdempotencyKeysAsync(
+        StoreSession session, IReadOnlyList<Append> appends, KeyLocks? locks, CancellationToken cancellationToken)
     {
         var found = new Dictionary<(string Tenant, string User, string Key), Message>();
         var keyed = appends
@@ -123,7 +114,7 @@ public sealed partial class MessageStore
             return found;
         }
         var sql = new StringBuilder($"SELECT {MessageRows.Columns}, m.tenant_id FROM messages m WHERE ");
-        await using var command = _sql.Command(transaction.Connection!, string.Empty, transaction);
+        await using var command = session.CommandBuiltLater();
         for (var i = 0; i < keyed.Count; i++)
         {
             var (tenantId, userId, keys) = keyed[i];
@@ -135,9 +126,8 @@ public sealed partial class MessageStore
                 command.With($"key{i}_{k}", keys[k]);
             }
         }
-        command.Inner.CommandText = sql.ToString();
-        locks?.SendWith(command);
-        var rows = await command.ListAsync(reader => (Tenant: reader.GetString(MessageRows.ColumnCount), Message: MessageRows.Read(_sql, reader)), cancellationToken);
+        command.SetText(sql.ToString(), locks);
+        var rows = await command.ListAsync(reader => (Tenant: reader.GetString(MessageRows.ColumnCount), Message: MessageRows.Read(session.Dialect, reader)), cancellationToken);
         foreach (var (tenant, message) in rows)
         {
             found[(tenant, message.UserId, message.IdempotencyKey!)] = message;
@@ -150,8 +140,8 @@ public sealed partial class MessageStore
     /// in one round trip. Returns the stored messages (by the instance they were made from) and
     /// the users that were created.
     /// </summary>
-    private async Task<(Dictionary<NewMessage, Message> Inserted, HashSet<(string TenantId, string UserId)> CreatedUsers)> InsertAsync(
-        DbTransaction transaction, List<(string TenantId, string UserId)> owners, List<NewRow> rows, DateTimeOffset now, KeyLocks? locks,
+    private static async Task<(Dictionary<NewMessage, Message> Inserted, HashSet<(string TenantId, string UserId)> CreatedUsers)> InsertAsync(
+        StoreSession session, List<(string TenantId, string UserId)> owners, List<NewRow> rows, DateTimeOffset now, KeyLocks? locks,
         CancellationToken cancellationToken)
     {
         var inserted = new Dictionary<NewMessage, Message>(rows.Count, ReferenceEqualityComparer.Instance);
@@ -161,7 +151,7 @@ public sealed partial class MessageStore
             return (inserted, createdUsers);
         }
         var sql = new StringBuilder();
-        await using var command = _sql.Command(transaction.Connection!, string.Empty, transaction).With("now", now);
+        await using var command = session.CommandBuiltLater().With("now", now);
         // Bare users, as appends create them; RETURNING answers a row only for those created.
         sql.Append("INSERT INTO users (tenant_id, id, metadata, created_at, last_seen) VALUES");
         for (var i = 0; i < owners.Count; i++)
@@ -214,17 +204,16 @@ public sealed partial class MessageStore
             }
             sql.Append("\nRETURNING id, seq");
         }
-        command.Inner.CommandText = sql.ToString();
-        locks?.SendWith(command);
+        command.SetText(sql.ToString(), locks);
 
         // RETURNING gives no order guarantee on SQLite: sequence numbers are matched back by id.
         static (Guid Id, long Seq) ReadAssigned(SqlDialect sql, DbDataReader reader) => (sql.GetGuid(reader, 0), reader.GetInt64(1));
         static (string TenantId, string UserId) ReadUser(DbDataReader reader) => (reader.GetString(0), reader.GetString(1));
         var (created, assigned) = (owners.Count, rows.Count) switch
         {
-            (0, _) => ([], await command.ListAsync(reader => ReadAssigned(_sql, reader), cancellationToken)),
+            (0, _) => ([], await command.ListAsync(reader => ReadAssigned(session.Dialect, reader), cancellationToken)),
             (_, 0) => (await command.ListAsync(ReadUser, cancellationToken), []),
-            _ => await command.ListBothAsync(ReadUser, reader => ReadAssigned(_sql, reader), cancellationToken),
+            _ => await command.ListBothAsync(ReadUser, reader => ReadAssigned(session.Dialect, reader), cancellationToken),
         };
         createdUsers.UnionWith(created);
         foreach (var (id, seq) in assigned)
@@ -235,13 +224,12 @@ public sealed partial class MessageStore
         return (inserted, createdUsers);
     }
 
-    private async Task CountIntoConversationsAsync(
-        DbTransaction transaction, string tenantId, string userId, IEnumerable<Message> inserted, CancellationToken cancellationToken)
+    private static async Task CountIntoConversationsAsync(
+        StoreSession session, string userId, IEnumerable<Message> inserted, CancellationToken cancellationToken)
     {
         foreach (var group in inserted.Where(message => message.ConversationId is not null).GroupBy(message => message.ConversationId!.Value))
         {
-            await using var command = _sql.Command(transaction.Connection!, CountIntoConversationSql, transaction)
-                .With("tenant_id", tenantId)
+            await using var command = session.Command(CountIntoConversationSql)
                 .With("user_id", userId)
                 .With("id", group.Key)
                 .With("count", group.LongCount())
@@ -259,14 +247,18 @@ public sealed partial class MessageStore
     /// <summary>One message to insert, with whose it is.</summary>
     private readonly record struct NewRow(string TenantId, string UserId, NewMessage Message);
 
-    /// <summary>Plain appends (users created when missing) queued together, written in one go.</summary>
-    private sealed class PlainAppendWriter(MessageStore store) : BatchWriter<Append, AppendResult>
+    /// <summary>
+    /// Plain appends (users created when missing) queued together, written in one go. The time is
+    /// read before their locks are sent (with the first statement): the group commit writes a
+    /// user's batches one after the other on this node, so it still follows their write order.
+    /// </summary>
+    private sealed class PlainAppendWriter(TimeProvider timeProvider) : BatchWriter<Append, AppendResult>
     {
         public override Task<IReadOnlyList<AppendResult>> WriteAllAsync(
-            DbTransaction transaction, IReadOnlyList<Append> items, KeyLocks locks, CancellationToken cancellationToken) =>
-            store.AppendPlainAsync(transaction, items, locks, cancellationToken);
+            StoreSession session, IReadOnlyList<Append> items, KeyLocks locks, CancellationToken cancellationToken) =>
+            AppendAllAsync(session, items, createUsers: true, timeProvider.GetUtcNowMicroseconds(), locks, cancellationToken);
 
-        public override async Task<AppendResult> WriteOneAsync(DbTransaction transaction, Append item, KeyLocks locks, CancellationToken cancellationToken) =>
-            (await WriteAllAsync(transaction, [item], locks, cancellationToken))[0];
+        public override async Task<AppendResult> WriteOneAsync(StoreSession session, Append item, KeyLocks locks, CancellationToken cancellationToken) =>
+            (await WriteAllAsync(session, [item], locks, cancellationToken))[0];
     }
 }

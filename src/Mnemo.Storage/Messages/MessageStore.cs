@@ -1,9 +1,7 @@
-using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Mnemo.Messages;
 using Mnemo.Storage.Campaigns;
 using Mnemo.Storage.Users;
-using Mnemo.Time;
 
 namespace Mnemo.Storage.Messages;
 
@@ -28,7 +26,7 @@ public sealed partial class MessageStore(MnemoDatabase database, TimeProvider ti
         UPDATE conversations SET message_count = 0 WHERE tenant_id = @tenant_id AND user_id = @user_id
         """;
 
-    private const string EditSql = $"""
+    private static readonly string EditSql = $"""
         UPDATE messages SET
             content = COALESCE(@content, content),
             metadata = COALESCE(@metadata, metadata),
@@ -60,9 +58,8 @@ public sealed partial class MessageStore(MnemoDatabase database, TimeProvider ti
             ORDER BY m.created_at {(forward ? "ASC" : "DESC")}, m.seq {(forward ? "ASC" : "DESC")}
             LIMIT @limit
             """;
-        await using var connection = await database.OpenReadConnectionAsync(cancellationToken);
-        await using var command = _sql.Command(connection, sql)
-            .With("tenant_id", tenantId)
+        await using var session = await database.ReadAsync(tenantId, cancellationToken);
+        await using var command = session.Command(sql)
             .With("user_id", userId)
             .With("limit", query.Limit + 1);
         if (query.ConversationId is { } conversationId)
@@ -86,7 +83,7 @@ public sealed partial class MessageStore(MnemoDatabase database, TimeProvider ti
             command.With("after_at", after.CreatedAt).With("after_seq", after.Seq);
         }
         var rows = await command.ListAsync(reader => MessageRows.Read(_sql, reader), cancellationToken);
-        if (rows.Count == 0 && !await OwnerExistsAsync(connection, tenantId, userId, query.CampaignId, cancellationToken))
+        if (rows.Count == 0 && !await OwnerExistsAsync(session, userId, query.CampaignId, cancellationToken))
         {
             return null;
         }
@@ -103,20 +100,20 @@ public sealed partial class MessageStore(MnemoDatabase database, TimeProvider ti
     }
 
     /// <summary>The owner of a history: the system user, or the participant of <paramref name="campaignId"/>.</summary>
-    private async Task<bool> OwnerExistsAsync(DbConnection connection, string tenantId, string userId, string? campaignId, CancellationToken cancellationToken)
+    private static async Task<bool> OwnerExistsAsync(StoreSession session, string userId, string? campaignId, CancellationToken cancellationToken)
     {
         if (campaignId is null)
         {
-            return await UserRows.ExistsAsync(_sql, connection, null, tenantId, userId, cancellationToken);
+            return await UserRows.ExistsAsync(session, userId, cancellationToken);
         }
-        return await ParticipantRows.ReadAsync(_sql, null, tenantId, campaignId, userId, lockRow: false, cancellationToken, connection) is not null;
+        return await ParticipantRows.ReadAsync(session, campaignId, userId, lockRow: false, cancellationToken) is not null;
     }
 
     /// <inheritdoc />
     public async Task<Message?> GetAsync(string tenantId, string userId, Guid messageId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenReadConnectionAsync(cancellationToken);
-        await using var command = _sql.Command(connection, SelectOneSql).With("tenant_id", tenantId).With("user_id", userId).With("id", messageId);
+        await using var session = await database.ReadAsync(tenantId, cancellationToken);
+        await using var command = session.Command(SelectOneSql).With("user_id", userId).With("id", messageId);
         return await command.SingleOrDefaultAsync(reader => MessageRows.Read(_sql, reader), cancellationToken);
     }
 
@@ -124,27 +121,24 @@ public sealed partial class MessageStore(MnemoDatabase database, TimeProvider ti
     public Task<Message?> EditAsync(string tenantId, string userId, Guid messageId, MessageEdit edit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(edit);
-        return database.WriteAsync(async (transaction, token) =>
+        return database.WriteAsync(tenantId, async (session, token) =>
         {
-            await using var command = _sql.Command(transaction.Connection!, EditSql, transaction)
-                .With("tenant_id", tenantId)
+            await using var command = session.Command(EditSql)
                 .With("user_id", userId)
                 .With("id", messageId)
                 .With("content", edit.Content)
                 .WithJson("metadata", edit.MetadataJson)
                 .WithJson("tags", edit.Tags is null ? null : StoredJson.Tags(edit.Tags))
-                .With("edited_at", TimeProviderExtensions.TruncateToMicroseconds(edit.EditedAt));
+                .With("edited_at", edit.EditedAt);
             return await command.SingleOrDefaultAsync(reader => MessageRows.Read(_sql, reader), token);
         }, cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<bool> DeleteAsync(string tenantId, string userId, Guid messageId, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (transaction, token) =>
+        database.WriteAsync(tenantId, async (session, token) =>
         {
-            var connection = transaction.Connection!;
-            await using var delete = _sql.Command(connection, DeleteOneSql, transaction)
-                .With("tenant_id", tenantId).With("user_id", userId).With("id", messageId);
+            await using var delete = session.Command(DeleteOneSql).With("user_id", userId).With("id", messageId);
             var deleted = await delete.ListAsync(reader => reader.IsDBNull(0) ? (Guid?)null : _sql.GetGuid(reader, 0), token);
             if (deleted.Count == 0)
             {
@@ -152,8 +146,7 @@ public sealed partial class MessageStore(MnemoDatabase database, TimeProvider ti
             }
             if (deleted[0] is { } conversationId)
             {
-                await using var uncount = _sql.Command(connection, UncountFromConversationSql, transaction)
-                    .With("tenant_id", tenantId).With("user_id", userId).With("id", conversationId);
+                await using var uncount = session.Command(UncountFromConversationSql).With("user_id", userId).With("id", conversationId);
                 await uncount.ExecuteAsync(token);
             }
             return true;
@@ -161,16 +154,15 @@ public sealed partial class MessageStore(MnemoDatabase database, TimeProvider ti
 
     /// <inheritdoc />
     public Task<long?> DeleteAllAsync(string tenantId, string userId, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (transaction, token) =>
+        database.WriteAsync(tenantId, async (session, token) =>
         {
-            var connection = transaction.Connection!;
-            if (!await UserRows.ExistsAsync(_sql, connection, transaction, tenantId, userId, token))
+            if (!await UserRows.ExistsAsync(session, userId, token))
             {
                 return (long?)null;
             }
-            await using var delete = _sql.Command(connection, DeleteAllSql, transaction).With("tenant_id", tenantId).With("user_id", userId);
+            await using var delete = session.Command(DeleteAllSql).With("user_id", userId);
             long deleted = await delete.ExecuteAsync(token);
-            await using var reset = _sql.Command(connection, ResetConversationCountsSql, transaction).With("tenant_id", tenantId).With("user_id", userId);
+            await using var reset = session.Command(ResetConversationCountsSql).With("user_id", userId);
             await reset.ExecuteAsync(token);
             return deleted;
         }, cancellationToken);
@@ -183,19 +175,18 @@ public sealed partial class MessageStore(MnemoDatabase database, TimeProvider ti
             ORDER BY created_at DESC, seq DESC
             LIMIT 1 OFFSET @count
             """;
-        await using var connection = await database.OpenReadConnectionAsync(cancellationToken);
-        await using var command = _sql.Command(connection, sql).With("tenant_id", tenantId).With("user_id", userId).With("count", count);
+        await using var session = await database.ReadAsync(tenantId, cancellationToken);
+        await using var command = session.Command(sql).With("user_id", userId).With("count", count);
         return await command.ScalarAsync(cancellationToken) is not null;
     }
 
     /// <inheritdoc />
     public async Task<long?> CountAsync(string tenantId, string userId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenReadConnectionAsync(cancellationToken);
-        await using var command = _sql.Command(connection, "SELECT COUNT(*) FROM messages WHERE tenant_id = @tenant_id AND user_id = @user_id")
-            .With("tenant_id", tenantId).With("user_id", userId);
+        await using var session = await database.ReadAsync(tenantId, cancellationToken);
+        await using var command = session.Command("SELECT COUNT(*) FROM messages WHERE tenant_id = @tenant_id AND user_id = @user_id").With("user_id", userId);
         var count = Convert.ToInt64(await command.ScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
-        return count == 0 && !await UserRows.ExistsAsync(_sql, connection, null, tenantId, userId, cancellationToken) ? null : count;
+        return count == 0 && !await UserRows.ExistsAsync(session, userId, cancellationToken) ? null : count;
     }
 
     /// <inheritdoc />
@@ -206,9 +197,8 @@ public sealed partial class MessageStore(MnemoDatabase database, TimeProvider ti
         {
             return [];
         }
-        await using var connection = await database.OpenReadConnectionAsync(cancellationToken);
-        await using var command = _sql.Command(connection, _sql.FullTextSearchSql(MessageRows.Columns, forUser: userId is not null))
-            .With("tenant_id", tenantId)
+        await using var session = await database.ReadAsync(tenantId, cancellationToken);
+        await using var command = session.Command(_sql.FullTextSearchSql(MessageRows.Columns, forUser: userId is not null))
             .With("query", backendQuery)
             .With("limit", limit)
             .With("offset", offset);

@@ -61,8 +61,8 @@ public sealed class MigrationRunner(MnemoDatabase database, TimeProvider timePro
     /// <summary>The newest applied version, or 0 when the schema is empty.</summary>
     public async Task<int> CurrentVersionAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenReadConnectionAsync(cancellationToken);
-        await using var command = database.Dialect.Command(connection, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+        await using var session = await database.ReadAsync(cancellationToken);
+        await using var command = session.Command("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
         return Convert.ToInt32(await command.ScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 

@@ -27,10 +27,9 @@ public sealed class OAuthStore(MnemoDatabase database, TimeProvider timeProvider
                 client_id = excluded.client_id, client_secret_encrypted = excluded.client_secret_encrypted, scopes = excluded.scopes,
                 redirect_url = excluded.redirect_url, frontend_url = excluded.frontend_url, updated_at = excluded.updated_at
             """;
-        return database.WriteAsync(async (transaction, token) =>
+        return database.WriteAsync(tenantId, async (session, token) =>
         {
-            await using var command = _sql.Command(transaction.Connection!, sql, transaction)
-                .With("tenant_id", tenantId).With("provider", Provider).With("client_id", app.ClientId).With("secret", encryptedSecret)
+            await using var command = session.Command(sql).With("provider", Provider).With("client_id", app.ClientId).With("secret", encryptedSecret)
                 .With("scopes", app.Scopes).With("redirect_url", app.RedirectUrl).With("frontend_url", app.FrontendUrl)
                 .With("now", timeProvider.GetUtcNowMicroseconds());
             return await command.ExecuteAsync(token) == 1;
@@ -44,8 +43,8 @@ public sealed class OAuthStore(MnemoDatabase database, TimeProvider timeProvider
             SELECT client_id, scopes, redirect_url, frontend_url, client_secret_encrypted FROM oauth_apps
             WHERE tenant_id = @tenant_id AND provider = @provider
             """;
-        await using var connection = await database.OpenReadConnectionAsync(cancellationToken);
-        await using var command = _sql.Command(connection, sql).With("tenant_id", tenantId).With("provider", Provider);
+        await using var session = await database.ReadAsync(tenantId, cancellationToken);
+        await using var command = session.Command(sql).With("provider", Provider);
         return await command.SingleOrDefaultAsync(reader => ((ShopifyAppResponse, byte[])?)(
             new ShopifyAppResponse(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)), reader.GetFieldValue<byte[]>(4)),
             cancellationToken);
@@ -53,11 +52,10 @@ public sealed class OAuthStore(MnemoDatabase database, TimeProvider timeProvider
 
     /// <inheritdoc />
     public Task CreateStateAsync(string tenantId, string shop, byte[] stateHash, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (transaction, token) =>
+        database.WriteAsync(tenantId, async (session, token) =>
         {
-            await using var command = _sql.Command(transaction.Connection!,
-                "INSERT INTO oauth_states (state_hash, tenant_id, shop, expires_at) VALUES (@hash, @tenant_id, @shop, @expires_at)", transaction)
-                .With("hash", stateHash).With("tenant_id", tenantId).With("shop", shop).With("expires_at", expiresAt);
+            await using var command = session.Command("INSERT INTO oauth_states (state_hash, tenant_id, shop, expires_at) VALUES (@hash, @tenant_id, @shop, @expires_at)")
+                .With("hash", stateHash).With("shop", shop).With("expires_at", expiresAt);
             return await command.ExecuteAsync(token);
         }, cancellationToken);
 
@@ -65,22 +63,20 @@ public sealed class OAuthStore(MnemoDatabase database, TimeProvider timeProvider
     public async Task<string?> FindStateAsync(byte[] stateHash, string shop, CancellationToken cancellationToken)
     {
         const string sql = "SELECT tenant_id FROM oauth_states WHERE state_hash = @hash AND shop = @shop AND used_at IS NULL AND expires_at > @now";
-        await using var connection = await database.OpenReadConnectionAsync(cancellationToken);
-        await using var command = _sql.Command(connection, sql).With("hash", stateHash).With("shop", shop).With("now", timeProvider.GetUtcNowMicroseconds());
+        await using var session = await database.ReadAsync(cancellationToken);
+        await using var command = session.Command(sql).With("hash", stateHash).With("shop", shop).With("now", timeProvider.GetUtcNowMicroseconds());
         return await command.ScalarAsync(cancellationToken) as string;
     }
 
     /// <inheritdoc />
     public Task<ResolvedUser?> CompleteInstallAsync(
         string tenantId, string shop, byte[] stateHash, byte[] encryptedAccessToken, string scopes, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (transaction, token) =>
+        database.WriteAsync(tenantId, async (session, token) =>
         {
-            var connection = transaction.Connection!;
             var now = timeProvider.GetUtcNowMicroseconds();
             // Consuming the state is the guard: of two callbacks with one state, only one gets here.
-            await using (var consume = _sql.Command(connection,
-                "UPDATE oauth_states SET used_at = @now WHERE state_hash = @hash AND tenant_id = @tenant_id AND used_at IS NULL AND expires_at > @now", transaction)
-                .With("now", now).With("hash", stateHash).With("tenant_id", tenantId))
+            await using (var consume = session.Command("UPDATE oauth_states SET used_at = @now WHERE state_hash = @hash AND tenant_id = @tenant_id AND used_at IS NULL AND expires_at > @now")
+                .With("now", now).With("hash", stateHash))
             {
                 if (await consume.ExecuteAsync(token) == 0)
                 {
@@ -88,9 +84,8 @@ public sealed class OAuthStore(MnemoDatabase database, TimeProvider timeProvider
                 }
             }
             var candidate = UserRows.Bare(UserIds.Derive(tenantId, Provider, shop), now) with { ExternalProvider = Provider, ExternalId = shop };
-            var isNew = await UserRows.InsertIfMissingAsync(_sql, transaction, tenantId, candidate, token);
-            await using (var select = _sql.Command(connection, $"SELECT {UserRows.Columns} FROM users WHERE tenant_id = @tenant_id AND id = @id", transaction)
-                .With("tenant_id", tenantId).With("id", candidate.Id))
+            var isNew = await UserRows.InsertIfMissingAsync(session, candidate, token);
+            await using (var select = session.Command($"SELECT {UserRows.Columns} FROM users WHERE tenant_id = @tenant_id AND id = @id").With("id", candidate.Id))
             {
                 var user = await select.SingleOrDefaultAsync(reader => UserRows.Read(_sql, reader), token);
                 if (user is null || user.ExternalProvider != Provider || user.ExternalId != shop)
@@ -99,13 +94,12 @@ public sealed class OAuthStore(MnemoDatabase database, TimeProvider timeProvider
                 }
                 candidate = user;
             }
-            await using (var merchant = _sql.Command(connection, """
+            await using (var merchant = session.Command("""
                 INSERT INTO oauth_merchants (tenant_id, shop, user_id, access_token_encrypted, scopes, installed_at, updated_at)
                 VALUES (@tenant_id, @shop, @user_id, @token, @scopes, @now, @now)
                 ON CONFLICT (tenant_id, shop) DO UPDATE SET
                     access_token_encrypted = excluded.access_token_encrypted, scopes = excluded.scopes, updated_at = excluded.updated_at
-                """, transaction)
-                .With("tenant_id", tenantId).With("shop", shop).With("user_id", candidate.Id).With("token", encryptedAccessToken)
+                """).With("shop", shop).With("user_id", candidate.Id).With("token", encryptedAccessToken)
                 .With("scopes", scopes).With("now", now))
             {
                 await merchant.ExecuteAsync(token);
@@ -113,9 +107,9 @@ public sealed class OAuthStore(MnemoDatabase database, TimeProvider timeProvider
             var shopJson = JsonSerializer.Serialize(shop, MnemoJsonContext.Default.String);
             if (isNew)
             {
-                await EventRows.InsertAsync(_sql, transaction, tenantId, candidate.Id, EventTypes.UserCreated, $$"""{"provider":"shopify"}""", now, token);
+                await EventRows.InsertAsync(session, candidate.Id, EventTypes.UserCreated, $$"""{"provider":"shopify"}""", now, token);
             }
-            await EventRows.InsertAsync(_sql, transaction, tenantId, candidate.Id, EventTypes.OAuthComplete,
+            await EventRows.InsertAsync(session, candidate.Id, EventTypes.OAuthComplete,
                 $$"""{"shop":{{shopJson}},"first_time":{{(isNew ? "true" : "false")}}}""", now, token);
             return new ResolvedUser(candidate, isNew);
         }, cancellationToken);

@@ -35,18 +35,18 @@ public sealed class PostgresDatabase : MnemoDatabase
     public override SqlDialect Dialect => PostgresDialect.Instance;
 
     /// <inheritdoc />
-    public override async ValueTask<DbConnection> OpenReadConnectionAsync(CancellationToken cancellationToken) =>
+    protected override async ValueTask<DbConnection> OpenReadConnectionAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken);
 
     /// <inheritdoc />
-    public override async Task<T> WriteAsync<T>(Func<DbTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    public override async Task<T> WriteAsync<T>(Func<StoreSession, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         try
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            var result = await work(transaction, cancellationToken);
+            var result = await work(WriteSession(transaction), cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return result;
         }

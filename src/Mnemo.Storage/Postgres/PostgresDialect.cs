@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Net.Sockets;
+using Mnemo.Time;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -70,7 +71,7 @@ public sealed class PostgresDialect : SqlDialect
                 break;
             case DateTimeOffset time:
                 parameter.NpgsqlDbType = NpgsqlDbType.TimestampTz;
-                parameter.Value = time.ToUniversalTime();
+                parameter.Value = TimeProviderExtensions.TruncateToMicroseconds(time);
                 break;
             default:
                 parameter.Value = value;

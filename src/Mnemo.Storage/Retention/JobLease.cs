@@ -19,23 +19,23 @@ public sealed class JobLease(MnemoDatabase database, TimeProvider timeProvider, 
 
     /// <summary>Takes or renews the lease for <paramref name="holder"/>; false when another holder has it.</summary>
     public Task<bool> TryTakeAsync(string holder, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (transaction, token) =>
+        database.WriteAsync(async (session, token) =>
         {
             var now = timeProvider.GetUtcNow();
-            await using (var ensure = database.Dialect.Command(transaction.Connection!, EnsureSql, transaction).With("name", name).With("now", now))
+            await using (var ensure = session.Command(EnsureSql).With("name", name).With("now", now))
             {
                 await ensure.ExecuteAsync(token);
             }
-            await using var take = database.Dialect.Command(transaction.Connection!, TakeSql, transaction)
+            await using var take = session.Command(TakeSql)
                 .With("name", name).With("holder", holder).With("now", now).With("until", now + duration);
             return await take.ExecuteAsync(token) == 1;
         }, cancellationToken);
 
     /// <summary>Lets go of the lease, if <paramref name="holder"/> has it.</summary>
     public Task ReleaseAsync(string holder, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (transaction, token) =>
+        database.WriteAsync(async (session, token) =>
         {
-            await using var release = database.Dialect.Command(transaction.Connection!, ReleaseSql, transaction)
+            await using var release = session.Command(ReleaseSql)
                 .With("name", name).With("holder", holder).With("now", timeProvider.GetUtcNow());
             return await release.ExecuteAsync(token);
         }, cancellationToken);

@@ -82,10 +82,9 @@ public sealed class RetentionEngine(MnemoDatabase database, TenantSettingsDefaul
         long total = 0;
         while (true)
         {
-            var deleted = await database.WriteAsync(async (transaction, token) =>
+            var deleted = await database.WriteAsync(tenantId, async (session, token) =>
             {
-                await using var command = _sql.Command(transaction.Connection!, sql, transaction)
-                    .With("tenant_id", tenantId).With("cutoff", cutoff).With("batch", batchSize);
+                await using var command = session.Command(sql).With("cutoff", cutoff).With("batch", batchSize);
                 return await command.ExecuteAsync(token);
             }, cancellationToken);
             total += deleted;
@@ -107,21 +106,16 @@ public sealed class RetentionEngine(MnemoDatabase database, TenantSettingsDefaul
         long participants = 0, messages = 0;
         while (true)
         {
-            var (batchParticipants, batchMessages, full) = await database.WriteAsync(async (transaction, token) =>
+            var (batchParticipants, batchMessages, full) = await database.WriteAsync(tenantId, async (session, token) =>
             {
-                var connection = transaction.Connection!;
-                await using var select = _sql.Command(connection, expiredSql, transaction).With("tenant_id", tenantId).With("now", now).With("batch", batchSize);
+                await using var select = session.Command(expiredSql).With("now", now).With("batch", batchSize);
                 var expired = await select.ListAsync(reader => (Campaign: reader.GetString(0), User: reader.GetString(1)), token);
                 long deletedMessages = 0;
                 foreach (var (campaign, user) in expired)
                 {
-                    await using var deleteMessages = _sql.Command(connection,
-                        "DELETE FROM messages WHERE tenant_id = @tenant_id AND campaign_id = @campaign_id AND user_id = @user_id", transaction)
-                        .With("tenant_id", tenantId).With("campaign_id", campaign).With("user_id", user);
+                    await using var deleteMessages = session.Command("DELETE FROM messages WHERE tenant_id = @tenant_id AND campaign_id = @campaign_id AND user_id = @user_id").With("campaign_id", campaign).With("user_id", user);
                     deletedMessages += await deleteMessages.ExecuteAsync(token);
-                    await using var deleteParticipant = _sql.Command(connection,
-                        "DELETE FROM campaign_participants WHERE tenant_id = @tenant_id AND campaign_id = @campaign_id AND user_id = @user_id", transaction)
-                        .With("tenant_id", tenantId).With("campaign_id", campaign).With("user_id", user);
+                    await using var deleteParticipant = session.Command("DELETE FROM campaign_participants WHERE tenant_id = @tenant_id AND campaign_id = @campaign_id AND user_id = @user_id").With("campaign_id", campaign).With("user_id", user);
                     await deleteParticipant.ExecuteAsync(token);
                 }
                 return ((long)expired.Count, deletedMessages, expired.Count == batchSize);
@@ -150,17 +144,15 @@ public sealed class RetentionEngine(MnemoDatabase database, TenantSettingsDefaul
         long total = 0;
         while (true)
         {
-            var (archived, full) = await database.WriteAsync(async (transaction, token) =>
+            var (archived, full) = await database.WriteAsync(tenantId, async (session, token) =>
             {
-                var connection = transaction.Connection!;
-                await using var select = _sql.Command(connection, idleSql, transaction).With("tenant_id", tenantId).With("cutoff", cutoff).With("batch", batchSize);
+                await using var select = session.Command(idleSql).With("cutoff", cutoff).With("batch", batchSize);
                 var idle = await select.ListAsync(reader => (Id: _sql.GetGuid(reader, 0), User: reader.GetString(1), Last: _sql.GetTimestamp(reader, 2), Count: reader.GetInt64(3)), token);
                 foreach (var conversation in idle)
                 {
-                    await using var end = _sql.Command(connection, endSql, transaction)
-                        .With("tenant_id", tenantId).With("id", conversation.Id).With("ended_at", conversation.Last);
+                    await using var end = session.Command(endSql).With("id", conversation.Id).With("ended_at", conversation.Last);
                     await end.ExecuteAsync(token);
-                    await EventRows.InsertAsync(_sql, transaction, tenantId, conversation.User, EventTypes.ConversationArchived,
+                    await EventRows.InsertAsync(session, conversation.User, EventTypes.ConversationArchived,
                         $$"""{"conversation_id":"{{conversation.Id}}","message_count":{{conversation.Count}}}""", timeProvider.GetUtcNowMicroseconds(), token);
                 }
                 return ((long)idle.Count, idle.Count == batchSize);

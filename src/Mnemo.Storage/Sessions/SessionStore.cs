@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Security.Cryptography;
 using Mnemo.Sessions;
 using Mnemo.Storage.Users;
@@ -29,39 +28,38 @@ public sealed class SessionStore(MnemoDatabase database, TimeProvider timeProvid
     public Task<TokenPair?> LoginAsync(string tenantId, string userId, TokenLifetimes lifetimes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(lifetimes);
-        return database.WriteAsync(async (transaction, token) =>
+        return database.WriteAsync(tenantId, async (session, token) =>
         {
-            if (!await UserRows.ExistsAsync(_sql, transaction.Connection!, transaction, tenantId, userId, token))
+            if (!await UserRows.ExistsAsync(session, userId, token))
             {
                 return null;
             }
             var now = timeProvider.GetUtcNowMicroseconds();
             var sessionId = Guid.CreateVersion7(now);
-            await using (var session = _sql.Command(transaction.Connection!,
-                "INSERT INTO user_sessions (tenant_id, id, user_id, created_at) VALUES (@tenant_id, @id, @user_id, @now)", transaction)
-                .With("tenant_id", tenantId).With("id", sessionId).With("user_id", userId).With("now", now))
+            await using (var insert = session.Command("INSERT INTO user_sessions (tenant_id, id, user_id, created_at) VALUES (@tenant_id, @id, @user_id, @now)")
+                .With("id", sessionId).With("user_id", userId).With("now", now))
             {
-                await session.ExecuteAsync(token);
+                await insert.ExecuteAsync(token);
             }
-            return (TokenPair?)await IssueAsync(transaction, tenantId, sessionId, lifetimes, now, token);
+            return (TokenPair?)await IssueAsync(session, sessionId, lifetimes, now, token);
         }, cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<string?> TenantOfAsync(string token, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenReadConnectionAsync(cancellationToken);
-        return (await FindAsync(connection, null, token, lockRow: false, cancellationToken))?.TenantId;
+        await using var session = await database.ReadAsync(cancellationToken);
+        return (await FindAsync(session, token, lockRow: false, cancellationToken))?.TenantId;
     }
 
     /// <inheritdoc />
     public Task<(RefreshOutcome Outcome, TokenPair? Tokens)> RefreshAsync(string refreshToken, TokenLifetimes lifetimes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(lifetimes);
-        return database.WriteAsync(async (transaction, token) =>
+        return database.WriteAsync(async (session, token) =>
         {
             var now = timeProvider.GetUtcNowMicroseconds();
-            var found = await FindAsync(transaction.Connection!, transaction, refreshToken, lockRow: true, token);
+            var found = await FindAsync(session, refreshToken, lockRow: true, token);
             if (found is not { Kind: "refresh" } || found.RevokedAt is not null || found.ExpiresAt <= now)
             {
                 return (RefreshOutcome.Invalid, (TokenPair?)null);
@@ -70,23 +68,23 @@ public sealed class SessionStore(MnemoDatabase database, TimeProvider timeProvid
             {
                 // A refresh token is good once. Seeing it again means it leaked: end the session,
                 // so neither the thief nor the user can go on with that chain.
-                await RevokeSessionAsync(transaction, found.TenantId, found.SessionId, now, token);
+                await RevokeSessionAsync(session.ForTenant(found.TenantId), found.SessionId, now, token);
                 return (RefreshOutcome.Reused, null);
             }
-            await using (var use = _sql.Command(transaction.Connection!, "UPDATE user_tokens SET used_at = @now WHERE token_hash = @hash", transaction)
+            await using (var use = session.Command("UPDATE user_tokens SET used_at = @now WHERE token_hash = @hash")
                 .With("now", now).With("hash", SessionTokens.Hash(refreshToken)))
             {
                 await use.ExecuteAsync(token);
             }
-            return (RefreshOutcome.Rotated, await IssueAsync(transaction, found.TenantId, found.SessionId, lifetimes, now, token));
+            return (RefreshOutcome.Rotated, await IssueAsync(session.ForTenant(found.TenantId), found.SessionId, lifetimes, now, token));
         }, cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<UserPrincipal?> AuthenticateAsync(string accessToken, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenReadConnectionAsync(cancellationToken);
-        var found = await FindAsync(connection, null, accessToken, lockRow: false, cancellationToken);
+        await using var session = await database.ReadAsync(cancellationToken);
+        var found = await FindAsync(session, accessToken, lockRow: false, cancellationToken);
         return found is { Kind: "access", RevokedAt: null, TenantStatus: { } tenantStatus } && found.ExpiresAt > timeProvider.GetUtcNow()
             ? new UserPrincipal(found.TenantId, found.UserId, found.SessionId, tenantStatus)
             : null;
@@ -94,44 +92,44 @@ public sealed class SessionStore(MnemoDatabase database, TimeProvider timeProvid
 
     /// <inheritdoc />
     public Task<bool> RevokeAsync(string? accessToken, string? refreshToken, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (transaction, token) =>
+        database.WriteAsync(async (session, token) =>
         {
             var revoked = false;
             foreach (var presented in new[] { accessToken, refreshToken })
             {
-                if (presented is not null && await FindAsync(transaction.Connection!, transaction, presented, lockRow: false, token) is { } found)
+                if (presented is not null && await FindAsync(session, presented, lockRow: false, token) is { } found)
                 {
-                    await RevokeSessionAsync(transaction, found.TenantId, found.SessionId, timeProvider.GetUtcNowMicroseconds(), token);
+                    await RevokeSessionAsync(session.ForTenant(found.TenantId), found.SessionId, timeProvider.GetUtcNowMicroseconds(), token);
                     revoked = true;
                 }
             }
             return revoked;
         }, cancellationToken);
 
-    private async Task<TokenPair> IssueAsync(DbTransaction transaction, string tenantId, Guid sessionId, TokenLifetimes lifetimes, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task<TokenPair> IssueAsync(StoreSession session, Guid sessionId, TokenLifetimes lifetimes, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var access = SessionTokens.New(SessionTokens.AccessMarker);
         var refresh = SessionTokens.New(SessionTokens.RefreshMarker);
         foreach (var (value, kind, lifetime) in new[] { (access, "access", lifetimes.Access), (refresh, "refresh", lifetimes.Refresh) })
         {
-            await using var insert = _sql.Command(transaction.Connection!, InsertTokenSql, transaction)
-                .With("hash", SessionTokens.Hash(value)).With("tenant_id", tenantId).With("session_id", sessionId)
+            await using var insert = session.Command(InsertTokenSql)
+                .With("hash", SessionTokens.Hash(value)).With("session_id", sessionId)
                 .With("kind", kind).With("expires_at", now + lifetime).With("now", now);
             await insert.ExecuteAsync(cancellationToken);
         }
         return new TokenPair { AccessToken = access, RefreshToken = refresh, ExpiresIn = (int)lifetimes.Access.TotalSeconds };
     }
 
-    private async Task RevokeSessionAsync(DbTransaction transaction, string tenantId, Guid sessionId, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task RevokeSessionAsync(StoreSession session, Guid sessionId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var revoke = _sql.Command(transaction.Connection!, RevokeSql, transaction).With("tenant_id", tenantId).With("id", sessionId).With("now", now);
+        await using var revoke = session.Command(RevokeSql).With("id", sessionId).With("now", now);
         await revoke.ExecuteAsync(cancellationToken);
     }
 
-    private async Task<FoundToken?> FindAsync(DbConnection connection, DbTransaction? transaction, string presented, bool lockRow, CancellationToken cancellationToken)
+    private async Task<FoundToken?> FindAsync(StoreSession session, string presented, bool lockRow, CancellationToken cancellationToken)
     {
         var hash = SessionTokens.Hash(presented);
-        await using var command = _sql.Command(connection, lockRow ? $"{TokenSql} {_sql.ForUpdate}" : TokenSql, transaction).With("hash", hash);
+        await using var command = session.Command(lockRow ? $"{TokenSql} {_sql.ForUpdate}" : TokenSql).With("hash", hash);
         var found = await command.SingleOrDefaultAsync(reader => new FoundToken(
             reader.GetString(0), _sql.GetGuid(reader, 1), reader.GetString(2), _sql.GetTimestamp(reader, 3), _sql.GetNullableTimestamp(reader, 4),
             reader.GetString(5), _sql.GetNullableTimestamp(reader, 6), reader.GetFieldValue<byte[]>(7), reader.IsDBNull(8) ? null : reader.GetString(8)), cancellationToken);

@@ -42,7 +42,7 @@ public sealed class SqliteDatabase : MnemoDatabase
     public override SqlDialect Dialect => SqliteDialect.Instance;
 
     /// <inheritdoc />
-    public override async ValueTask<DbConnection> OpenReadConnectionAsync(CancellationToken cancellationToken)
+    protected override async ValueTask<DbConnection> OpenReadConnectionAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
         try
@@ -58,7 +58,7 @@ public sealed class SqliteDatabase : MnemoDatabase
     }
 
     /// <inheritdoc />
-    public override async Task<T> WriteAsync<T>(Func<DbTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    public override async Task<T> WriteAsync<T>(Func<StoreSession, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
         await _writerLock.WaitAsync(cancellationToken);
@@ -68,7 +68,7 @@ public sealed class SqliteDatabase : MnemoDatabase
             // BEGIN IMMEDIATE: take the write lock up front, so a transaction never fails
             // half-way because another process holds it.
             await using var transaction = (SqliteTransaction)await writer.BeginTransactionAsync(cancellationToken);
-            var result = await work(transaction, cancellationToken);
+            var result = await work(WriteSession(transaction), cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return result;
         }

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Mnemo.Tasks;
 using Mnemo.Time;
 
@@ -33,10 +32,9 @@ public sealed class TaskStore(MnemoDatabase database, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(task);
         var now = timeProvider.GetUtcNowMicroseconds();
-        return database.WriteAsync(async (transaction, token) =>
+        return database.WriteAsync(tenantId, async (session, token) =>
         {
-            await using var command = _sql.Command(transaction.Connection!, InsertSql, transaction)
-                .With("tenant_id", tenantId)
+            await using var command = session.Command(InsertSql)
                 .With("id", Guid.CreateVersion7(now))
                 .With("task_type", task.TaskType)
                 .WithJson("request", task.RequestJson)
@@ -46,7 +44,7 @@ public sealed class TaskStore(MnemoDatabase database, TimeProvider timeProvider)
                 .With("dedupe_key", task.DedupeKey)
                 .With("priority", task.Priority)
                 .With("max_attempts", task.MaxAttempts)
-                .With("available_at", task.AvailableAt is { } at ? TimeProviderExtensions.TruncateToMicroseconds(at) : now)
+                .With("available_at", task.AvailableAt ?? now)
                 .With("now", now);
             return await command.SingleOrDefaultAsync(reader => TaskRows.Read(_sql, reader, now), token);
         }, cancellationToken);
@@ -56,8 +54,8 @@ public sealed class TaskStore(MnemoDatabase database, TimeProvider timeProvider)
     public async Task<QueuedTask?> GetAsync(string tenantId, Guid taskId, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNowMicroseconds();
-        await using var connection = await database.OpenReadConnectionAsync(cancellationToken);
-        await using var command = _sql.Command(connection, SelectSql).With("tenant_id", tenantId).With("id", taskId);
+        await using var session = await database.ReadAsync(tenantId, cancellationToken);
+        await using var command = session.Command(SelectSql).With("id", taskId);
         return await command.SingleOrDefaultAsync(reader => TaskRows.Read(_sql, reader, now), cancellationToken);
     }
 
@@ -77,17 +75,16 @@ public sealed class TaskStore(MnemoDatabase database, TimeProvider timeProvider)
             WHERE tenant_id = @tenant_id AND id = @id
             RETURNING {TaskRows.Columns}
             """;
-        return ChangeAsync(tenantId, taskId, current => current.Status == TaskStatuses.Pending, async (transaction, now, token) =>
+        return ChangeAsync(tenantId, taskId, current => current.Status == TaskStatuses.Pending, async (session, now, token) =>
         {
-            await using var command = _sql.Command(transaction.Connection!, sql, transaction)
-                .With("tenant_id", tenantId)
+            await using var command = session.Command(sql)
                 .With("id", taskId)
                 .WithJson("request", update.RequestJson)
                 .WithJson("template", update.TemplateJson)
                 .WithJson("tags", update.Tags is null ? null : TaskRows.Tags(update.Tags))
                 .With("priority", update.Priority)
                 .With("max_attempts", update.MaxAttempts)
-                .With("available_at", update.AvailableAt is { } at ? TimeProviderExtensions.TruncateToMicroseconds(at) : null)
+                .With("available_at", update.AvailableAt)
                 .With("now", now);
             return await command.SingleOrDefaultAsync(reader => TaskRows.Read(_sql, reader, now), token);
         }, cancellationToken);
@@ -95,10 +92,9 @@ public sealed class TaskStore(MnemoDatabase database, TimeProvider timeProvider)
 
     /// <inheritdoc />
     public Task<TaskChange> DeleteAsync(string tenantId, Guid taskId, CancellationToken cancellationToken) =>
-        ChangeAsync(tenantId, taskId, current => current.Status != TaskStatuses.Claimed, async (transaction, _, token) =>
+        ChangeAsync(tenantId, taskId, current => current.Status != TaskStatuses.Claimed, async (session, _, token) =>
         {
-            await using var command = _sql.Command(transaction.Connection!, "DELETE FROM tasks WHERE tenant_id = @tenant_id AND id = @id", transaction)
-                .With("tenant_id", tenantId).With("id", taskId);
+            await using var command = session.Command("DELETE FROM tasks WHERE tenant_id = @tenant_id AND id = @id").With("id", taskId);
             await command.ExecuteAsync(token);
             return null;
         }, cancellationToken);
@@ -125,9 +121,8 @@ public sealed class TaskStore(MnemoDatabase database, TimeProvider timeProvider)
             LIMIT @limit OFFSET @offset
             """;
         var now = timeProvider.GetUtcNowMicroseconds();
-        await using var connection = await database.OpenReadConnectionAsync(cancellationToken);
-        await using var command = _sql.Command(connection, sql)
-            .With("tenant_id", tenantId).With("now", now).With("limit", query.Limit).With("offset", query.Offset);
+        await using var session = await database.ReadAsync(tenantId, cancellationToken);
+        await using var command = session.Command(sql).With("now", now).With("limit", query.Limit).With("offset", query.Offset);
         if (query.Status is not (null or TaskStatuses.Pending or TaskStatuses.Claimed))
         {
             command.With("status", query.Status);
@@ -149,16 +144,16 @@ public sealed class TaskStore(MnemoDatabase database, TimeProvider timeProvider)
 
     /// <inheritdoc />
     public Task<TaskChange> ClaimAsync(string tenantId, Guid taskId, string workerId, TimeSpan lease, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (transaction, token) =>
+        database.WriteAsync(tenantId, async (session, token) =>
         {
             var now = timeProvider.GetUtcNowMicroseconds();
-            await BuryExhaustedAsync(transaction, tenantId, now, token);
-            var claimed = await ClaimWhereAsync(transaction, tenantId, "id = @id", command => command.With("id", taskId), workerId, lease, 1, now, token);
+            await BuryExhaustedAsync(session, now, token);
+            var claimed = await ClaimWhereAsync(session, "id = @id", command => command.With("id", taskId), workerId, lease, 1, now, token);
             if (claimed.Count == 1)
             {
                 return new TaskChange(TaskOutcome.Changed, claimed[0]);
             }
-            return await ExistsAsync(transaction, tenantId, taskId, token) ? new TaskChange(TaskOutcome.Conflict, null) : TaskChange.NotFound;
+            return await ExistsAsync(session, taskId, token) ? new TaskChange(TaskOutcome.Conflict, null) : TaskChange.NotFound;
         }, cancellationToken);
 
     /// <inheritdoc />
@@ -167,11 +162,11 @@ public sealed class TaskStore(MnemoDatabase database, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(taskTypes);
         var typeFilter = taskTypes.Count == 0 ? "1 = 1" : $"task_type IN ({string.Join(", ", taskTypes.Select((_, i) => $"@type{i}"))})";
-        return database.WriteAsync(async (transaction, token) =>
+        return database.WriteAsync(tenantId, async (session, token) =>
         {
             var now = timeProvider.GetUtcNowMicroseconds();
-            await BuryExhaustedAsync(transaction, tenantId, now, token);
-            var claimed = await ClaimWhereAsync(transaction, tenantId, typeFilter, command =>
+            await BuryExhaustedAsync(session, now, token);
+            var claimed = await ClaimWhereAsync(session, typeFilter, command =>
             {
                 for (var i = 0; i < taskTypes.Count; i++)
                 {
@@ -195,7 +190,7 @@ public sealed class TaskStore(MnemoDatabase database, TimeProvider timeProvider)
     /// so work that the completion stands for (a compression) commits with it or not at all.
     /// </summary>
     public Task<TaskChange> CompleteHeldAsync(
-        string tenantId, Guid taskId, TaskHolder holder, string resultJson, Func<DbTransaction, CancellationToken, Task> inSameTransaction,
+        string tenantId, Guid taskId, TaskHolder holder, string resultJson, Func<StoreSession, CancellationToken, Task> inSameTransaction,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(inSameTransaction);
@@ -226,9 +221,9 @@ public sealed class TaskStore(MnemoDatabase database, TimeProvider timeProvider)
             };
         }, cancellationToken);
 
-    private async Task BuryExhaustedAsync(DbTransaction transaction, string tenantId, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task BuryExhaustedAsync(StoreSession session, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var command = _sql.Command(transaction.Connection!, BuryExhaustedSql, transaction).With("tenant_id", tenantId).With("now", now);
+        await using var command = session.Command(BuryExhaustedSql).With("now", now);
         await command.ExecuteAsync(cancellationToken);
     }
 
@@ -239,7 +234,7 @@ public sealed class TaskStore(MnemoDatabase database, TimeProvider timeProvider)
     /// a fresh lease token (the fencing token later calls must present).
     /// </summary>
     private async Task<List<QueuedTask>> ClaimWhereAsync(
-        DbTransaction transaction, string tenantId, string filter, Action<SqlCommand> bind, string workerId, TimeSpan lease, int max,
+        StoreSession session, string filter, Action<SqlCommand> bind, string workerId, TimeSpan lease, int max,
         DateTimeOffset now, CancellationToken cancellationToken)
     {
         var sql = $"""
@@ -255,8 +250,7 @@ public sealed class TaskStore(MnemoDatabase database, TimeProvider timeProvider)
             WHERE tenant_id = @tenant_id AND id IN (SELECT id FROM next)
             RETURNING {TaskRows.Columns}
             """;
-        await using var command = _sql.Command(transaction.Connection!, sql, transaction)
-            .With("tenant_id", tenantId)
+        await using var command = session.Command(sql)
             .With("now", now)
             .With("max", max)
             .With("worker_id", workerId)
@@ -267,12 +261,12 @@ public sealed class TaskStore(MnemoDatabase database, TimeProvider timeProvider)
 
     /// <summary>Locks the task, checks <paramref name="allowed"/>, and runs <paramref name="change"/> (whose row, if any, is the answer).</summary>
     private Task<TaskChange> ChangeAsync(
-        string tenantId, Guid taskId, Func<QueuedTask, bool> allowed, Func<DbTransaction, DateTimeOffset, CancellationToken, Task<QueuedTask?>> change,
+        string tenantId, Guid taskId, Func<QueuedTask, bool> allowed, Func<StoreSession, DateTimeOffset, CancellationToken, Task<QueuedTask?>> change,
         CancellationToken cancellationToken) =>
-        database.WriteAsync(async (transaction, token) =>
+        database.WriteAsync(tenantId, async (session, token) =>
         {
             var now = timeProvider.GetUtcNowMicroseconds();
-            var current = await LockAsync(transaction, tenantId, taskId, now, token);
+            var current = await LockAsync(session, taskId, now, token);
             if (current is null)
             {
                 return TaskChange.NotFound;
@@ -281,7 +275,7 @@ public sealed class TaskStore(MnemoDatabase database, TimeProvider timeProvider)
             {
                 return new TaskChange(TaskOutcome.Conflict, current);
             }
-            return new TaskChange(TaskOutcome.Changed, await change(transaction, now, token));
+            return new TaskChange(TaskOutcome.Changed, await change(session, now, token));
         }, cancellationToken);
 
     /// <summary>
@@ -291,13 +285,13 @@ public sealed class TaskStore(MnemoDatabase database, TimeProvider timeProvider)
     /// </summary>
     private Task<TaskChange> ChangeHeldAsync(
         string tenantId, Guid taskId, TaskHolder holder, Func<QueuedTask, DateTimeOffset, QueuedTask> change, CancellationToken cancellationToken,
-        Func<DbTransaction, CancellationToken, Task>? inSameTransaction = null)
+        Func<StoreSession, CancellationToken, Task>? inSameTransaction = null)
     {
         ArgumentNullException.ThrowIfNull(holder);
-        return database.WriteAsync(async (transaction, token) =>
+        return database.WriteAsync(tenantId, async (session, token) =>
         {
             var now = timeProvider.GetUtcNowMicroseconds();
-            var current = await LockRawAsync(transaction, tenantId, taskId, now, token);
+            var current = await LockRawAsync(session, taskId, now, token);
             if (current is null)
             {
                 return TaskChange.NotFound;
@@ -310,10 +304,10 @@ public sealed class TaskStore(MnemoDatabase database, TimeProvider timeProvider)
                 return new TaskChange(TaskOutcome.Conflict, TaskRowsView(current, now));
             }
             var changed = change(current, now);
-            await WriteAsync(transaction, tenantId, changed, now, token);
+            await WriteAsync(session, changed, now, token);
             if (inSameTransaction is not null)
             {
-                await inSameTransaction(transaction, token);
+                await inSameTransaction(session, token);
             }
             return new TaskChange(TaskOutcome.Changed, TaskRowsView(changed with { UpdatedAt = now }, now));
         }, cancellationToken);
@@ -324,15 +318,14 @@ public sealed class TaskStore(MnemoDatabase database, TimeProvider timeProvider)
             ? task with { Status = TaskStatuses.Pending, WorkerId = null, LeaseToken = null, LeaseExpiresAt = null }
             : task;
 
-    private async Task WriteAsync(DbTransaction transaction, string tenantId, QueuedTask task, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task WriteAsync(StoreSession session, QueuedTask task, DateTimeOffset now, CancellationToken cancellationToken)
     {
         const string sql = """
             UPDATE tasks SET status = @status, available_at = @available_at, worker_id = @worker_id, lease_token = @lease_token,
                 lease_expires_at = @lease_expires_at, result = @result, last_error = @last_error, completed_at = @completed_at, updated_at = @now
             WHERE tenant_id = @tenant_id AND id = @id
             """;
-        await using var command = _sql.Command(transaction.Connection!, sql, transaction)
-            .With("tenant_id", tenantId)
+        await using var command = session.Command(sql)
             .With("id", task.Id)
             .With("status", task.Status)
             .With("available_at", task.AvailableAt)
@@ -346,22 +339,20 @@ public sealed class TaskStore(MnemoDatabase database, TimeProvider timeProvider)
         await command.ExecuteAsync(cancellationToken);
     }
 
-    private async Task<QueuedTask?> LockAsync(DbTransaction transaction, string tenantId, Guid taskId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        await LockRawAsync(transaction, tenantId, taskId, now, cancellationToken) is { } raw ? TaskRowsView(raw, now) : null;
+    private async Task<QueuedTask?> LockAsync(StoreSession session, Guid taskId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await LockRawAsync(session, taskId, now, cancellationToken) is { } raw ? TaskRowsView(raw, now) : null;
 
     /// <summary>The stored row, locked, as stored (an expired claim still reads as claimed: the holder check needs that).</summary>
-    private async Task<QueuedTask?> LockRawAsync(DbTransaction transaction, string tenantId, Guid taskId, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<QueuedTask?> LockRawAsync(StoreSession session, Guid taskId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var command = _sql.Command(transaction.Connection!, $"{SelectSql} {_sql.ForUpdate}", transaction)
-            .With("tenant_id", tenantId).With("id", taskId);
+        await using var command = session.Command($"{SelectSql} {_sql.ForUpdate}").With("id", taskId);
         // Read with a time before any lease, so the row comes back exactly as stored.
         return await command.SingleOrDefaultAsync(reader => TaskRows.Read(_sql, reader, DateTimeOffset.MinValue), cancellationToken);
     }
 
-    private async Task<bool> ExistsAsync(DbTransaction transaction, string tenantId, Guid taskId, CancellationToken cancellationToken)
+    private static async Task<bool> ExistsAsync(StoreSession session, Guid taskId, CancellationToken cancellationToken)
     {
-        await using var command = _sql.Command(transaction.Connection!, "SELECT 1 FROM tasks WHERE tenant_id = @tenant_id AND id = @id", transaction)
-            .With("tenant_id", tenantId).With("id", taskId);
+        await using var command = session.Command("SELECT 1 FROM tasks WHERE tenant_id = @tenant_id AND id = @id").With("id", taskId);
         return await command.ScalarAsync(cancellationToken) is not null;
     }
 }

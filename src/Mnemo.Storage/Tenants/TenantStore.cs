@@ -34,9 +34,9 @@ public sealed class TenantStore(MnemoDatabase database) : ITenantStore
         ArgumentNullException.ThrowIfNull(tenant);
         try
         {
-            return await database.WriteAsync(async (transaction, token) =>
+            return await database.WriteAsync(async (session, token) =>
             {
-                await using var command = _sql.Command(transaction.Connection!, InsertSql, transaction)
+                await using var command = session.Command(InsertSql)
                     .With("id", tenant.Id)
                     .With("name", tenant.Name)
                     .With("status", tenant.Status)
@@ -56,16 +56,16 @@ public sealed class TenantStore(MnemoDatabase database) : ITenantStore
     /// <inheritdoc />
     public async Task<Tenant?> GetAsync(string tenantId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenReadConnectionAsync(cancellationToken);
-        await using var command = _sql.Command(connection, SelectOneSql).With("id", tenantId);
+        await using var session = await database.ReadAsync(tenantId, cancellationToken);
+        await using var command = session.Command(SelectOneSql).With("id", tenantId);
         return await command.SingleOrDefaultAsync(Read, cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<Tenant>> ListAsync(string? afterId, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenReadConnectionAsync(cancellationToken);
-        await using var command = _sql.Command(connection, SelectPageSql).With("after_id", afterId).With("limit", limit);
+        await using var session = await database.ReadAsync(cancellationToken);
+        await using var command = session.Command(SelectPageSql).With("after_id", afterId).With("limit", limit);
         return await command.ListAsync(Read, cancellationToken);
     }
 
@@ -85,17 +85,16 @@ public sealed class TenantStore(MnemoDatabase database) : ITenantStore
         // The stored settings are read with the row locked (PostgreSQL) or under the single
         // writer (SQLite), merged key by key, and written back: two concurrent partial updates
         // of different settings both survive.
-        return database.WriteAsync(async (transaction, token) =>
+        return database.WriteAsync(tenantId, async (session, token) =>
         {
-            var connection = transaction.Connection!;
-            await using var read = _sql.Command(connection, $"SELECT settings FROM tenants WHERE id = @id {_sql.ForUpdate}", transaction)
+            await using var read = session.Command($"SELECT settings FROM tenants WHERE id = @id {_sql.ForUpdate}")
                 .With("id", tenantId);
             if (await read.SingleOrDefaultAsync(reader => _sql.GetJson(reader, 0), token) is not { } stored)
             {
                 return null;
             }
             var settings = update.SettingsPatchJson is null ? stored : JsonObjects.MergeTopLevel(stored, update.SettingsPatchJson);
-            await using var command = _sql.Command(connection, updateSql, transaction)
+            await using var command = session.Command(updateSql)
                 .With("id", tenantId)
                 .With("name", update.Name)
                 .With("status", update.Status)
@@ -107,9 +106,9 @@ public sealed class TenantStore(MnemoDatabase database) : ITenantStore
 
     /// <inheritdoc />
     public Task<bool> DeleteAsync(string tenantId, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (transaction, token) =>
+        database.WriteAsync(tenantId, async (session, token) =>
         {
-            await using var command = _sql.Command(transaction.Connection!, DeleteSql, transaction).With("id", tenantId);
+            await using var command = session.Command(DeleteSql).With("id", tenantId);
             return await command.ExecuteAsync(token) > 0;
         }, cancellationToken);
 

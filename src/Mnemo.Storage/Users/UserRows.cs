@@ -18,17 +18,16 @@ internal static class UserRows
         """;
 
     public static async Task<bool> ExistsAsync(
-        SqlDialect sql, DbConnection connection, DbTransaction? transaction, string tenantId, string userId, CancellationToken cancellationToken)
+        StoreSession session, string userId, CancellationToken cancellationToken)
     {
-        await using var command = sql.Command(connection, ExistsSql, transaction).With("tenant_id", tenantId).With("id", userId);
+        await using var command = session.Command(ExistsSql).With("id", userId);
         return await command.ScalarAsync(cancellationToken) is not null;
     }
 
     /// <summary>Inserts the user unless the id exists; true when this call created it.</summary>
-    public static async Task<bool> InsertIfMissingAsync(SqlDialect sql, DbTransaction transaction, string tenantId, User user, CancellationToken cancellationToken)
+    public static async Task<bool> InsertIfMissingAsync(StoreSession session, User user, CancellationToken cancellationToken)
     {
-        await using var command = sql.Command(transaction.Connection!, InsertIfMissingSql, transaction)
-            .With("tenant_id", tenantId)
+        await using var command = session.Command(InsertIfMissingSql)
             .With("id", user.Id)
             .With("email", user.Email)
             .With("name", user.Name)

@@ -31,13 +31,13 @@ public sealed class UserStore(MnemoDatabase database) : IUserStore
     public Task<bool> CreateAsync(string tenantId, User user, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(user);
-        return database.WriteAsync(async (transaction, token) =>
+        return database.WriteAsync(tenantId, async (session, token) =>
         {
-            if (!await UserRows.InsertIfMissingAsync(_sql, transaction, tenantId, user, token))
+            if (!await UserRows.InsertIfMissingAsync(session, user, token))
             {
                 return false;
             }
-            await EventRows.InsertAsync(_sql, transaction, tenantId, user.Id, EventTypes.UserCreated, "{}", user.CreatedAt, token);
+            await EventRows.InsertAsync(session, user.Id, EventTypes.UserCreated, "{}", user.CreatedAt, token);
             return true;
         }, cancellationToken);
     }
@@ -55,16 +55,15 @@ public sealed class UserStore(MnemoDatabase database) : IUserStore
         };
         // INSERT ... ON CONFLICT DO NOTHING makes concurrent resolves of one identity create one
         // user; whoever loses reads the winner's row and checks that it is the same identity.
-        return database.WriteAsync(async (transaction, token) =>
+        return database.WriteAsync(tenantId, async (session, token) =>
         {
-            if (await UserRows.InsertIfMissingAsync(_sql, transaction, tenantId, candidate, token))
+            if (await UserRows.InsertIfMissingAsync(session, candidate, token))
             {
                 var data = $$"""{"provider":{{System.Text.Json.JsonSerializer.Serialize(identity.Provider, Json.MnemoJsonContext.Default.String)}}}""";
-                await EventRows.InsertAsync(_sql, transaction, tenantId, candidate.Id, EventTypes.UserCreated, data, now, token);
+                await EventRows.InsertAsync(session, candidate.Id, EventTypes.UserCreated, data, now, token);
                 return new ResolvedUser(candidate, IsNew: true);
             }
-            await using var command = _sql.Command(transaction.Connection!, SelectOneSql, transaction)
-                .With("tenant_id", tenantId).With("id", candidate.Id);
+            await using var command = session.Command(SelectOneSql).With("id", candidate.Id);
             var existing = await command.SingleOrDefaultAsync(reader => UserRows.Read(_sql, reader), token);
             if (existing is null || existing.ExternalProvider != identity.Provider || existing.ExternalId != identity.ExternalId)
             {
@@ -77,17 +76,16 @@ public sealed class UserStore(MnemoDatabase database) : IUserStore
     /// <inheritdoc />
     public async Task<User?> GetAsync(string tenantId, string userId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenReadConnectionAsync(cancellationToken);
-        await using var command = _sql.Command(connection, SelectOneSql).With("tenant_id", tenantId).With("id", userId);
+        await using var session = await database.ReadAsync(tenantId, cancellationToken);
+        await using var command = session.Command(SelectOneSql).With("id", userId);
         return await command.SingleOrDefaultAsync(reader => UserRows.Read(_sql, reader), cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<User>> ListAsync(string tenantId, string? afterId, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenReadConnectionAsync(cancellationToken);
-        await using var command = _sql.Command(connection, SelectPageSql)
-            .With("tenant_id", tenantId).With("after_id", afterId ?? string.Empty).With("limit", limit);
+        await using var session = await database.ReadAsync(tenantId, cancellationToken);
+        await using var command = session.Command(SelectPageSql).With("after_id", afterId ?? string.Empty).With("limit", limit);
         return await command.ListAsync(reader => UserRows.Read(_sql, reader), cancellationToken);
     }
 
@@ -103,10 +101,9 @@ public sealed class UserStore(MnemoDatabase database) : IUserStore
             WHERE tenant_id = @tenant_id AND id = @id
             RETURNING {UserRows.Columns}
             """;
-        return database.WriteAsync(async (transaction, token) =>
+        return database.WriteAsync(tenantId, async (session, token) =>
         {
-            await using var command = _sql.Command(transaction.Connection!, sql, transaction)
-                .With("tenant_id", tenantId)
+            await using var command = session.Command(sql)
                 .With("id", userId)
                 .With("email", update.Email)
                 .With("name", update.Name)
@@ -118,8 +115,8 @@ public sealed class UserStore(MnemoDatabase database) : IUserStore
     /// <inheritdoc />
     public async Task<UserProfile?> GetProfileAsync(string tenantId, string userId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenReadConnectionAsync(cancellationToken);
-        await using var command = _sql.Command(connection, ProfileSql).With("tenant_id", tenantId).With("id", userId);
+        await using var session = await database.ReadAsync(tenantId, cancellationToken);
+        await using var command = session.Command(ProfileSql).With("id", userId);
         return await command.SingleOrDefaultAsync(reader =>
         {
             var user = UserRows.Read(_sql, reader);
@@ -148,9 +145,9 @@ public sealed class UserStore(MnemoDatabase database) : IUserStore
         {
             return;
         }
-        await database.WriteAsync(async (transaction, token) =>
+        await database.WriteAsync(async (session, token) =>
         {
-            await LaterTimes.WriteAsync(_sql, transaction, "users", "last_seen",
+            await LaterTimes.WriteAsync(session, "users", "last_seen",
                 activity.Select(seen => new LaterTimes.Touch(seen.TenantId, seen.UserId, seen.SeenAt)), token);
             return true;
         }, cancellationToken);

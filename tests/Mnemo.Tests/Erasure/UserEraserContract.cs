@@ -49,8 +49,8 @@ public abstract class UserEraserContract(StoreFixture fixture)
         Assert.Null(erased.UserId);
         Assert.DoesNotContain("gone", erased.EventData.GetRawText(), StringComparison.Ordinal);
 
-        await using var connection = await fixture.Database.OpenReadConnectionAsync(CancellationToken.None);
-        await using var ledger = fixture.Database.Dialect.Command(connection, "SELECT user_hash, salt FROM erasure_ledger WHERE tenant_id = @tenant_id")
+        await using var session = await fixture.Database.ReadAsync(CancellationToken.None);
+        await using var ledger = session.Command("SELECT user_hash, salt FROM erasure_ledger WHERE tenant_id = @tenant_id")
             .With("tenant_id", tenant);
         var row = Assert.Single(await ledger.ListAsync(reader => (Hash: reader.GetString(0), Salt: reader.GetString(1)), CancellationToken.None));
         Assert.Equal(UserEraser.HashUserId(tenant, "gone", row.Salt), row.Hash);

@@ -174,9 +174,9 @@ public abstract class MemoryStoreContract(StoreFixture fixture)
     }
 
     private async Task ExecuteAsync(string sql) =>
-        await fixture.Database.WriteAsync(async (transaction, token) =>
+        await fixture.Database.WriteAsync(async (session, token) =>
         {
-            await using var command = fixture.Database.Dialect.Command(transaction.Connection!, sql, transaction);
+            await using var command = session.Command(sql);
             return await command.ExecuteAsync(token);
         }, CancellationToken.None);
 }

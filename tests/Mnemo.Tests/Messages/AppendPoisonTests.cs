@@ -128,8 +128,8 @@ public sealed class PostgresAppendPoisonTests(ITestOutputHelper output)
     /// <summary>Every stored message of the tenant by idempotency key; a key stored twice fails the test.</summary>
     private static async Task<Dictionary<string, Guid>> StoredAsync(Storage.MnemoDatabase database, string tenant)
     {
-        await using var connection = await database.OpenReadConnectionAsync(CancellationToken.None);
-        await using var command = database.Dialect.Command(connection, "SELECT idempotency_key, id, user_id FROM messages WHERE tenant_id = @tenant_id")
+        await using var session = await database.ReadAsync(CancellationToken.None);
+        await using var command = session.Command("SELECT idempotency_key, id, user_id FROM messages WHERE tenant_id = @tenant_id")
             .With("tenant_id", tenant);
         var rows = await command.ListAsync(reader => (Key: reader.IsDBNull(0) ? null : reader.GetString(0), Id: reader.GetGuid(1), User: reader.GetString(2)), CancellationToken.None);
         Assert.All(rows, row => Assert.StartsWith("good-", row.User, StringComparison.Ordinal));
@@ -137,9 +137,9 @@ public sealed class PostgresAppendPoisonTests(ITestOutputHelper output)
     }
 
     private static Task<int> ExecuteAsync(Storage.MnemoDatabase database, string sql) =>
-        database.WriteAsync(async (transaction, token) =>
+        database.WriteAsync(async (session, token) =>
         {
-            await using var command = database.Dialect.Command(transaction.Connection!, sql, transaction);
+            await using var command = session.Command(sql);
             return await command.ExecuteAsync(token);
         }, CancellationToken.None);
 }

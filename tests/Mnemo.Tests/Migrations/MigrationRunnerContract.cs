@@ -75,8 +75,8 @@ public abstract class MigrationRunnerContract(Backend backend)
                 Task.Run(() => new MigrationRunner(database, TimeProvider.System).ApplyAsync(CancellationToken.None))));
 
             Assert.All(versions, version => Assert.Equal(versions[0], version));
-            await using var connection = await databases[0].OpenReadConnectionAsync(CancellationToken.None);
-            await using var command = databases[0].Dialect.Command(connection, "SELECT COUNT(*), COUNT(DISTINCT version) FROM schema_migrations");
+            await using var session = await databases[0].ReadAsync(CancellationToken.None);
+            await using var command = session.Command("SELECT COUNT(*), COUNT(DISTINCT version) FROM schema_migrations");
             var counts = await command.SingleOrDefaultAsync(reader => (Rows: reader.GetInt64(0), Distinct: reader.GetInt64(1)), CancellationToken.None);
             Assert.Equal(counts.Distinct, counts.Rows);
             Assert.Equal(EmbeddedMigrations.For(databases[0].Dialect).Count, counts.Rows);
