@@ -58,7 +58,7 @@ public sealed partial class MnemoClient
     /// <summary>Messages and search.</summary>
     public MessagesClient Messages { get; }
 
-    /// <summary>Conversations.</summary>
+    /// <summary>A user's conversations: start, list, read, end, delete.</summary>
     public ConversationsClient Conversations { get; }
 
     /// <summary>Analytics events.</summary>

@@ -24,7 +24,8 @@ public static class MappedEndpoints
     public static IEnumerable<string> QueryStrings(RouteEndpoint endpoint) =>
         endpoint.Metadata.GetOrderedMetadata<IParameterBindingMetadata>()
             .Where(parameter => parameter.ParameterInfo.ParameterType == typeof(string) && endpoint.RoutePattern.GetParameter(parameter.Name) is null)
-            .Select(parameter => parameter.Name);
+            // A property of an [AsParameters] type is bound under its [FromQuery] name.
+            .Select(parameter => parameter.ParameterInfo.GetCustomAttributes(true).OfType<IFromQueryMetadata>().FirstOrDefault()?.Name ?? parameter.Name);
 
     /// <summary>A path for the endpoint's template with each route parameter taken from <paramref name="values"/>.</summary>
     public static string Concrete(RoutePattern pattern, IReadOnlyDictionary<string, string> values)

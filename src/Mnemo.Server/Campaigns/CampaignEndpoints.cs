@@ -1,12 +1,11 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 using Mnemo.Campaigns;
 using Mnemo.Json;
 using Mnemo.Messages;
 using Mnemo.Server.Access;
-using Mnemo.Server.Hosting;
 using Mnemo.Server.Json;
 using Mnemo.Server.Messages;
+using Mnemo.Server.Paging;
 using Mnemo.Server.Problems;
 using Mnemo.Time;
 
@@ -50,12 +49,11 @@ public static class CampaignEndpoints
     }
 
     private static async Task<Ok<CampaignListResponse>> ListAsync(
-        TenantScope scope, int? limit, string? cursor, ICampaignStore campaigns, IOptions<MnemoOptions> options, CancellationToken cancellationToken)
+        TenantScope scope, [AsParameters] PageRequest request, ICampaignStore campaigns, Pages pages, CancellationToken cancellationToken)
     {
-        var pageSize = PageLimits.Resolve(limit, options.Value.Limits);
-        var fetched = await campaigns.ListAsync(scope.TenantId, KeyPages.After(cursor), pageSize + 1, cancellationToken);
-        var (shown, next) = KeyPages.Trim(fetched, pageSize, campaign => campaign.Id);
-        return TypedResults.Ok(new CampaignListResponse { Campaigns = shown, NextCursor = next });
+        var window = pages.Open(request, new PageScope("campaigns", scope.TenantId));
+        var page = pages.Cut(window, await campaigns.ListAsync(scope.TenantId, window.After, window.FetchSize, cancellationToken), campaign => campaign.Id);
+        return TypedResults.Ok(new CampaignListResponse { Campaigns = page.Items, NextCursor = page.NextCursor });
     }
 
     private static async Task<Results<Ok<Campaign>, ProblemHttpResult>> GetAsync(
@@ -88,9 +86,9 @@ public static class CampaignEndpoints
 
     private static async Task<Results<Ok<MessageListResponse>, ProblemHttpResult>> ListMessagesAsync(
         TenantScope scope, string campaign_id, string user_id, int? limit, string? before, string? after, string? role, IMessageStore messages,
-        IOptions<MnemoOptions> options, CancellationToken cancellationToken)
+        Pages pages, CancellationToken cancellationToken)
     {
-        var query = MessageHistory.Query(limit ?? 20, before, after, null, role, options.Value.Limits) with { CampaignId = campaign_id };
+        var query = MessageHistory.Query(pages.Size(limit), before, after, null, role) with { CampaignId = campaign_id };
         var page = await messages.ListAsync(scope.TenantId, user_id, query, cancellationToken);
         return page is null
             ? ApiProblems.NotFound($"Campaign '{campaign_id}' has no participant '{user_id}'.")

@@ -1,12 +1,11 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 using Mnemo.Campaigns;
 using Mnemo.Json;
 using Mnemo.Messages;
 using Mnemo.Problems;
 using Mnemo.Server.Access;
-using Mnemo.Server.Hosting;
 using Mnemo.Server.Json;
+using Mnemo.Server.Paging;
 using Mnemo.Server.Problems;
 using Mnemo.Server.Tenants;
 
@@ -118,25 +117,24 @@ public static class UserContextEndpoints
     }
 
     private static async Task<Results<Ok<ParticipantListResponse>, ProblemHttpResult>> ListParticipantsAsync(
-        TenantScope scope, string campaign_id, int? limit, string? cursor, IUserContextStore contexts, IOptions<MnemoOptions> options, CancellationToken cancellationToken)
+        TenantScope scope, string campaign_id, [AsParameters] PageRequest request, IUserContextStore contexts, Pages pages, CancellationToken cancellationToken)
     {
-        var pageSize = PageLimits.Resolve(limit, options.Value.Limits);
-        var fetched = await contexts.ListParticipantsAsync(scope.TenantId, campaign_id, KeyPages.After(cursor), pageSize + 1, cancellationToken);
+        var window = pages.Open(request, new PageScope($"campaigns/{campaign_id}/participants", scope.TenantId));
+        var fetched = await contexts.ListParticipantsAsync(scope.TenantId, campaign_id, window.After, window.FetchSize, cancellationToken);
         if (fetched is null)
         {
             return ApiProblems.CampaignNotFound(campaign_id);
         }
-        var (shown, next) = KeyPages.Trim(fetched, pageSize, participant => participant.UserId);
-        return TypedResults.Ok(new ParticipantListResponse { Participants = shown, NextCursor = next });
+        var page = pages.Cut(window, fetched, participant => participant.UserId);
+        return TypedResults.Ok(new ParticipantListResponse { Participants = page.Items, NextCursor = page.NextCursor });
     }
 
     private static async Task<Ok<SystemContextListResponse>> ListSystemAsync(
-        TenantScope scope, int? limit, string? cursor, IUserContextStore contexts, IOptions<MnemoOptions> options, CancellationToken cancellationToken)
+        TenantScope scope, [AsParameters] PageRequest request, IUserContextStore contexts, Pages pages, CancellationToken cancellationToken)
     {
-        var pageSize = PageLimits.Resolve(limit, options.Value.Limits);
-        var fetched = await contexts.ListSystemAsync(scope.TenantId, KeyPages.After(cursor), pageSize + 1, cancellationToken);
-        var (shown, next) = KeyPages.Trim(fetched, pageSize, context => context.UserId);
-        return TypedResults.Ok(new SystemContextListResponse { Users = shown, NextCursor = next });
+        var window = pages.Open(request, new PageScope("system-contexts", scope.TenantId));
+        var page = pages.Cut(window, await contexts.ListSystemAsync(scope.TenantId, window.After, window.FetchSize, cancellationToken), context => context.UserId);
+        return TypedResults.Ok(new SystemContextListResponse { Users = page.Items, NextCursor = page.NextCursor });
     }
 
     private static async Task<Results<Ok<Participant>, ProblemHttpResult>> SetTtlAsync(

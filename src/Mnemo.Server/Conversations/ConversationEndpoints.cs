@@ -3,10 +3,10 @@ using Microsoft.Extensions.Options;
 using Mnemo.Conversations;
 using Mnemo.Json;
 using Mnemo.Messages;
-using Mnemo.Paging;
 using Mnemo.Server.Access;
 using Mnemo.Server.Hosting;
 using Mnemo.Server.Json;
+using Mnemo.Server.Paging;
 using Mnemo.Server.Problems;
 using Mnemo.Time;
 
@@ -15,8 +15,6 @@ namespace Mnemo.Server.Conversations;
 /// <summary>A user's conversations (seed 004's archive and history API).</summary>
 public static class ConversationEndpoints
 {
-    private const int DefaultLimit = 20;
-
     /// <summary>Maps <c>/api/v1/users/{user_id}/conversations</c>.</summary>
     public static RouteGroupBuilder MapConversations(this IEndpointRouteBuilder routes)
     {
@@ -51,15 +49,21 @@ public static class ConversationEndpoints
     }
 
     private static async Task<Results<Ok<ConversationListResponse>, ProblemHttpResult>> ListAsync(
-        TenantScope scope, string user_id, int? limit, int? offset, string? cursor, IConversationStore conversations, IOptions<MnemoOptions> options,
+        TenantScope scope, string user_id, int? offset, [AsParameters] PageRequest request, IConversationStore conversations, Pages pages,
         CancellationToken cancellationToken)
     {
-        var pageSize = PageLimits.Resolve(limit ?? DefaultLimit, options.Value.Limits);
         if (offset is < 0)
         {
             throw ApiProblems.InvalidField("offset", "must not be negative");
         }
-        var before = cursor is null ? (ConversationPosition?)null : ParseCursor(cursor);
+        // Seed 001's offset paging stays; the cursor resumes after the last conversation shown.
+        var window = pages.Open(request, new PageScope("conversations", scope.TenantId, user_id));
+        var pageSize = window.Size;
+        ConversationPosition? before = null;
+        if (window.After is { } after)
+        {
+            before = Positions.TryTimeAndId(after, out var time, out var id) ? new ConversationPosition(time, id) : throw ApiProblems.InvalidCursor();
+        }
         var page = await conversations.ListAsync(scope.TenantId, user_id, new ConversationQuery(pageSize, offset ?? 0, before), cancellationToken);
         if (page is null)
         {
@@ -73,15 +77,10 @@ public static class ConversationEndpoints
             Limit = pageSize,
             Offset = before is null ? offset ?? 0 : 0,
             NextCursor = page.HasMore && last is not null
-                ? Cursor.EncodeTimeAndId(last.StartedAt, last.Id)
+                ? pages.Cursor(window, Positions.TimeAndId(last.StartedAt, last.Id))
                 : null,
         });
     }
-
-    private static ConversationPosition ParseCursor(string cursor) =>
-        Cursor.TryDecodeTimeAndId(cursor, out var time, out var id)
-            ? new ConversationPosition(time, id)
-            : throw ApiProblems.InvalidCursor();
 
     private static async Task<Results<Ok<ConversationDetail>, ProblemHttpResult>> GetAsync(
         TenantScope scope, string user_id, string conversation_id, IConversationStore conversations, IMessageStore messages, IOptions<MnemoOptions> options,

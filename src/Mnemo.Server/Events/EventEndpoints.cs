@@ -1,12 +1,10 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 using Mnemo.ApiKeys;
 using Mnemo.Events;
 using Mnemo.Json;
-using Mnemo.Paging;
 using Mnemo.Server.Access;
-using Mnemo.Server.Hosting;
 using Mnemo.Server.Json;
+using Mnemo.Server.Paging;
 using Mnemo.Server.Problems;
 
 namespace Mnemo.Server.Events;
@@ -14,8 +12,6 @@ namespace Mnemo.Server.Events;
 /// <summary>Analytics events (seed 004): a user's, and the tenant's.</summary>
 public static class EventEndpoints
 {
-    private const int DefaultLimit = 50;
-
     /// <summary>Maps <c>/api/v1/users/{user_id}/events</c> and <c>/api/v1/events</c>.</summary>
     public static RouteGroupBuilder MapEvents(this IEndpointRouteBuilder routes)
     {
@@ -37,46 +33,36 @@ public static class EventEndpoints
     }
 
     private static async Task<Results<Ok<EventListResponse>, ProblemHttpResult>> ListForUserAsync(
-        TenantScope scope, string user_id, string? type, int? limit, string? cursor, IEventStore events, IOptions<MnemoOptions> options,
+        TenantScope scope, string user_id, string? type, [AsParameters] PageRequest request, IEventStore events, Pages pages,
         CancellationToken cancellationToken)
     {
-        var page = await ListAsync(scope.TenantId, user_id, type, limit, cursor, events, options, cancellationToken);
+        var page = await ListAsync(scope.TenantId, user_id, type, request, events, pages, cancellationToken);
         return page is null ? ApiProblems.UserNotFound(user_id) : TypedResults.Ok(page);
     }
 
     private static async Task<Ok<EventListResponse>> ListForTenantAsync(
-        TenantScope scope, string? type, int? limit, string? cursor, IEventStore events, IOptions<MnemoOptions> options, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await ListAsync(scope.TenantId, null, type, limit, cursor, events, options, cancellationToken))!);
+        TenantScope scope, string? type, [AsParameters] PageRequest request, IEventStore events, Pages pages, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await ListAsync(scope.TenantId, null, type, request, events, pages, cancellationToken))!);
 
     private static async Task<EventListResponse?> ListAsync(
-        string tenantId, string? userId, string? type, int? limit, string? cursor, IEventStore events, IOptions<MnemoOptions> options,
-        CancellationToken cancellationToken)
+        string tenantId, string? userId, string? type, PageRequest request, IEventStore events, Pages pages, CancellationToken cancellationToken)
     {
-        var pageSize = PageLimits.Resolve(limit ?? DefaultLimit, options.Value.Limits);
         if (type is { Length: 0 or > 320 })
         {
             throw ApiProblems.InvalidField("type", "must be 1 to 320 characters");
         }
-        var before = cursor is null ? (EventPosition?)null : ParseCursor(cursor);
-        var page = await events.ListAsync(tenantId, userId, type, pageSize + 1, before, cancellationToken);
-        if (page is null)
+        var window = pages.Open(request, new PageScope("events", tenantId, userId));
+        EventPosition? before = null;
+        if (window.After is { } after)
+        {
+            before = Positions.TryTimeAndId(after, out var time, out var id) ? new EventPosition(time, id) : throw ApiProblems.InvalidCursor();
+        }
+        var fetched = await events.ListAsync(tenantId, userId, type, window.FetchSize, before, cancellationToken);
+        if (fetched is null)
         {
             return null;
         }
-        var hasMore = page.Count > pageSize;
-        var shown = hasMore ? page.Take(pageSize).ToList() : page;
-        var last = shown.Count > 0 ? shown[^1] : null;
-        return new EventListResponse
-        {
-            Events = shown,
-            NextCursor = hasMore && last is not null
-                ? Cursor.EncodeTimeAndId(last.CreatedAt, last.Id)
-                : null,
-        };
+        var page = pages.Cut(window, fetched, item => Positions.TimeAndId(item.CreatedAt, item.Id));
+        return new EventListResponse { Events = page.Items, NextCursor = page.NextCursor };
     }
-
-    private static EventPosition ParseCursor(string cursor) =>
-        Cursor.TryDecodeTimeAndId(cursor, out var time, out var id)
-            ? new EventPosition(time, id)
-            : throw ApiProblems.InvalidCursor();
 }

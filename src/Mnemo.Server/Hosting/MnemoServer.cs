@@ -25,6 +25,7 @@ using Mnemo.Server.Messages;
 using Mnemo.Server.OAuth;
 using Mnemo.Server.Observability;
 using Mnemo.Server.Privacy;
+using Mnemo.Server.Paging;
 using Mnemo.Server.Problems;
 using Mnemo.Server.Retention;
 using Mnemo.Server.Tasks;
@@ -195,6 +196,8 @@ public static class MnemoServer
         services.AddSingleton(Microsoft.Extensions.Options.Options.Create(settings.Options));
         // Tests may register their own clock before this runs.
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(new CursorCodec(settings.EncryptionKey));
+        services.AddSingleton<Pages>();
         services.AddMetrics();
         services.AddSingleton(_ => MnemoDatabaseFactory.Create(settings.Storage));
         services.AddSingleton<MigrationRunner>();

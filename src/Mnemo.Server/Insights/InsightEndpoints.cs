@@ -1,9 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 using Mnemo.Insights;
 using Mnemo.Server.Access;
-using Mnemo.Server.Hosting;
 using Mnemo.Server.Json;
+using Mnemo.Server.Paging;
 using Mnemo.Server.Problems;
 using Mnemo.Time;
 
@@ -46,10 +45,9 @@ public static class InsightEndpoints
     }
 
     private static async Task<Results<Ok<InsightListResponse>, ProblemHttpResult>> ListAsync(
-        TenantScope scope, string user_id, string? topic, int? limit, IInsightStore insights, IOptions<MnemoOptions> options, CancellationToken cancellationToken)
+        TenantScope scope, string user_id, string? topic, int? limit, IInsightStore insights, Pages pages, CancellationToken cancellationToken)
     {
-        var pageSize = PageLimits.Resolve(limit ?? options.Value.Limits.MaxPageSize, options.Value.Limits);
-        return await insights.ListAsync(scope.TenantId, user_id, topic, pageSize, cancellationToken) is { } list
+        return await insights.ListAsync(scope.TenantId, user_id, topic, pages.Size(limit), cancellationToken) is { } list
             ? TypedResults.Ok(new InsightListResponse { Insights = list })
             : ApiProblems.UserNotFound(user_id);
     }

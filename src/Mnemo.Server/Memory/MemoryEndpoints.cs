@@ -1,13 +1,12 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 using Mnemo.Memory;
 using Mnemo.Messages;
 using Mnemo.Problems;
 using Mnemo.Server.Access;
-using Mnemo.Server.Hosting;
 using Mnemo.Server.Json;
 using Mnemo.Server.Messages;
+using Mnemo.Server.Paging;
 using Mnemo.Server.Problems;
 
 namespace Mnemo.Server.Memory;
@@ -15,7 +14,6 @@ namespace Mnemo.Server.Memory;
 /// <summary>Seed 003's personalisation memory: the profile, memory events, and compression.</summary>
 public static class MemoryEndpoints
 {
-    private const int DefaultEventLimit = 20;
 
     /// <summary>Maps <c>/api/v1/users/{user_id}/memory</c>.</summary>
     public static RouteGroupBuilder MapMemory(this IEndpointRouteBuilder routes)
@@ -66,9 +64,9 @@ public static class MemoryEndpoints
     }
 
     private static async Task<Results<Ok<MemoryEventsResponse>, ProblemHttpResult>> ListEventsAsync(
-        TenantScope scope, string user_id, int? limit, IMessageStore messages, IOptions<MnemoOptions> options, CancellationToken cancellationToken)
+        TenantScope scope, string user_id, int? limit, IMessageStore messages, Pages pages, CancellationToken cancellationToken)
     {
-        var query = new MessageQuery { Limit = Hosting.PageLimits.Resolve(limit ?? DefaultEventLimit, options.Value.Limits) };
+        var query = new MessageQuery { Limit = pages.Size(limit) };
         var page = await messages.ListAsync(scope.TenantId, user_id, query, cancellationToken);
         return page is null ? ApiProblems.UserNotFound(user_id) : TypedResults.Ok(new MemoryEventsResponse { Events = page.Messages });
     }

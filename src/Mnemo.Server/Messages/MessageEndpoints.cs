@@ -1,13 +1,11 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
 using Mnemo.ApiKeys;
 using Mnemo.Json;
 using Mnemo.Messages;
-using Mnemo.Paging;
 using Mnemo.Server.Access;
-using Mnemo.Server.Hosting;
 using Mnemo.Server.Json;
+using Mnemo.Server.Paging;
 using Mnemo.Server.Problems;
 using Mnemo.Time;
 using Mnemo.Users;
@@ -17,8 +15,6 @@ namespace Mnemo.Server.Messages;
 /// <summary>A user's messages (seed 001's ConversationStore), and search across them.</summary>
 public static class MessageEndpoints
 {
-    private const int DefaultHistoryLimit = 20;
-
     /// <summary>Maps <c>/api/v1/users/{user_id}/messages</c> and <c>/api/v1/messages/search</c>.</summary>
     public static RouteGroupBuilder MapMessages(this IEndpointRouteBuilder routes)
     {
@@ -47,9 +43,9 @@ public static class MessageEndpoints
 
     private static async Task<Results<Ok<MessageListResponse>, ProblemHttpResult>> ListAsync(
         TenantScope scope, string user_id, int? limit, string? before, string? after, string? conversation_id, string? role,
-        IMessageStore messages, IOptions<MnemoOptions> options, CancellationToken cancellationToken)
+        IMessageStore messages, Pages pages, CancellationToken cancellationToken)
     {
-        var query = MessageHistory.Query(limit ?? DefaultHistoryLimit, before, after, conversation_id, role, options.Value.Limits);
+        var query = MessageHistory.Query(pages.Size(limit), before, after, conversation_id, role);
         var page = await messages.ListAsync(scope.TenantId, user_id, query, cancellationToken);
         if (page is null)
         {
@@ -92,11 +88,11 @@ public static class MessageEndpoints
             : ApiProblems.UserNotFound(user_id);
 
     private static async Task<Results<Ok<SearchResponse>, ProblemHttpResult>> SearchUserAsync(
-        TenantScope scope, string user_id, string? q, int? limit, string? cursor, IMessageStore messages, IUserStore users, IOptions<MnemoOptions> options,
+        TenantScope scope, string user_id, string? q, [AsParameters] PageRequest request, IMessageStore messages, IUserStore users, Pages pages,
         CancellationToken cancellationToken)
     {
-        var response = await SearchAsync(scope.TenantId, user_id, q, limit, cursor, messages, options, cancellationToken);
-        if (response.Results.Count == 0 && cursor is null && await users.GetAsync(scope.TenantId, user_id, cancellationToken) is null)
+        var response = await SearchAsync(scope.TenantId, user_id, q, request, messages, pages, cancellationToken);
+        if (response.Results.Count == 0 && request.Cursor is null && await users.GetAsync(scope.TenantId, user_id, cancellationToken) is null)
         {
             return ApiProblems.UserNotFound(user_id);
         }
@@ -104,28 +100,30 @@ public static class MessageEndpoints
     }
 
     private static async Task<Ok<SearchResponse>> SearchTenantAsync(
-        TenantScope scope, string? q, int? limit, string? cursor, IMessageStore messages, IOptions<MnemoOptions> options, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await SearchAsync(scope.TenantId, null, q, limit, cursor, messages, options, cancellationToken));
+        TenantScope scope, string? q, [AsParameters] PageRequest request, IMessageStore messages, Pages pages, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await SearchAsync(scope.TenantId, null, q, request, messages, pages, cancellationToken));
 
     private static async Task<SearchResponse> SearchAsync(
-        string tenantId, string? userId, string? q, int? limit, string? cursor, IMessageStore messages, IOptions<MnemoOptions> options, CancellationToken cancellationToken)
+        string tenantId, string? userId, string? q, PageRequest request, IMessageStore messages, Pages pages, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(q) || q.Length > 500)
         {
             throw ApiProblems.InvalidField("q", "is required, at most 500 characters");
         }
-        var pageSize = PageLimits.Resolve(limit ?? DefaultHistoryLimit, options.Value.Limits);
+        // A ranking has no stable key to resume after: it is read by offset. The query is part of
+        // the scope, so a cursor from another search does not decode.
+        var window = pages.Open(request, new PageScope($"search:{q}", tenantId, userId));
         var offset = 0;
-        if (cursor is not null && (!Cursor.TryDecode(cursor, out var text) || !int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out offset) || offset < 0))
+        if (window.After is { } after && !Positions.TryOffset(after, out offset))
         {
             throw ApiProblems.InvalidCursor();
         }
-        var hits = await messages.SearchAsync(tenantId, userId, q, pageSize + 1, offset, cancellationToken);
-        var hasMore = hits.Count > pageSize;
+        var hits = await messages.SearchAsync(tenantId, userId, q, window.FetchSize, offset, cancellationToken);
+        var page = pages.Cut(window, hits, _ => Positions.Offset(offset + window.Size));
         return new SearchResponse
         {
-            Results = [.. hits.Take(pageSize).Select(hit => new SearchResult { Message = hit.Message, Snippet = hit.Snippet, Rank = hit.Rank })],
-            NextCursor = hasMore ? Cursor.Encode((offset + pageSize).ToString(System.Globalization.CultureInfo.InvariantCulture)) : null,
+            Results = [.. page.Items.Select(hit => new SearchResult { Message = hit.Message, Snippet = hit.Snippet, Rank = hit.Rank })],
+            NextCursor = page.NextCursor,
         };
     }
 

@@ -1,5 +1,4 @@
 using Mnemo.Messages;
-using Mnemo.Server.Hosting;
 using Mnemo.Server.Problems;
 using Mnemo.Validation;
 
@@ -8,10 +7,13 @@ namespace Mnemo.Server.Messages;
 /// <summary>Paging of a message history as every history list reads it (a user's, a conversation's, a campaign participant's).</summary>
 public static class MessageHistory
 {
-    /// <summary>Reads the history paging parameters shared by every message list; 400 for any bad one.</summary>
-    public static MessageQuery Query(int limit, string? before, string? after, string? conversationId, string? role, LimitOptions limits)
+    /// <summary>
+    /// Reads the history paging parameters shared by every message list; 400 for any bad one.
+    /// <paramref name="before"/> and <paramref name="after"/> are message positions
+    /// (<see cref="MessageCursor"/>), which a client may also make from a message it holds.
+    /// </summary>
+    public static MessageQuery Query(int pageSize, string? before, string? after, string? conversationId, string? role)
     {
-        var pageSize = PageLimits.Resolve(limit, limits);
         var errors = new ValidationErrors();
         MessagePosition? beforePosition = null, afterPosition = null;
         if (before is not null && after is not null)

@@ -1,10 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 using Mnemo.ApiKeys;
 using Mnemo.Erasure;
-using Mnemo.Paging;
 using Mnemo.Server.Access;
-using Mnemo.Server.Hosting;
+using Mnemo.Server.Paging;
 using Mnemo.Server.Problems;
 
 namespace Mnemo.Server.Privacy;
@@ -32,24 +30,17 @@ public static class PrivacyEndpoints
             : ApiProblems.UserNotFound(user_id);
 
     private static async Task<Ok<ErasureListResponse>> ListErasuresAsync(
-        TenantScope scope, int? limit, string? cursor, IUserEraser eraser, IOptions<MnemoOptions> options, CancellationToken cancellationToken)
+        TenantScope scope, [AsParameters] PageRequest request, IUserEraser eraser, Pages pages, CancellationToken cancellationToken)
     {
-        var pageSize = PageLimits.Resolve(limit, options.Value.Limits);
+        var window = pages.Open(request, new PageScope("erasures", scope.TenantId));
         ErasurePosition? before = null;
-        if (cursor is not null)
+        if (window.After is { } after)
         {
-            before = Cursor.TryDecodeTimeAndId(cursor, out var time, out var id)
-                ? new ErasurePosition(time, id)
-                : throw ApiProblems.InvalidCursor();
+            before = Positions.TryTimeAndId(after, out var time, out var id) ? new ErasurePosition(time, id) : throw ApiProblems.InvalidCursor();
         }
-        var page = await eraser.ListLedgerAsync(scope.TenantId, pageSize + 1, before, cancellationToken);
-        var hasMore = page.Count > pageSize;
-        var shown = hasMore ? page.Take(pageSize).ToList() : page;
-        return TypedResults.Ok(new ErasureListResponse
-        {
-            Erasures = shown,
-            NextCursor = hasMore ? Cursor.EncodeTimeAndId(shown[^1].ErasedAt, shown[^1].Id) : null,
-        });
+        var fetched = await eraser.ListLedgerAsync(scope.TenantId, window.FetchSize, before, cancellationToken);
+        var page = pages.Cut(window, fetched, erasure => Positions.TimeAndId(erasure.ErasedAt, erasure.Id));
+        return TypedResults.Ok(new ErasureListResponse { Erasures = page.Items, NextCursor = page.NextCursor });
     }
 
     private static async Task<Ok<ReapplyErasuresResponse>> ReapplyErasuresAsync(TenantScope scope, IUserEraser eraser, CancellationToken cancellationToken) =>

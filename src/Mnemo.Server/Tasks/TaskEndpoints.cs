@@ -1,17 +1,13 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 using Mnemo.Json;
-using Mnemo.Paging;
 using Mnemo.Problems;
 using Mnemo.Server.Access;
-using Mnemo.Server.Hosting;
 using Mnemo.Server.Json;
 using Mnemo.Server.Observability;
+using Mnemo.Server.Paging;
 using Mnemo.Server.Problems;
 using Mnemo.Server.Tenants;
 using Mnemo.Tasks;
-using Mnemo.Validation;
 
 namespace Mnemo.Server.Tasks;
 
@@ -63,34 +59,26 @@ public static class TaskEndpoints
             : TaskNotFound(task_id);
 
     private static async Task<Ok<TaskListResponse>> ListAsync(
-        TenantScope scope, string? status, string? task_type, string? tag, int? limit, string? cursor, ITaskStore tasks, IOptions<MnemoOptions> options,
+        TenantScope scope, string? status, string? task_type, string? tag, [AsParameters] PageRequest request, ITaskStore tasks, Pages pages,
         CancellationToken cancellationToken)
     {
-        var errors = new ValidationErrors();
         if (status is not null && !TaskStatuses.IsKnown(status))
         {
-            errors.Add("status", "must be pending, claimed, completed or dead");
+            throw ApiProblems.InvalidField("status", "must be pending, claimed, completed or dead");
         }
+        // A queue listing is ordered by priority and time, which change: it is read by offset.
+        var window = pages.Open(request, new PageScope("tasks", scope.TenantId));
         var offset = 0;
-        if (cursor is not null && (!Cursor.TryDecode(cursor, out var text) || !int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out offset)))
+        if (window.After is { } after && !Positions.TryOffset(after, out offset))
         {
             throw ApiProblems.InvalidCursor();
         }
-        if (!errors.IsEmpty)
-        {
-            throw new RequestValidationException(errors);
-        }
-        var pageSize = PageLimits.Resolve(limit, options.Value.Limits);
         // tag=name:value matches that value; tag=name matches any task carrying the tag.
         var colon = tag?.IndexOf(':', StringComparison.Ordinal) ?? -1;
         var (tagName, tagValue) = tag is null ? (null, null) : colon < 0 ? (tag, null) : (tag[..colon], tag[(colon + 1)..]);
-        var page = await tasks.ListAsync(scope.TenantId, new TaskQuery(status, task_type, tagName, tagValue, pageSize + 1, offset), cancellationToken);
-        var hasMore = page.Count > pageSize;
-        return TypedResults.Ok(new TaskListResponse
-        {
-            Tasks = hasMore ? [.. page.Take(pageSize)] : page,
-            NextCursor = hasMore ? Cursor.Encode((offset + pageSize).ToString(CultureInfo.InvariantCulture)) : null,
-        });
+        var fetched = await tasks.ListAsync(scope.TenantId, new TaskQuery(status, task_type, tagName, tagValue, window.FetchSize, offset), cancellationToken);
+        var page = pages.Cut(window, fetched, _ => Positions.Offset(offset + window.Size));
+        return TypedResults.Ok(new TaskListResponse { Tasks = page.Items, NextCursor = page.NextCursor });
     }
 
     private static async Task<Results<Ok<QueuedTask>, ProblemHttpResult>> UpdateAsync(

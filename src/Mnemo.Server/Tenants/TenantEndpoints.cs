@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Mnemo.Server.Access;
 using Mnemo.Server.Hosting;
 using Mnemo.Server.Json;
+using Mnemo.Server.Paging;
 using Mnemo.Server.Problems;
 using Mnemo.Tenants;
 using Mnemo.Time;
@@ -47,15 +48,14 @@ public static class TenantEndpoints
     }
 
     private static async Task<Ok<TenantListResponse>> ListAsync(
-        ITenantStore tenants, ServerSettings settings, int? limit, string? cursor, CancellationToken cancellationToken)
+        ITenantStore tenants, ServerSettings settings, [AsParameters] PageRequest request, Pages pages, CancellationToken cancellationToken)
     {
-        var pageSize = PageLimits.Resolve(limit, settings.Options.Limits);
-        var fetched = await tenants.ListAsync(KeyPages.After(cursor), pageSize + 1, cancellationToken);
-        var (shown, next) = KeyPages.Trim(fetched, pageSize, tenant => tenant.Id);
+        var window = pages.Open(request, new PageScope("tenants", TenantId: string.Empty));
+        var page = pages.Cut(window, await tenants.ListAsync(window.After, window.FetchSize, cancellationToken), tenant => tenant.Id);
         return TypedResults.Ok(new TenantListResponse
         {
-            Tenants = [.. shown.Select(tenant => tenant.WithDefaults(settings.TenantDefaults))],
-            NextCursor = next,
+            Tenants = [.. page.Items.Select(tenant => tenant.WithDefaults(settings.TenantDefaults))],
+            NextCursor = page.NextCursor,
         });
     }
 

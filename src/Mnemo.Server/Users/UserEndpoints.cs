@@ -1,10 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 using Mnemo.Json;
 using Mnemo.Server.Access;
 using Mnemo.Server.Activity;
-using Mnemo.Server.Hosting;
 using Mnemo.Server.Json;
+using Mnemo.Server.Paging;
 using Mnemo.Server.Problems;
 using Mnemo.Time;
 using Mnemo.Users;
@@ -61,12 +60,11 @@ public static class UserEndpoints
     }
 
     private static async Task<Ok<UserListResponse>> ListAsync(
-        TenantScope scope, IUserStore users, IOptions<MnemoOptions> options, int? limit, string? cursor, CancellationToken cancellationToken)
+        TenantScope scope, IUserStore users, Pages pages, [AsParameters] PageRequest request, CancellationToken cancellationToken)
     {
-        var pageSize = PageLimits.Resolve(limit, options.Value.Limits);
-        var fetched = await users.ListAsync(scope.TenantId, KeyPages.After(cursor), pageSize + 1, cancellationToken);
-        var (shown, next) = KeyPages.Trim(fetched, pageSize, user => user.Id);
-        return TypedResults.Ok(new UserListResponse { Users = shown, NextCursor = next });
+        var window = pages.Open(request, new PageScope("users", scope.TenantId));
+        var page = pages.Cut(window, await users.ListAsync(scope.TenantId, window.After, window.FetchSize, cancellationToken), user => user.Id);
+        return TypedResults.Ok(new UserListResponse { Users = page.Items, NextCursor = page.NextCursor });
     }
 
     private static async Task<Results<Ok<User>, ProblemHttpResult>> GetAsync(

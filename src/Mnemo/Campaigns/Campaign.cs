@@ -85,7 +85,7 @@ public sealed record MigrationResult
     /// <summary>The campaign left.</summary>
     public required string CampaignId { get; init; }
 
-    /// <summary>When.</summary>
+    /// <summary>When the participant was migrated to a system user.</summary>
     public required DateTimeOffset MigratedAt { get; init; }
 
     /// <summary>Messages that became the system user's.</summary>
@@ -130,7 +130,7 @@ public sealed record CreateCampaignRequest : IValidatable
 /// <summary>Body of <c>PUT /api/v1/campaigns/{campaign_id}</c>: absent fields keep their value.</summary>
 public sealed record UpdateCampaignRequest : IValidatable
 {
-    /// <summary>Name.</summary>
+    /// <summary>The new display name; unchanged when null.</summary>
     public string? Name { get; init; }
 
     /// <summary>Participant lifetime in days; 0 returns to the tenant's.</summary>

@@ -64,6 +64,6 @@ public static class ConversationStatus
     /// <summary>Still going.</summary>
     public const string Active = "active";
 
-    /// <summary>Ended.</summary>
+    /// <summary>Ended by the client or archived after idling; takes no new messages.</summary>
     public const string Ended = "ended";
 }

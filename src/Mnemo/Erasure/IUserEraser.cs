@@ -31,7 +31,7 @@ public sealed record ErasureRecord
     /// <summary>Rows deleted per kind.</summary>
     public required IReadOnlyDictionary<string, long> Counts { get; init; }
 
-    /// <summary>When.</summary>
+    /// <summary>When the erasure committed.</summary>
     public required DateTimeOffset ErasedAt { get; init; }
 }
 

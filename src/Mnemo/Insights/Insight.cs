@@ -8,7 +8,7 @@ public sealed record Insight
     /// <summary>The insight's id (UUIDv7).</summary>
     public required Guid Id { get; init; }
 
-    /// <summary>Whose.</summary>
+    /// <summary>The user the insight is about.</summary>
     public required string UserId { get; init; }
 
     /// <summary>Topic, e.g. <c>travel</c>.</summary>
@@ -49,10 +49,10 @@ public sealed record SubtopicSummary(string Subtopic, long Count);
 /// <summary>Body of <c>POST /api/v1/insights/{user_id}</c>.</summary>
 public sealed record CreateInsightRequest : IValidatable
 {
-    /// <summary>Topic.</summary>
+    /// <summary>The new topic; unchanged when null.</summary>
     public string? Topic { get; init; }
 
-    /// <summary>Subtopic.</summary>
+    /// <summary>The new subtopic; unchanged when null.</summary>
     public string? Subtopic { get; init; }
 
     /// <summary>What was learned.</summary>

@@ -9,10 +9,10 @@ public sealed record UpdateProfileRequest : IValidatable
     /// <summary>Language code.</summary>
     public string? Language { get; init; }
 
-    /// <summary>Persona.</summary>
+    /// <summary>The new persona; unchanged when null.</summary>
     public string? Persona { get; init; }
 
-    /// <summary>Tone.</summary>
+    /// <summary>The new tone; unchanged when null.</summary>
     public string? Tone { get; init; }
 
     /// <summary>Preferred topics (replace).</summary>

@@ -9,10 +9,10 @@ public sealed record MemoryProfile
     /// <summary>Language code.</summary>
     public required string Language { get; init; }
 
-    /// <summary>Persona.</summary>
+    /// <summary>Who the assistant is for this user (seed 003 persona).</summary>
     public required string Persona { get; init; }
 
-    /// <summary>Tone.</summary>
+    /// <summary>How the assistant speaks to this user.</summary>
     public required string Tone { get; init; }
 
     /// <summary>Topics the user likes.</summary>

@@ -56,7 +56,7 @@ public sealed record NewMessage
     /// <summary>JSON object text.</summary>
     public string MetadataJson { get; init; } = "{}";
 
-    /// <summary>Labels.</summary>
+    /// <summary>Labels stored with the message.</summary>
     public IReadOnlyList<string> Tags { get; init; } = [];
 
     /// <summary>The conversation, which must be the user's.</summary>

@@ -29,7 +29,7 @@ public sealed record Message
     /// <summary>Free-form JSON object.</summary>
     public required JsonElement Metadata { get; init; }
 
-    /// <summary>Labels.</summary>
+    /// <summary>Labels the client attached, in the order given.</summary>
     public required IReadOnlyList<string> Tags { get; init; }
 
     /// <summary>When it was said.</summary>

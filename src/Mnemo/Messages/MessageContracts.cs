@@ -16,7 +16,7 @@ public record MessageInput
     /// <summary>Free-form JSON object (at most 16 KiB).</summary>
     public JsonElement? Metadata { get; init; }
 
-    /// <summary>Labels.</summary>
+    /// <summary>Labels for filtering and search; the stored ones are replaced when given.</summary>
     public IReadOnlyList<string>? Tags { get; init; }
 
     /// <summary>The user's conversation this message belongs to.</summary>

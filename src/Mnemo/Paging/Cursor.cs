@@ -1,13 +1,12 @@
 using System.Buffers.Text;
-using System.Globalization;
 using System.Text;
 
 namespace Mnemo.Paging;
 
 /// <summary>
-/// Opaque page cursors: the last key of a page behind a version mark, base64url-encoded, so that
-/// clients do not build them, the server may change what is inside, and a string that merely
-/// happens to be base64 is refused rather than read as a key.
+/// The encoding of message positions (<see cref="Messages.MessageCursor"/>): a key behind a version
+/// mark, base64url-encoded, so that a string that merely happens to be base64 is refused rather
+/// than read as a key. The server's own list cursors are sealed to their list instead (Mnemo.Server's CursorCodec).
 /// </summary>
 public static class Cursor
 {
@@ -15,31 +14,6 @@ public static class Cursor
 
     /// <summary>The cursor that resumes after <paramref name="lastKey"/>.</summary>
     public static string Encode(string lastKey) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(Mark + lastKey));
-
-    /// <summary>The cursor that resumes after a row ordered by (time, id).</summary>
-    public static string EncodeTimeAndId(DateTimeOffset time, Guid id) =>
-        Encode(string.Create(CultureInfo.InvariantCulture, $"{time.UtcTicks}.{id}"));
-
-    /// <summary>Reads a cursor made by <see cref="EncodeTimeAndId"/>; false when it is not one.</summary>
-    public static bool TryDecodeTimeAndId(string cursor, out DateTimeOffset time, out Guid id)
-    {
-        time = default;
-        id = default;
-        if (!TryDecode(cursor, out var text) || text is null)
-        {
-            return false;
-        }
-        var dot = text.IndexOf('.', StringComparison.Ordinal);
-        if (dot <= 0
-            || !long.TryParse(text.AsSpan(0, dot), NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
-            || ticks > DateTimeOffset.MaxValue.UtcTicks
-            || !Guid.TryParse(text.AsSpan(dot + 1), out id))
-        {
-            return false;
-        }
-        time = new DateTimeOffset(ticks, TimeSpan.Zero);
-        return true;
-    }
 
     /// <summary>Reads a cursor made by <see cref="Encode"/>; false when it is not one.</summary>
     public static bool TryDecode(string? cursor, out string? lastKey)

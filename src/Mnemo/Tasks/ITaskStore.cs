@@ -51,7 +51,7 @@ public sealed record NewTask
     /// <summary>Template, a JSON object, or null.</summary>
     public string? TemplateJson { get; init; }
 
-    /// <summary>Labels.</summary>
+    /// <summary>Name/value labels the queue can be filtered by.</summary>
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
 
     /// <summary>The user it concerns.</summary>
@@ -89,7 +89,7 @@ public sealed record TaskChange(TaskOutcome Outcome, QueuedTask? Task)
 /// <summary>How a change to one task went.</summary>
 public enum TaskOutcome
 {
-    /// <summary>Done.</summary>
+    /// <summary>The change was made.</summary>
     Changed,
 
     /// <summary>No such task.</summary>

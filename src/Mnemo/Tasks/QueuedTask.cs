@@ -74,7 +74,7 @@ public static class TaskStatuses
     /// <summary>Held by a worker under a lease.</summary>
     public const string Claimed = "claimed";
 
-    /// <summary>Done.</summary>
+    /// <summary>Finished by its holder, with a result.</summary>
     public const string Completed = "completed";
 
     /// <summary>Failed <c>max_attempts</c> times.</summary>

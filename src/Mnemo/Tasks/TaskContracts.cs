@@ -50,16 +50,16 @@ public sealed record CreateTaskRequest : IValidatable
 /// <summary>Body of <c>PUT /api/v1/tasks/{task_id}</c>: changes a pending task; absent fields keep their value.</summary>
 public sealed record UpdateTaskRequest : IValidatable
 {
-    /// <summary>Input.</summary>
+    /// <summary>The new request document; unchanged when null.</summary>
     public JsonElement? Request { get; init; }
 
-    /// <summary>Template.</summary>
+    /// <summary>The new template document; unchanged when null.</summary>
     public JsonElement? Template { get; init; }
 
     /// <summary>Labels (replace).</summary>
     public IReadOnlyDictionary<string, string>? Tags { get; init; }
 
-    /// <summary>Priority.</summary>
+    /// <summary>The new priority (higher is claimed first); unchanged when null.</summary>
     public int? Priority { get; init; }
 
     /// <summary>Claims allowed.</summary>

@@ -10,7 +10,7 @@ public sealed record CreateUserRequest : IValidatable
     /// <summary>The caller's id for the user.</summary>
     public string? Id { get; init; }
 
-    /// <summary>Email.</summary>
+    /// <summary>Contact address; optional and not verified.</summary>
     public string? Email { get; init; }
 
     /// <summary>Display name.</summary>
@@ -121,10 +121,10 @@ public sealed record UserProfile
     /// <summary>The user's id.</summary>
     public required string UserId { get; init; }
 
-    /// <summary>Email.</summary>
+    /// <summary>The new email; unchanged when null.</summary>
     public string? Email { get; init; }
 
-    /// <summary>Name.</summary>
+    /// <summary>The new display name; unchanged when null.</summary>
     public string? Name { get; init; }
 
     /// <summary>Creation time.</summary>
