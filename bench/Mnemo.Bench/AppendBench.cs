@@ -69,6 +69,8 @@ internal static partial class AppendBench
             ReadMachineCpuUs: PerRequestUs(readCpu.MachineSeconds, reads.Requests), ReadServerCpuUs: PerRequestUs(readCpu.ProcessSeconds, reads.Requests),
             PgbenchInsertMachineCpuUs: pgbenchInsert is { } insertRun ? PerRequestUs(insertRun.Cpu.MachineSeconds, insertRun.Transactions) : null,
             PgbenchSelectMachineCpuUs: pgbenchSelect is { } selectRun ? PerRequestUs(selectRun.Cpu.MachineSeconds, selectRun.Transactions) : null,
+            PgbenchInsertP50Ms: pgbenchInsert?.P50Ms, PgbenchInsertP99Ms: pgbenchInsert?.P99Ms,
+            PgbenchSelectP50Ms: pgbenchSelect?.P50Ms, PgbenchSelectP99Ms: pgbenchSelect?.P99Ms,
             Note: "Mnemo.Server in its own process driven by wrk (2 threads); pgbench -M prepared -j 2; PostgreSQL with default durability "
                 + "(fsync, synchronous_commit, full_page_writes on), VACUUM ANALYZE and CHECKPOINT before each measured phase; all on the same machine and cores");
 
@@ -83,6 +85,8 @@ internal static partial class AppendBench
         Console.WriteLine("|---|---|---|---|---|---|");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| {result.AppendMachineCpuUs:F0} | {result.AppendServerCpuUs:F0} | {result.PgbenchInsertMachineCpuUs:F0} | {result.ReadMachineCpuUs:F0} | {result.ReadServerCpuUs:F0} | {result.PgbenchSelectMachineCpuUs:F0} |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"pgbench latency (its -l log), p50/p99 ms: insert {result.PgbenchInsertP50Ms:F2}/{result.PgbenchInsertP99Ms:F2}, select {result.PgbenchSelectP50Ms:F2}/{result.PgbenchSelectP99Ms:F2}; Mnemo's p99 over pgbench's: append {result.AppendP99Ms / result.PgbenchInsertP99Ms:F1}x, read {result.ReadP99Ms / result.PgbenchSelectP99Ms:F1}x"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"failed appends: {result.AppendFailures}; reads answered other than 200 (404 for a user never appended to): {result.ReadNon2xx}; read socket errors: {result.ReadSocketErrors}"));
         var file = Path.Combine(BenchPaths.RepositoryRoot(), "bench", "results", $"append-{result.Backend}.json");
@@ -148,12 +152,14 @@ internal static partial class AppendBench
               \set u random(0, {{Users - 1}})
               SELECT id, seq, user_id, role, content, metadata, tags, created_at FROM messages WHERE tenant_id = '{{tenantId}}' AND user_id = 'u' || :u ORDER BY created_at DESC, seq DESC LIMIT 20;
               """);
+        // -l: one line per transaction, its latency (µs) in the third column, for the percentiles.
+        var logDirectory = Directory.CreateTempSubdirectory("mnemo-pgbench-").FullName;
         var start = new ProcessStartInfo("/usr/lib/postgresql/15/bin/pgbench")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             ArgumentList = { "-n", "-M", "prepared", "-c", clients.ToString(CultureInfo.InvariantCulture), "-j", "2", "-T", seconds.ToString(CultureInfo.InvariantCulture),
-                "-f", script, "-h", builder.Host!, "-p", builder.Port.ToString(CultureInfo.InvariantCulture), "-U", builder.Username!, builder.Database! },
+                "-f", script, "-l", "--log-prefix", Path.Combine(logDirectory, "latency"), "-h", builder.Host!, "-p", builder.Port.ToString(CultureInfo.InvariantCulture), "-U", builder.Username!, builder.Database! },
         };
         var cpu = CpuMeter.Start();
         using var process = Process.Start(start)!;
@@ -161,18 +167,25 @@ internal static partial class AppendBench
         await process.WaitForExitAsync();
         var used = cpu.Stop();
         File.Delete(script);
+        var latencies = Directory.EnumerateFiles(logDirectory)
+            .SelectMany(File.ReadLines)
+            .Select(line => double.Parse(line.Split(' ')[2], CultureInfo.InvariantCulture) / 1000)
+            .Order()
+            .ToList();
+        Directory.Delete(logDirectory, recursive: true);
         var tps = TpsLine().Match(output);
         var transactions = TransactionsLine().Match(output);
         if (!tps.Success || !transactions.Success)
         {
             throw new InvalidOperationException($"pgbench failed ({process.ExitCode}): {output}");
         }
+        static double Percentile(List<double> sorted, double share) => sorted.Count == 0 ? double.NaN : sorted[(int)Math.Min(sorted.Count - 1, sorted.Count * share)];
         return new Pgbench(double.Parse(tps.Groups[1].Value, CultureInfo.InvariantCulture),
-            long.Parse(transactions.Groups[1].Value, CultureInfo.InvariantCulture), used);
+            long.Parse(transactions.Groups[1].Value, CultureInfo.InvariantCulture), used, Percentile(latencies, 0.50), Percentile(latencies, 0.99));
     }
 
-    /// <summary>One pgbench run: its throughput, how many transactions, and the machine's CPU meanwhile.</summary>
-    private sealed record Pgbench(double Tps, long Transactions, CpuUse Cpu);
+    /// <summary>One pgbench run: its throughput, how many transactions, the machine's CPU meanwhile, and its latency percentiles.</summary>
+    private sealed record Pgbench(double Tps, long Transactions, CpuUse Cpu, double P50Ms, double P99Ms);
 
     [GeneratedRegex(@"tps = ([0-9.]+)")]
     private static partial Regex TpsLine();
@@ -187,4 +200,5 @@ internal sealed record AppendResult(
     long AppendFailures, double ReadsPerSecond, double ReadP50Ms, double ReadP95Ms, double ReadP99Ms, double ReadMaxMs, long ReadNon2xx, long ReadSocketErrors,
     double? PgbenchInsertTps, double? PgbenchSelectTps, double? AppendRatio, double? ReadRatio, double PeakRssMb, double ReadySeconds,
     double AppendMachineCpuUs, double AppendServerCpuUs, double ReadMachineCpuUs, double ReadServerCpuUs,
-    double? PgbenchInsertMachineCpuUs, double? PgbenchSelectMachineCpuUs, string Note);
+    double? PgbenchInsertMachineCpuUs, double? PgbenchSelectMachineCpuUs, double? PgbenchInsertP50Ms, double? PgbenchInsertP99Ms,
+    double? PgbenchSelectP50Ms, double? PgbenchSelectP99Ms, string Note);
