@@ -19,7 +19,11 @@ internal static partial class AppendBench
     public static async Task RunAsync(BenchOptions options)
     {
         var storage = await DurableStoreAsync(options.Backend);
-        var server = await ServerProcess.StartAsync(storage);
+        // --indexing off: no embedding model, so no recall indexer beside the appends (for the append ratio with it on and off).
+        var server = await ServerProcess.StartAsync(storage, environment: options.Indexing
+            ? null
+            : new Dictionary<string, string> { ["Mnemo__Embeddings__Provider"] = "none" });
+        Console.WriteLine($"recall indexing {(options.Indexing ? "on" : "off")}");
         WrkRun appends, reads;
         CpuUse appendCpu, readCpu;
         double peakRssMb;

@@ -7,7 +7,7 @@ using Mnemo.Testing;
 namespace Mnemo.Bench;
 
 /// <summary>Command-line options.</summary>
-internal sealed record BenchOptions(Backend Backend, int Messages, int Requests, int Concurrency, int Expired, int Seconds)
+internal sealed record BenchOptions(Backend Backend, int Messages, int Requests, int Concurrency, int Expired, int Seconds, string? Data, string? Model, bool Indexing)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -20,7 +20,8 @@ internal sealed record BenchOptions(Backend Backend, int Messages, int Requests,
             values.TryGetValue(name, out var text) ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
         var backend = values.GetValueOrDefault("backend", "postgres") == "sqlite" ? Backend.Sqlite : Backend.Postgres;
         return new BenchOptions(backend, Number("messages", 10_000), Number("requests", 2_000), Number("concurrency", 1),
-            Number("expired", 1_000_000), Number("seconds", 10));
+            Number("expired", 1_000_000), Number("seconds", 10), values.GetValueOrDefault("data"), values.GetValueOrDefault("model"),
+            values.GetValueOrDefault("indexing", "on") == "on");
     }
 }
 
@@ -37,7 +38,8 @@ internal sealed class BenchServer : IAsyncDisposable
         _http = new HttpClient { BaseAddress = process.Address, Timeout = TimeSpan.FromMinutes(30) };
     }
 
-    public static async Task<BenchServer> StartAsync(ResolvedStorage storage) => new(await ServerProcess.StartAsync(storage));
+    public static async Task<BenchServer> StartAsync(ResolvedStorage storage, IReadOnlyDictionary<string, string>? environment = null) =>
+        new(await ServerProcess.StartAsync(storage, environment: environment));
 
     public MnemoClient Admin => new(_http, MnemoTestServer.AdminKey);
 

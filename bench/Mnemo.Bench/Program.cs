@@ -11,6 +11,9 @@
 //   dotnet run -c Release --project bench/Mnemo.Bench -- crash [--backend postgres|sqlite] [--concurrency 16] [--seconds 6]
 //   dotnet run -c Release --project bench/Mnemo.Bench -- retention [--expired 1000000]
 //       [--concurrency 32] [--seconds 10]
+//   dotnet run -c Release --project bench/Mnemo.Bench -- recall --data ../shared/locomo-dev [--backend sqlite|postgres]
+//       [--model all-MiniLM-L6-v2|snowflake-arctic-embed-xs]
+//       (LoCoMo conversations loaded one user each; recall@k of keyword, semantic and hybrid search and an in-process BM25)
 //   dotnet run -c Release --project bench/Mnemo.Bench -- serve [--backend postgres|sqlite] [--concurrency 32] [--seconds 10]
 //       (append's store and server kept up with its wrk commands printed, for profiling by hand)
 using Mnemo.Bench;
@@ -33,10 +36,13 @@ switch (mode)
     case "retention":
         await RetentionBench.RunAsync(options);
         return 0;
+    case "recall":
+        await RecallBench.RunAsync(options);
+        return 0;
     case "serve":
         await ServeMode.RunAsync(options);
         return 0;
     default:
-        await Console.Error.WriteLineAsync($"unknown benchmark '{mode}': use context, append, scale, crash, retention or serve");
+        await Console.Error.WriteLineAsync($"unknown benchmark '{mode}': use context, append, scale, crash, retention, recall or serve");
         return 2;
 }

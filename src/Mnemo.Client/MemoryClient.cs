@@ -62,10 +62,16 @@ public sealed class MemoryClient
         _client.SendAsync(HttpMethod.Post, $"{Path(userId)}/compress", MnemoClient.Json(request, MnemoJsonContext.Default.CompressMemoryRequest),
             MnemoJsonContext.Default.CompressMemoryResponse, cancellationToken);
 
-    /// <summary>The context to prompt with: profile, summary, the newest messages within both budgets, insights.</summary>
-    public Task<AssembledContext> GetContextAsync(string userId, int? maxMessages = null, int? maxChars = null, CancellationToken cancellationToken = default) =>
+    /// <summary>
+    /// The context to prompt with: profile, summary, the newest messages within both budgets,
+    /// insights and, with <paramref name="query"/>, up to <paramref name="relevantLimit"/> messages
+    /// that best answer it (<c>relevant</c>).
+    /// </summary>
+    public Task<AssembledContext> GetContextAsync(
+        string userId, int? maxMessages = null, int? maxChars = null, string? query = null, int? relevantLimit = null, CancellationToken cancellationToken = default) =>
         _client.SendAsync(HttpMethod.Get, MnemoClient.WithQuery($"{MnemoClient.UserPath(userId)}/context",
-                ("max_messages", maxMessages?.ToString(CultureInfo.InvariantCulture)), ("max_chars", maxChars?.ToString(CultureInfo.InvariantCulture))),
+                ("max_messages", maxMessages?.ToString(CultureInfo.InvariantCulture)), ("max_chars", maxChars?.ToString(CultureInfo.InvariantCulture)),
+                ("query", query), ("relevant_limit", relevantLimit?.ToString(CultureInfo.InvariantCulture))),
             null, MnemoJsonContext.Default.AssembledContext, cancellationToken);
 
     private static string Path(string userId) => $"{MnemoClient.UserPath(userId)}/memory";

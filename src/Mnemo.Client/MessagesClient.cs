@@ -50,17 +50,54 @@ public sealed class MessagesClient
     public Task<DeletedResponse> DeleteAllAsync(string userId, CancellationToken cancellationToken = default) =>
         _client.SendAsync(HttpMethod.Delete, Path(userId), null, MnemoJsonContext.Default.DeletedResponse, cancellationToken);
 
-    /// <summary>Full-text search in one user's messages.</summary>
-    public Task<SearchResponse> SearchAsync(string userId, string query, int? limit = null, string? cursor = null, CancellationToken cancellationToken = default) =>
-        _client.SendAsync(HttpMethod.Get, MnemoClient.WithQuery($"{Path(userId)}/search",
-                ("q", query), ("limit", limit?.ToString(CultureInfo.InvariantCulture)), ("cursor", cursor)),
+    /// <summary>
+    /// Searches one user's messages: hybrid (keyword and meaning, fused) by default when the server
+    /// runs an embedding model, or the <see cref="MessageSearchOptions.Mode"/> given, within its filters.
+    /// </summary>
+    public Task<SearchResponse> SearchAsync(
+        string userId, string query, int? limit = null, string? cursor = null, MessageSearchOptions? options = null, CancellationToken cancellationToken = default) =>
+        _client.SendAsync(HttpMethod.Get, SearchPath($"{Path(userId)}/search", query, limit, cursor, options),
             null, MnemoJsonContext.Default.SearchResponse, cancellationToken);
 
-    /// <summary>Full-text search across the tenant (admin scope).</summary>
-    public Task<SearchResponse> SearchTenantAsync(string query, int? limit = null, string? cursor = null, CancellationToken cancellationToken = default) =>
-        _client.SendAsync(HttpMethod.Get, MnemoClient.WithQuery("api/v1/messages/search",
-                ("q", query), ("limit", limit?.ToString(CultureInfo.InvariantCulture)), ("cursor", cursor)),
+    /// <summary>Searches the whole tenant's messages (admin scope), like <see cref="SearchAsync"/>.</summary>
+    public Task<SearchResponse> SearchTenantAsync(
+        string query, int? limit = null, string? cursor = null, MessageSearchOptions? options = null, CancellationToken cancellationToken = default) =>
+        _client.SendAsync(HttpMethod.Get, SearchPath("api/v1/messages/search", query, limit, cursor, options),
             null, MnemoJsonContext.Default.SearchResponse, cancellationToken);
+
+    /// <summary>The tenant's semantic index: messages waiting, messages indexed, the model.</summary>
+    public Task<Recall.SearchStatusResponse> SearchStatusAsync(CancellationToken cancellationToken = default) =>
+        _client.SendAsync(HttpMethod.Get, "api/v1/search/status", null, MnemoJsonContext.Default.SearchStatusResponse, cancellationToken);
+
+    /// <summary>Puts every message without a vector of the current model on the backlog (admin scope); after a model change.</summary>
+    public Task<Recall.ReindexResponse> ReindexAsync(CancellationToken cancellationToken = default) =>
+        _client.SendAsync(HttpMethod.Post, "api/v1/search/reindex", null, MnemoJsonContext.Default.ReindexResponse, cancellationToken);
+
+    private static string SearchPath(string path, string query, int? limit, string? cursor, MessageSearchOptions? options) =>
+        MnemoClient.WithQuery(path,
+            ("q", query), ("limit", limit?.ToString(CultureInfo.InvariantCulture)), ("cursor", cursor), ("mode", options?.Mode),
+            ("conversation_id", options?.ConversationId?.ToString()), ("role", options?.Role),
+            ("from", options?.From?.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture)),
+            ("to", options?.To?.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture)));
 
     private static string Path(string userId) => $"{MnemoClient.UserPath(userId)}/messages";
+}
+
+/// <summary>How to search: the mode and the filters.</summary>
+public sealed record MessageSearchOptions
+{
+    /// <summary><c>hybrid</c>, <c>semantic</c> or <c>keyword</c>; the server's default when null.</summary>
+    public string? Mode { get; init; }
+
+    /// <summary>Only this conversation's messages.</summary>
+    public Guid? ConversationId { get; init; }
+
+    /// <summary>Only this role's messages.</summary>
+    public string? Role { get; init; }
+
+    /// <summary>Only messages created at or after this time.</summary>
+    public DateTimeOffset? From { get; init; }
+
+    /// <summary>Only messages created before this time.</summary>
+    public DateTimeOffset? To { get; init; }
 }

@@ -39,13 +39,15 @@ public abstract class SqlDialect
     public abstract string? LockKeysSql { get; }
 
     /// <summary>
-    /// Full-text search over messages, selecting <paramref name="messageColumns"/> (of alias <c>m</c>),
-    /// then a snippet with matches in <c>&lt;mark&gt;</c>, then a rank where higher is better.
+    /// Keyword search over messages, ranked by relevance, any word of the query matching (stop
+    /// words ignored, words stemmed): selects <paramref name="messageColumns"/> (of alias <c>m</c>),
+    /// then a snippet with matches in <c>&lt;mark&gt;</c>, then a relevance where higher is better.
+    /// <paramref name="filterOn"/> gives the filter's conditions (each starting with AND) for a table alias.
     /// Parameters: <c>@tenant_id</c>, <c>@user_id</c> (when <paramref name="forUser"/>), <c>@query</c>, <c>@limit</c>, <c>@offset</c>.
     /// </summary>
-    public abstract string FullTextSearchSql(string messageColumns, bool forUser);
+    public abstract string FullTextSearchSql(string messageColumns, bool forUser, Func<string, string> filterOn);
 
-    /// <summary>Turns a user's free text into the backend's query syntax; null when it has nothing to search for.</summary>
+    /// <summary>Turns a user's free text into the backend's query (<c>@query</c>); null when it has nothing to search for.</summary>
     public abstract string? FullTextQuery(string text);
 
     /// <summary>

@@ -64,7 +64,14 @@ public abstract class ErasureSchemaTests(ServerFixture fixture, ITestOutputHelpe
             await using var command = session.Command(sql)
                 .With("tenant_id", tenantId).With("shop", $"{userId}.myshopify.com").With("user_id", userId)
                 .With("token", new byte[] { 1, 2, 3 }).With("now", DateTimeOffset.UnixEpoch);
-            return await command.ExecuteAsync(token);
+            await command.ExecuteAsync(token);
+            // This server runs no embedding model (the recall tests do): the user's message vectors are written directly.
+            const string vectors = """
+                INSERT INTO message_vectors (tenant_id, message_id, user_id, model, vector)
+                SELECT tenant_id, id, user_id, 'seeded', @vector FROM messages WHERE tenant_id = @tenant_id AND user_id = @user_id
+                """;
+            await using var vector = session.Command(vectors).With("tenant_id", tenantId).With("user_id", userId).With("vector", new byte[16]);
+            return await vector.ExecuteAsync(token);
         }, CancellationToken.None);
     }
 

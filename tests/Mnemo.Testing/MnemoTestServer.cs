@@ -61,6 +61,8 @@ public sealed class MnemoTestServer : IAsyncDisposable
             // Tests flush activity themselves; the timer must not race them.
             ["Mnemo:ActivityFlushInterval"] = "01:00:00",
             ["Mnemo:Retention:Enabled"] = "false",
+            // The embedding model (about a second to load, 350 MB) only where a test asks for it.
+            ["Mnemo:Embeddings:Provider"] = "none",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

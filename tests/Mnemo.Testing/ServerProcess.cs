@@ -37,8 +37,11 @@ public sealed class ServerProcess
     /// <summary>Seconds from starting the process to its first 200 from /health/ready (asked once it says it is listening).</summary>
     public double ReadySeconds { get; }
 
-    /// <summary>Starts the server on <paramref name="storage"/> and <paramref name="port"/> (a free one when 0), with <see cref="MnemoTestServer.AdminKey"/>.</summary>
-    public static async Task<ServerProcess> StartAsync(ResolvedStorage storage, int port = 0)
+    /// <summary>
+    /// Starts the server on <paramref name="storage"/> and <paramref name="port"/> (a free one when 0), with
+    /// <see cref="MnemoTestServer.AdminKey"/> and <paramref name="environment"/> added to its environment.
+    /// </summary>
+    public static async Task<ServerProcess> StartAsync(ResolvedStorage storage, int port = 0, IReadOnlyDictionary<string, string>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(storage);
         port = port == 0 ? FreePort() : port;
@@ -54,6 +57,10 @@ public sealed class ServerProcess
         start.Environment["Mnemo__Retention__Enabled"] = "false";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
         var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var output = new ConcurrentQueue<string>();
         var started = Stopwatch.StartNew();

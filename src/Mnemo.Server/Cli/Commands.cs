@@ -4,9 +4,11 @@ using System.Text.Json;
 using Mnemo.ApiKeys;
 using Mnemo.Erasure;
 using Mnemo.Json;
+using Mnemo.Messages;
 using Mnemo.Retention;
 using Mnemo.Server.Hosting;
 using Mnemo.Server.Privacy;
+using Mnemo.Server.Recall;
 using Mnemo.Storage;
 using Mnemo.Storage.Migrations;
 using Mnemo.Tenants;
@@ -33,6 +35,7 @@ internal static class Commands
         root.Subcommands.Add(Retention(console));
         root.Subcommands.Add(Users(console));
         root.Subcommands.Add(Import(console));
+        root.Subcommands.Add(Search(console));
         root.Subcommands.Add(Doctor(console));
         return root;
     }
@@ -149,6 +152,54 @@ internal static class Commands
             return 0;
         }, cancellationToken));
         return new Command("retention", "Retention.") { run };
+    }
+
+    private static Command Search(CliConsole console)
+    {
+        var tenant = new Argument<string>("tenant");
+        var user = new Argument<string>("user");
+        var question = new Argument<string>("question");
+        var mode = new Option<string?>("--mode") { Description = "hybrid, semantic or keyword (default: hybrid when a model is configured)" };
+        mode.AcceptOnlyFromAmong([.. MessageSearch.Modes]);
+        var limit = new Option<int>("--limit") { DefaultValueFactory = _ => 10 };
+        var find = new Command("find", "Search a user's messages; prints the results as JSON.") { tenant, user, question, mode, limit };
+        find.SetAction((parse, cancellationToken) => RunAsync(parse, console, async (services, token) =>
+        {
+            var search = services.GetRequiredService<MessageSearch>();
+            // The command line waits for the model rather than answer by keyword alone.
+            if (services.GetRequiredService<Embeddings>().Enabled)
+            {
+                await services.GetRequiredService<Embeddings>().LoadedAsync(token);
+            }
+            var outcome = await search.SearchAsync(parse.GetValue(tenant)!, parse.GetValue(user)!, parse.GetValue(question)!, parse.GetValue(mode),
+                Mnemo.Recall.RecallFilter.None, 0, Math.Clamp(parse.GetValue(limit), 1, 200), token);
+            var response = new SearchResponse { Results = outcome.Results, Mode = outcome.Mode, Semantic = outcome.Semantic };
+            await console.Out.WriteLineAsync(JsonSerializer.Serialize(response, MnemoJsonContext.Default.SearchResponse));
+            return 0;
+        }, cancellationToken));
+
+        var only = new Option<string?>("--tenant") { Description = "only this tenant (default: every tenant)" };
+        var reindex = new Command("reindex", "Embed every message that has no vector of the configured model; resumable, with progress.") { only };
+        reindex.SetAction((parse, cancellationToken) => RunAsync(parse, console, async (services, token) =>
+        {
+            var embeddings = services.GetRequiredService<Embeddings>();
+            if (embeddings.Model is not { } model)
+            {
+                await console.Error.WriteLineAsync("mnemo: semantic recall is off (Mnemo__Embeddings__Provider=none)");
+                return 1;
+            }
+            var queued = await services.GetRequiredService<Mnemo.Recall.IRecallStore>().EnqueueMissingAsync(parse.GetValue(only), model, token);
+            await console.Out.WriteLineAsync($"{queued} messages queued for {model}");
+            var indexer = services.GetRequiredService<EmbeddingIndexer>();
+            var done = 0L;
+            while (await indexer.IndexOnceAsync(token) is var claimed and > 0)
+            {
+                done += claimed;
+                await console.Out.WriteLineAsync($"{done} embedded");
+            }
+            return 0;
+        }, cancellationToken));
+        return new Command("search", "Recall: search messages, rebuild vectors.") { find, reindex };
     }
 
     private static Command Users(CliConsole console)

@@ -26,6 +26,9 @@ public sealed class MnemoOptions
     /// <summary>The retention worker.</summary>
     public RetentionOptions Retention { get; set; } = new();
 
+    /// <summary>Semantic recall: the embedding model and its indexer.</summary>
+    public Recall.EmbeddingOptions Embeddings { get; set; } = new();
+
     /// <summary>Request bounds, enforced before any work.</summary>
     public LimitOptions Limits { get; set; } = new();
 

@@ -29,6 +29,23 @@ public sealed class MnemoOptionsValidator : IValidateOptions<MnemoOptions>
         {
             failures.Add("Mnemo:Limits:DefaultPageSize must be between 1 and MaxPageSize.");
         }
+        var embeddings = options.Embeddings;
+        if (embeddings.Provider is not (Recall.EmbeddingOptions.Local or Recall.EmbeddingOptions.None))
+        {
+            failures.Add($"Mnemo:Embeddings:Provider must be 'local' or 'none', not '{embeddings.Provider}'.");
+        }
+        if (!Recall.LocalModels.IsKnown(embeddings.Model))
+        {
+            failures.Add($"Mnemo:Embeddings:Model must be '{Recall.LocalModels.MiniLm}' or '{Recall.LocalModels.ArcticXs}', not '{embeddings.Model}'.");
+        }
+        if (embeddings.Threads is < 1 or > 64)
+        {
+            failures.Add("Mnemo:Embeddings:Threads must be between 1 and 64.");
+        }
+        if (embeddings.BatchSize is < 1 or > 1024)
+        {
+            failures.Add("Mnemo:Embeddings:BatchSize must be between 1 and 1024.");
+        }
         if (options.Limits.RequestTimeout <= TimeSpan.Zero)
         {
             failures.Add("Mnemo:Limits:RequestTimeout must be positive.");

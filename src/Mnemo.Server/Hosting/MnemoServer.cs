@@ -10,6 +10,7 @@ using Mnemo.Memory;
 using Mnemo.OAuth;
 using Mnemo.Messages;
 using Mnemo.Server.Access;
+using Mnemo.Recall;
 using Mnemo.Retention;
 using Mnemo.Sessions;
 using Mnemo.Server.Activity;
@@ -25,6 +26,7 @@ using Mnemo.Server.Messages;
 using Mnemo.Server.OAuth;
 using Mnemo.Server.Observability;
 using Mnemo.Server.Privacy;
+using Mnemo.Server.Recall;
 using Mnemo.Server.Paging;
 using Mnemo.Server.Problems;
 using Mnemo.Server.Retention;
@@ -44,6 +46,7 @@ using Mnemo.Storage.Memory;
 using Mnemo.Storage.Messages;
 using Mnemo.Storage.Migrations;
 using Mnemo.Storage.OAuth;
+using Mnemo.Storage.Recall;
 using Mnemo.Storage.Retention;
 using Mnemo.Storage.Sessions;
 using Mnemo.Storage.Tasks;
@@ -182,6 +185,7 @@ public static class MnemoServer
         services.AddMnemoCore(settings);
         services.AddHostedService(provider => provider.GetRequiredService<ActivityFlusher>());
         services.AddHostedService<RetentionWorker>();
+        services.AddHostedService(provider => provider.GetRequiredService<EmbeddingIndexer>());
     }
 
     /// <summary>
@@ -235,6 +239,10 @@ public static class MnemoServer
         services.AddSingleton<PrometheusExporter>();
         services.AddSingleton<ActivityTracker>();
         services.AddSingleton<ActivityFlusher>();
+        services.AddSingleton<IRecallStore, RecallStore>();
+        services.AddSingleton<Embeddings>();
+        services.AddSingleton<EmbeddingIndexer>();
+        services.AddSingleton<MessageSearch>();
         return services;
     }
 
@@ -284,6 +292,7 @@ public static class MnemoServer
         app.MapApiKeys();
         app.MapUsers();
         app.MapMessages();
+        app.MapSearch();
         app.MapConversations();
         app.MapEvents();
         app.MapPrivacy();

@@ -14,8 +14,9 @@ public static class ContextEndpoints
         routes.MapGet("/api/v1/users/{user_id}/context", ReadAsync).WithTags("Memory").RequireTenant(ApiKeyScopes.Read).AllowUserTokens();
 
     private static async Task<Results<Ok<AssembledContext>, ProblemHttpResult>> ReadAsync(
-        TenantScope scope, string user_id, int? max_messages, int? max_chars, ContextAssembler contexts, CancellationToken cancellationToken) =>
-        await contexts.ReadAsync(scope.TenantId, user_id, max_messages, max_chars, cancellationToken) is { } context
+        TenantScope scope, string user_id, int? max_messages, int? max_chars, string? query, int? relevant_limit, ContextAssembler contexts,
+        CancellationToken cancellationToken) =>
+        await contexts.ReadAsync(scope.TenantId, user_id, max_messages, max_chars, query, relevant_limit, cancellationToken) is { } context
             ? TypedResults.Ok(context)
             : ApiProblems.UserNotFound(user_id);
 }

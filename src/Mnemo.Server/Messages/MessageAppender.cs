@@ -17,7 +17,7 @@ namespace Mnemo.Server.Messages;
 /// </summary>
 public sealed class MessageAppender(
     IMessageStore messages, ActivityTracker activity, SummarizationTrigger summarization, MnemoMetrics metrics,
-    TenantSettingsCache tenantSettings, TimeProvider timeProvider)
+    TenantSettingsCache tenantSettings, Recall.EmbeddingIndexer indexer, TimeProvider timeProvider)
 {
     // A client's clock may run a little ahead of ours; a message further in the future is a bug.
     private static readonly TimeSpan AllowedClockSkew = TimeSpan.FromMinutes(5);
@@ -69,12 +69,16 @@ public sealed class MessageAppender(
         return result;
     }
 
-    /// <summary>What something newly stored sets off: its metric, and a summary when the user passed the tenant's threshold.</summary>
+    /// <summary>
+    /// What something newly stored sets off: its metric, the recall indexer (the store put the
+    /// messages on its backlog), and a summary when the user passed the tenant's threshold.
+    /// </summary>
     private async Task AfterAppendAsync(string tenantId, string userId, AppendResult result, Action count, CancellationToken cancellationToken)
     {
         if (result.AnyNew)
         {
             count();
+            indexer.Nudge();
             await summarization.AfterAppendAsync(tenantId, userId, result.Messages.Max(message => message.Seq), cancellationToken);
         }
     }

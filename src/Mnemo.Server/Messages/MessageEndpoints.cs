@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Mnemo.ApiKeys;
 using Mnemo.Json;
 using Mnemo.Messages;
 using Mnemo.Server.Access;
@@ -8,25 +7,22 @@ using Mnemo.Server.Json;
 using Mnemo.Server.Paging;
 using Mnemo.Server.Problems;
 using Mnemo.Time;
-using Mnemo.Users;
 
 namespace Mnemo.Server.Messages;
 
 /// <summary>A user's messages (seed 001's ConversationStore), and search across them.</summary>
 public static class MessageEndpoints
 {
-    /// <summary>Maps <c>/api/v1/users/{user_id}/messages</c> and <c>/api/v1/messages/search</c>.</summary>
+    /// <summary>Maps <c>/api/v1/users/{user_id}/messages</c> (search is the recall feature's).</summary>
     public static RouteGroupBuilder MapMessages(this IEndpointRouteBuilder routes)
     {
         var (group, reads, writes) = routes.MapTenantGroups("/api/v1/users/{user_id}/messages", "Messages", userTokensRead: true);
         writes.MapPost("/", AppendAsync).Accepts<AppendMessagesRequest>("application/json");
         reads.MapGet("/", ListAsync);
         writes.MapDelete("/", DeleteAllAsync);
-        reads.MapGet("/search", SearchUserAsync);
         reads.MapGet("/{message_id}", GetAsync);
         writes.MapPatch("/{message_id}", EditAsync).Accepts<EditMessageRequest>("application/json");
         writes.MapDelete("/{message_id}", DeleteAsync);
-        routes.MapGet("/api/v1/messages/search", SearchTenantAsync).WithTags("Messages").RequireTenant(ApiKeyScopes.Admin);
         return group;
     }
 
@@ -86,46 +82,6 @@ public static class MessageEndpoints
         await messages.DeleteAllAsync(scope.TenantId, user_id, cancellationToken) is { } deleted
             ? TypedResults.Ok(new DeletedResponse { Deleted = deleted })
             : ApiProblems.UserNotFound(user_id);
-
-    private static async Task<Results<Ok<SearchResponse>, ProblemHttpResult>> SearchUserAsync(
-        TenantScope scope, string user_id, string? q, [AsParameters] PageRequest request, IMessageStore messages, IUserStore users, Pages pages,
-        CancellationToken cancellationToken)
-    {
-        var response = await SearchAsync(scope.TenantId, user_id, q, request, messages, pages, cancellationToken);
-        if (response.Results.Count == 0 && request.Cursor is null && await users.GetAsync(scope.TenantId, user_id, cancellationToken) is null)
-        {
-            return ApiProblems.UserNotFound(user_id);
-        }
-        return TypedResults.Ok(response);
-    }
-
-    private static async Task<Ok<SearchResponse>> SearchTenantAsync(
-        TenantScope scope, string? q, [AsParameters] PageRequest request, IMessageStore messages, Pages pages, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await SearchAsync(scope.TenantId, null, q, request, messages, pages, cancellationToken));
-
-    private static async Task<SearchResponse> SearchAsync(
-        string tenantId, string? userId, string? q, PageRequest request, IMessageStore messages, Pages pages, CancellationToken cancellationToken)
-    {
-        if (string.IsNullOrWhiteSpace(q) || q.Length > 500)
-        {
-            throw ApiProblems.InvalidField("q", "is required, at most 500 characters");
-        }
-        // A ranking has no stable key to resume after: it is read by offset. The query is part of
-        // the scope, so a cursor from another search does not decode.
-        var window = pages.Open(request, new PageScope($"search:{q}", tenantId, userId));
-        var offset = 0;
-        if (window.After is { } after && !Positions.TryOffset(after, out offset))
-        {
-            throw ApiProblems.InvalidCursor();
-        }
-        var hits = await messages.SearchAsync(tenantId, userId, q, window.FetchSize, offset, cancellationToken);
-        var page = pages.Cut(window, hits, _ => Positions.Offset(offset + window.Size));
-        return new SearchResponse
-        {
-            Results = [.. page.Items.Select(hit => new SearchResult { Message = hit.Message, Snippet = hit.Snippet, Rank = hit.Rank })],
-            NextCursor = page.NextCursor,
-        };
-    }
 
     private static ProblemHttpResult MessageNotFound(string userId, string messageId) =>
         ApiProblems.NotFound($"User '{userId}' has no message '{messageId}'.");

@@ -23,6 +23,8 @@ public sealed class MnemoMetrics : IDisposable
     private readonly Counter<long> _messagesAppended;
     private readonly Counter<long> _retentionRows;
     private readonly Counter<long> _migrations;
+    private readonly Counter<long> _embeddings;
+    private readonly Counter<long> _embeddingErrors;
 
     /// <summary>Creates the instruments on a meter from <paramref name="meterFactory"/>.</summary>
     public MnemoMetrics(IMeterFactory meterFactory)
@@ -43,6 +45,8 @@ public sealed class MnemoMetrics : IDisposable
         _messagesAppended = _meter.CreateCounter<long>("mnemo_messages_appended_total", description: "Messages appended by role");
         _retentionRows = _meter.CreateCounter<long>("mnemo_retention_rows_total", description: "Rows removed or conversations archived by retention, by kind");
         _migrations = _meter.CreateCounter<long>("mnemo_user_migrations_total", description: "Migration calls answered with a migration (a repeated call counts again)");
+        _embeddings = _meter.CreateCounter<long>("mnemo_embeddings_total", description: "Messages embedded by the recall indexer (its rate is embeddings per second)");
+        _embeddingErrors = _meter.CreateCounter<long>("mnemo_embedding_errors_total", description: "Recall indexer batches that failed (their messages are retried)");
     }
 
     /// <summary>An HTTP request finished. <paramref name="route"/> is the template, never the raw path (no ids in labels).</summary>
@@ -53,6 +57,12 @@ public sealed class MnemoMetrics : IDisposable
         _httpRequests.Add(1, methodTag, routeTag, new KeyValuePair<string, object?>("status", status));
         _httpDuration.Record(duration.TotalSeconds, methodTag, routeTag);
     }
+
+    /// <summary>The indexer stored the vectors of <paramref name="count"/> messages.</summary>
+    public void Embedded(int count) => _embeddings.Add(count);
+
+    /// <summary>An indexer batch failed.</summary>
+    public void EmbeddingFailed() => _embeddingErrors.Add(1);
 
     /// <summary>Messages were appended.</summary>
     public void MessagesAppended(IEnumerable<string> roles)

@@ -58,7 +58,10 @@ public static partial class ProblemHandling
             {
                 if (problem.Status == StatusCodes.Status503ServiceUnavailable)
                 {
-                    LogStoreUnavailable(logger, exception, httpContext.Request.Path);
+                    if (exception is not Recall.SemanticSearchUnavailableException)
+                    {
+                        LogStoreUnavailable(logger, exception, httpContext.Request.Path);
+                    }
                     httpContext.Response.Headers.RetryAfter = "1";
                 }
                 else
@@ -95,6 +98,10 @@ public static partial class ProblemHandling
             UserIdCollisionException collision => Problem(409, ProblemCodes.IdentityCollision, "Identity collision", collision.Message),
             DbException db when dialect.IsUnavailable(db) => Problem(503, ProblemCodes.StoreUnavailable, "Store unavailable",
                 "The database cannot be reached; retry shortly."),
+            Recall.SemanticSearchUnavailableException { State: "off" } => Problem(400, ProblemCodes.SemanticSearchOff, "Semantic search is off",
+                "This server runs without an embedding model (Mnemo__Embeddings__Provider=none); use mode=keyword."),
+            Recall.SemanticSearchUnavailableException unavailable => Problem(503, ProblemCodes.SemanticUnavailable, "Semantic search unavailable",
+                $"The embedding model is {unavailable.State}; retry shortly, or use mode=keyword."),
             TimeoutException => Problem(503, ProblemCodes.StoreUnavailable, "Store unavailable", "The database did not answer in time; retry shortly."),
             _ => Problem(500, ProblemCodes.InternalError, "Internal error", "Mnemo failed to handle the request; the server log has the details."),
         };

@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using Mnemo.Messages;
+using Mnemo.Recall;
 using Mnemo.Storage.Campaigns;
+using Mnemo.Storage.Recall;
 using Mnemo.Storage.Users;
 
 namespace Mnemo.Storage.Messages;
@@ -190,15 +192,18 @@ public sealed partial class MessageStore(MnemoDatabase database, TimeProvider ti
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<SearchHit>> SearchAsync(string tenantId, string? userId, string query, int limit, int offset, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<SearchHit>> SearchAsync(
+        string tenantId, string? userId, string query, RecallFilter filter, int limit, int offset, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(filter);
         if (_sql.FullTextQuery(query) is not { } backendQuery)
         {
             return [];
         }
         await using var session = await database.ReadAsync(tenantId, cancellationToken);
-        await using var command = session.Command(_sql.FullTextSearchSql(MessageRows.Columns, forUser: userId is not null))
+        var sql = _sql.FullTextSearchSql(MessageRows.Columns, forUser: userId is not null, alias => RecallFilters.Sql(filter, alias));
+        await using var command = session.Command(sql)
             .With("query", backendQuery)
             .With("limit", limit)
             .With("offset", offset);
@@ -206,6 +211,7 @@ public sealed partial class MessageStore(MnemoDatabase database, TimeProvider ti
         {
             command.With("user_id", userId);
         }
+        RecallFilters.Bind(filter, command);
         return await command.ListAsync(
             reader => new SearchHit(MessageRows.Read(_sql, reader), reader.GetString(MessageRows.ColumnCount), reader.GetDouble(MessageRows.ColumnCount + 1)),
             cancellationToken);

@@ -39,22 +39,33 @@ public sealed class PostgresDialect : SqlDialect
         "SELECT pg_advisory_xact_lock(hashtextextended(key, 0)) FROM unnest(@lock_keys) WITH ORDINALITY AS k(key, n) ORDER BY n";
 
     /// <inheritdoc />
-    /// <remarks>Ranks and limits first, then builds snippets for the page only: ts_headline is costly.</remarks>
-    public override string FullTextSearchSql(string messageColumns, bool forUser) => $"""
-        SELECT {messageColumns},
-               ts_headline('simple', m.content, websearch_to_tsquery('simple', @query),
-                           'StartSel=<mark>, StopSel=</mark>, MaxFragments=2, MaxWords=24, MinWords=6'),
-               hit.rank
-        FROM (
-            SELECT found.seq, ts_rank(found.search, q)::float8 AS rank
-            FROM messages found, websearch_to_tsquery('simple', @query) q
-            WHERE found.tenant_id = @tenant_id {(forUser ? "AND found.user_id = @user_id" : "")} AND found.search @@ q
-            ORDER BY rank DESC, found.seq DESC
-            LIMIT @limit OFFSET @offset
-        ) hit
-        JOIN messages m ON m.tenant_id = @tenant_id AND m.seq = hit.seq
-        ORDER BY hit.rank DESC, m.seq DESC
-        """;
+    /// <remarks>
+    /// The question's words become an OR query: plainto_tsquery stems them and drops stop words
+    /// (it reads no query syntax, so any text is safe), and its ANDs are turned into ORs. Ranked by
+    /// ts_rank_cd with its length normalisation (1: divided by 1 + log of the length), limited, and
+    /// only then given snippets: ts_headline is costly.
+    /// </remarks>
+    public override string FullTextSearchSql(string messageColumns, bool forUser, Func<string, string> filterOn)
+    {
+        ArgumentNullException.ThrowIfNull(filterOn);
+        return $"""
+            WITH q AS (SELECT replace(plainto_tsquery('english', @query)::text, ' & ', ' | ')::tsquery AS query)
+            SELECT {messageColumns},
+                   ts_headline('english', m.content, q.query,
+                               'StartSel=<mark>, StopSel=</mark>, MaxFragments=2, MaxWords=24, MinWords=6'),
+                   hit.rank
+            FROM (
+                SELECT found.seq, ts_rank_cd(found.search, q.query, 1)::float8 AS rank
+                FROM messages found, q
+                WHERE found.tenant_id = @tenant_id {(forUser ? "AND found.user_id = @user_id" : "")} AND found.search @@ q.query {filterOn("found")}
+                ORDER BY rank DESC, found.seq DESC
+                LIMIT @limit OFFSET @offset
+            ) hit
+            JOIN messages m ON m.tenant_id = @tenant_id AND m.seq = hit.seq
+            CROSS JOIN q
+            ORDER BY hit.rank DESC, m.seq DESC
+            """;
+    }
 
     /// <inheritdoc />
     public override string? FullTextQuery(string text) => string.IsNullOrWhiteSpace(text) ? null : text;

@@ -47,26 +47,34 @@ public sealed class SqliteDialect : SqlDialect
     public override string? LockKeysSql => null;
 
     /// <inheritdoc />
-    public override string FullTextSearchSql(string messageColumns, bool forUser) => $"""
-        SELECT {messageColumns},
-               snippet(messages_fts, 0, '<mark>', '</mark>', '…', 16),
-               -bm25(messages_fts) AS rank
-        FROM messages_fts JOIN messages m ON m.seq = messages_fts.rowid
-        WHERE messages_fts MATCH @query AND m.tenant_id = @tenant_id {(forUser ? "AND m.user_id = @user_id" : "")}
-        ORDER BY rank DESC, m.seq DESC
-        LIMIT @limit OFFSET @offset
-        """;
+    /// <remarks>FTS5's BM25 over the porter-stemmed index; the query's words are ORed (<see cref="FullTextQuery"/>).</remarks>
+    public override string FullTextSearchSql(string messageColumns, bool forUser, Func<string, string> filterOn)
+    {
+        ArgumentNullException.ThrowIfNull(filterOn);
+        return $"""
+            SELECT {messageColumns},
+                   snippet(messages_fts, 0, '<mark>', '</mark>', '…', 16),
+                   -bm25(messages_fts) AS rank
+            FROM messages_fts JOIN messages m ON m.seq = messages_fts.rowid
+            WHERE messages_fts MATCH @query AND m.tenant_id = @tenant_id {(forUser ? "AND m.user_id = @user_id" : "")} {filterOn("m")}
+            ORDER BY rank DESC, m.seq DESC
+            LIMIT @limit OFFSET @offset
+            """;
+    }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Every word that is not a stop word becomes a quoted FTS5 string, and the strings are ORed:
+    /// no input is read as query syntax (an unbalanced quote or a bare NOT would otherwise be a
+    /// syntax error), and any word of a question may find a message.
+    /// </remarks>
     public override string? FullTextQuery(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        // Every word becomes a quoted FTS5 string, so no input is read as query syntax
-        // (an unbalanced quote or a bare NOT would otherwise be a syntax error).
-        var words = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)
+        var words = QueryWords.Of(text)
             .Select(word => "\"" + word.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"")
             .ToList();
-        return words.Count == 0 ? null : string.Join(' ', words);
+        return words.Count == 0 ? null : string.Join(" OR ", words);
     }
 
     /// <inheritdoc />

@@ -57,6 +57,8 @@ namespace Mnemo.Json;
 [JsonSerializable(typeof(MessageListResponse))]
 [JsonSerializable(typeof(DeletedResponse))]
 [JsonSerializable(typeof(SearchResponse))]
+[JsonSerializable(typeof(Recall.SearchStatusResponse))]
+[JsonSerializable(typeof(Recall.ReindexResponse))]
 [JsonSerializable(typeof(CreateConversationRequest))]
 [JsonSerializable(typeof(UpdateConversationRequest))]
 [JsonSerializable(typeof(Conversation))]

@@ -29,6 +29,12 @@ public sealed record AssembledContext
 
     /// <summary>True when older messages exist that did not fit.</summary>
     public required bool Truncated { get; init; }
+
+    /// <summary>
+    /// With a <c>query</c>: the messages that best answer it (hybrid search) that are not among
+    /// <see cref="Messages"/>, best first, within the same character budget; null without a query.
+    /// </summary>
+    public IReadOnlyList<SearchResult>? Relevant { get; init; }
 }
 
 /// <summary>How much history a context may hold.</summary>

@@ -37,8 +37,12 @@ public interface IMessageStore
     /// <summary>How many messages the user has; null when the user does not exist.</summary>
     Task<long?> CountAsync(string tenantId, string userId, CancellationToken cancellationToken);
 
-    /// <summary>Full-text search in the tenant, or in one user's messages.</summary>
-    Task<IReadOnlyList<SearchHit>> SearchAsync(string tenantId, string? userId, string query, int limit, int offset, CancellationToken cancellationToken);
+    /// <summary>
+    /// Keyword search in the tenant, or in one user's messages: ranked by relevance, any word of
+    /// <paramref name="query"/> matching, within <paramref name="filter"/>.
+    /// </summary>
+    Task<IReadOnlyList<SearchHit>> SearchAsync(
+        string tenantId, string? userId, string query, Recall.RecallFilter filter, int limit, int offset, CancellationToken cancellationToken);
 
     /// <summary>Every message of the user in chronological order, read in batches (export).</summary>
     IAsyncEnumerable<Message> StreamAsync(string tenantId, string userId, CancellationToken cancellationToken);

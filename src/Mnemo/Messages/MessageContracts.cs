@@ -163,11 +163,20 @@ public sealed record SearchResult
     /// <summary>The message.</summary>
     public required Message Message { get; init; }
 
-    /// <summary>The matching part, with matches in <c>&lt;mark&gt;</c>.</summary>
-    public required string Snippet { get; init; }
+    /// <summary>The matching part, with matches in <c>&lt;mark&gt;</c>; null when only the meaning matched.</summary>
+    public string? Snippet { get; init; }
 
-    /// <summary>Relevance: higher is better.</summary>
+    /// <summary>
+    /// How well it matched, higher is better: the keyword relevance, the cosine (semantic), or the
+    /// fused reciprocal-rank score (hybrid). Comparable within one search only.
+    /// </summary>
+    public required double Score { get; init; }
+
+    /// <summary>The same as <see cref="Score"/>, under the name earlier versions used.</summary>
     public required double Rank { get; init; }
+
+    /// <summary>Which rankings found it: <c>keyword</c>, <c>semantic</c>, or both.</summary>
+    public required IReadOnlyList<string> MatchedBy { get; init; }
 }
 
 /// <summary>Search results, best first.</summary>
@@ -178,6 +187,12 @@ public sealed record SearchResponse
 
     /// <summary>The next page's cursor, or null.</summary>
     public string? NextCursor { get; init; }
+
+    /// <summary>The mode that answered: the one asked for, or <c>keyword</c> when hybrid was asked while the model loads.</summary>
+    public string? Mode { get; init; }
+
+    /// <summary>Semantic recall: <c>ready</c>, <c>loading</c>, <c>failed</c> or <c>off</c>.</summary>
+    public string? Semantic { get; init; }
 }
 
 internal static class MessageTags

@@ -65,6 +65,10 @@ public static class ProblemCodes
     public const string NotConfigured = "not_configured";
     /// <summary>503: the store cannot be reached.</summary>
     public const string StoreUnavailable = "store_unavailable";
+    /// <summary>503: semantic search was asked for while its model is loading (retry shortly) or failed to load.</summary>
+    public const string SemanticUnavailable = "semantic_unavailable";
+    /// <summary>400: semantic search was asked for on a server where it is off (<c>Mnemo__Embeddings__Provider=none</c>).</summary>
+    public const string SemanticSearchOff = "semantic_search_off";
     /// <summary>500: a fault of Mnemo's; the log has the details.</summary>
     public const string InternalError = "internal_error";
 }

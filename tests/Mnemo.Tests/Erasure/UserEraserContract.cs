@@ -2,6 +2,7 @@ using Mnemo.Conversations;
 using Mnemo.Events;
 using Mnemo.Json;
 using Mnemo.Messages;
+using Mnemo.Recall;
 using Mnemo.Storage.Conversations;
 using Mnemo.Storage.Erasure;
 using Mnemo.Storage.Events;
@@ -41,7 +42,7 @@ public abstract class UserEraserContract(StoreFixture fixture)
         Assert.Null(await new UserStore(fixture.Database).GetAsync(tenant, "gone", CancellationToken.None));
         Assert.Null(await _messages.ListAsync(tenant, "gone", new MessageQuery { Limit = 10 }, CancellationToken.None));
         Assert.Null(await _events.ListAsync(tenant, "gone", null, 10, null, CancellationToken.None));
-        var search = await _messages.SearchAsync(tenant, null, "zebra", 10, 0, CancellationToken.None);
+        var search = await _messages.SearchAsync(tenant, null, "zebra", RecallFilter.None, 10, 0, CancellationToken.None);
         Assert.Equal(["unrelated zebra"], search.Select(hit => hit.Message.Content));
         Assert.Null(await _eraser.EraseAsync(tenant, "gone", CancellationToken.None));
 

@@ -1,6 +1,7 @@
 using Mnemo.Conversations;
 using Mnemo.Json;
 using Mnemo.Messages;
+using Mnemo.Recall;
 using Mnemo.Storage.Conversations;
 using Mnemo.Storage.Messages;
 using Mnemo.Storage.Users;
@@ -295,9 +296,9 @@ public abstract class MessageStoreContract(StoreFixture fixture)
         await _messages.AppendAsync(tenantA, "u2", [Say("the mountains are calling")], CancellationToken.None);
         await _messages.AppendAsync(tenantB, "u1", [Say("secret mountains of tenant B")], CancellationToken.None);
 
-        var forUser = await _messages.SearchAsync(tenantA, "u1", "mountains", 10, 0, CancellationToken.None);
-        var forTenant = await _messages.SearchAsync(tenantA, null, "mountains", 10, 0, CancellationToken.None);
-        var hostile = await _messages.SearchAsync(tenantA, "u1", "\"unbalanced AND OR NOT (", 10, 0, CancellationToken.None);
+        var forUser = await _messages.SearchAsync(tenantA, "u1", "mountains", RecallFilter.None, 10, 0, CancellationToken.None);
+        var forTenant = await _messages.SearchAsync(tenantA, null, "mountains", RecallFilter.None, 10, 0, CancellationToken.None);
+        var hostile = await _messages.SearchAsync(tenantA, "u1", "\"unbalanced AND OR NOT (", RecallFilter.None, 10, 0, CancellationToken.None);
 
         Assert.Equal(2, forUser.Count);
         Assert.All(forUser, hit => Assert.Contains("<mark>", hit.Snippet, StringComparison.Ordinal));

@@ -1,0 +1,103 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+using Mnemo.Recall;
+using Mnemo.Server.Hosting;
+using Mnemo.Server.Observability;
+
+namespace Mnemo.Server.Recall;
+
+/// <summary>
+/// Drains the embedding backlog in the background: claims a batch (on PostgreSQL with
+/// <c>SKIP LOCKED</c>, so several nodes share the work), embeds it outside any transaction, stores
+/// the vectors. A claim is a lease: a batch of a node that died is claimed again when it runs out.
+/// Appends nudge it; without a nudge it looks again every two seconds (writes on other nodes).
+/// </summary>
+public sealed partial class EmbeddingIndexer(
+    Embeddings embeddings, IRecallStore recall, MnemoMetrics metrics, IOptions<MnemoOptions> options, ILogger<EmbeddingIndexer> logger) : BackgroundService
+{
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(2);
+    private readonly Channel<bool> _nudges = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly EmbeddingOptions _options = options.Value.Embeddings;
+
+    /// <summary>Tells the indexer there is new work (it does not wait for its next look).</summary>
+    public void Nudge() => _nudges.Writer.TryWrite(true);
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        embeddings.StartLoading();
+        if (!embeddings.Enabled || !_options.Indexer)
+        {
+            return;
+        }
+        IEmbeddingGenerator<string, Embedding<float>> generator;
+        try
+        {
+            generator = await embeddings.LoadedAsync(stoppingToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            return; // Logged by Embeddings; nothing to index with.
+        }
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var indexed = 0;
+            try
+            {
+                indexed = await IndexBatchAsync(generator, stoppingToken);
+            }
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+            {
+                metrics.EmbeddingFailed();
+                LogBatchFailed(logger, exception);
+            }
+            if (indexed == 0)
+            {
+                await WaitForWorkAsync(stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Embeds one batch of the backlog in the foreground (the command line's reindex): loads the
+    /// model if needed; answers how many messages it claimed (0: the backlog is empty).
+    /// </summary>
+    public async Task<int> IndexOnceAsync(CancellationToken cancellationToken) =>
+        await IndexBatchAsync(await embeddings.LoadedAsync(cancellationToken), cancellationToken);
+
+    /// <summary>Embeds one claimed batch; answers how many messages it claimed (0: the backlog is empty).</summary>
+    private async Task<int> IndexBatchAsync(IEmbeddingGenerator<string, Embedding<float>> generator, CancellationToken cancellationToken)
+    {
+        var pending = await recall.ClaimAsync(_options.BatchSize, Lease, cancellationToken);
+        if (pending.Count == 0)
+        {
+            return 0;
+        }
+        var embedded = await Task.Run(() => generator.GenerateAsync(pending.Select(message => message.Content), cancellationToken: cancellationToken), cancellationToken);
+        var vectors = pending.Select((message, i) => new MessageVector(message.TenantId, message.MessageId, message.EditedAt, _options.Model, embedded[i].Vector.ToArray())).ToList();
+        metrics.Embedded(await recall.SaveAsync(vectors, cancellationToken));
+        return pending.Count;
+    }
+
+    private async Task WaitForWorkAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await _nudges.Reader.WaitToReadAsync(stoppingToken).AsTask().WaitAsync(IdlePoll, stoppingToken);
+            _nudges.Reader.TryRead(out _);
+        }
+        catch (TimeoutException)
+        {
+            // Nothing here; look at the store again for writes of other nodes.
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "An embedding batch failed; its messages are claimed again when their lease runs out")]
+    private static partial void LogBatchFailed(ILogger logger, Exception exception);
+}

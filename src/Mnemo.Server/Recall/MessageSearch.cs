@@ -1,0 +1,141 @@
+using System.Numerics.Tensors;
+using Mnemo.Messages;
+using Mnemo.Recall;
+
+namespace Mnemo.Server.Recall;
+
+/// <summary>
+/// Message search, the one use case behind the HTTP search, the context's relevant messages and
+/// (later) the MCP recall tool. <c>keyword</c> ranks by relevance with any word matching;
+/// <c>semantic</c> by the cosine of the question's vector and the messages'; <c>hybrid</c> fuses
+/// the two rankings by reciprocal rank (Cormack et al., 2009: each list adds 1 / (60 + rank)), so
+/// neither score scale has to be calibrated against the other.
+/// </summary>
+public sealed class MessageSearch(IMessageStore messages, IRecallStore recall, Embeddings embeddings)
+{
+    /// <summary>The search modes.</summary>
+    public static readonly IReadOnlyList<string> Modes = ["hybrid", "semantic", "keyword"];
+
+    /// <summary>How many messages a tenant-wide semantic search compares, newest first.</summary>
+    public const int TenantScanLimit = 50_000;
+
+    /// <summary>How many messages one user's semantic search compares, newest first.</summary>
+    public const int UserScanLimit = 200_000;
+
+    private const int FusionK = 60;
+    private const int MinimumDepth = 100;
+
+    /// <summary>
+    /// One page (<paramref name="offset"/>, <paramref name="limit"/>) of the results for
+    /// <paramref name="question"/>. <paramref name="mode"/> null means hybrid when semantic recall
+    /// is on, else keyword. A hybrid search while the model loads answers keyword results and says so.
+    /// </summary>
+    /// <exception cref="SemanticSearchUnavailableException">Semantic mode asked for while it is off or not loaded.</exception>
+    public async Task<SearchOutcome> SearchAsync(
+        string tenantId, string? userId, string question, string? mode, RecallFilter filter, int offset, int limit, CancellationToken cancellationToken)
+    {
+        var asked = mode ?? (embeddings.Enabled ? "hybrid" : "keyword");
+        var depth = Math.Max(MinimumDepth, offset + limit + 1);
+        var questionVector = asked == "keyword" ? null : await embeddings.EmbedQuestionAsync(question, cancellationToken);
+        if (asked == "semantic" && questionVector is null)
+        {
+            throw new SemanticSearchUnavailableException(embeddings.State);
+        }
+        var used = asked == "hybrid" && questionVector is null ? "keyword" : asked;
+
+        var keyword = used == "semantic" ? [] : await messages.SearchAsync(tenantId, userId, question, filter, depth, 0, cancellationToken);
+        var semantic = questionVector is null
+            ? []
+            : Nearest(await recall.VectorsAsync(tenantId, userId, embeddings.Model!, filter, userId is null ? TenantScanLimit : UserScanLimit, cancellationToken),
+                questionVector, depth);
+
+        var ranked = used switch
+        {
+            "keyword" => keyword.Select(hit => new Ranked(hit.Message.Id, hit.Rank, ["keyword"])).ToList(),
+            "semantic" => semantic.Select(hit => new Ranked(hit.MessageId, hit.Cosine, ["semantic"])).ToList(),
+            _ => Fuse(keyword, semantic),
+        };
+        var page = ranked.Skip(offset).Take(limit).ToList();
+        var byKeyword = keyword.ToDictionary(hit => hit.Message.Id);
+        var missing = page.Where(hit => !byKeyword.ContainsKey(hit.MessageId)).Select(hit => hit.MessageId).ToList();
+        var fetched = (await recall.MessagesAsync(tenantId, missing, cancellationToken)).ToDictionary(message => message.Id);
+        var results = new List<SearchResult>(page.Count);
+        foreach (var hit in page)
+        {
+            // A message deleted since it was ranked is left out of the page.
+            var message = byKeyword.TryGetValue(hit.MessageId, out var keywordHit) ? keywordHit.Message : fetched.GetValueOrDefault(hit.MessageId);
+            if (message is not null)
+            {
+                results.Add(new SearchResult
+                {
+                    Message = message,
+                    Score = hit.Score,
+                    Rank = hit.Score,
+                    MatchedBy = hit.MatchedBy,
+                    Snippet = keywordHit?.Snippet,
+                });
+            }
+        }
+        return new SearchOutcome(results, HasMore: ranked.Count > offset + limit, used, embeddings.State);
+    }
+
+    /// <summary>The <paramref name="count"/> vectors nearest to <paramref name="question"/> (all are unit length: the dot product is the cosine).</summary>
+    private static List<(Guid MessageId, double Cosine)> Nearest(IReadOnlyList<StoredVector> vectors, float[] question, int count)
+    {
+        var best = new PriorityQueue<Guid, float>(count + 1);
+        foreach (var vector in vectors)
+        {
+            if (vector.Vector.Length != question.Length)
+            {
+                continue;
+            }
+            var cosine = TensorPrimitives.Dot(question, vector.Vector);
+            best.Enqueue(vector.MessageId, cosine);
+            if (best.Count > count)
+            {
+                best.Dequeue();
+            }
+        }
+        var nearest = new List<(Guid, double)>(best.Count);
+        while (best.TryDequeue(out var id, out var cosine))
+        {
+            nearest.Add((id, cosine));
+        }
+        nearest.Reverse();
+        return nearest;
+    }
+
+    private static List<Ranked> Fuse(IReadOnlyList<SearchHit> keyword, List<(Guid MessageId, double Cosine)> semantic)
+    {
+        var fused = new Dictionary<Guid, (double Score, List<string> MatchedBy)>();
+        void Add(Guid id, int rank, string by)
+        {
+            var (score, matchedBy) = fused.GetValueOrDefault(id, (0, []));
+            matchedBy.Add(by);
+            fused[id] = (score + (1.0 / (FusionK + rank)), matchedBy);
+        }
+        for (var i = 0; i < keyword.Count; i++)
+        {
+            Add(keyword[i].Message.Id, i + 1, "keyword");
+        }
+        for (var i = 0; i < semantic.Count; i++)
+        {
+            Add(semantic[i].MessageId, i + 1, "semantic");
+        }
+        return [.. fused.Select(pair => new Ranked(pair.Key, pair.Value.Score, pair.Value.MatchedBy))
+            .OrderByDescending(hit => hit.Score).ThenByDescending(hit => hit.MessageId)];
+    }
+
+    private sealed record Ranked(Guid MessageId, double Score, IReadOnlyList<string> MatchedBy);
+}
+
+/// <summary>A page of search results, the mode that answered, and the state of semantic recall.</summary>
+public sealed record SearchOutcome(IReadOnlyList<SearchResult> Results, bool HasMore, string Mode, string Semantic);
+
+/// <summary>Semantic search was asked for while it is off, or while its model is not loaded.</summary>
+public sealed class SemanticSearchUnavailableException(string state)
+    : Exception($"Semantic search is {state}.")
+{
+    /// <summary><c>off</c>, <c>loading</c> or <c>failed</c>.</summary>
+    public string State { get; } = state;
+}

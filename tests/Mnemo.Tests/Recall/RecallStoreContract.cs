@@ -1,0 +1,146 @@
+using Mnemo.Messages;
+using Mnemo.Recall;
+using Mnemo.Storage.Erasure;
+using Mnemo.Storage.Messages;
+using Mnemo.Storage.Recall;
+using Mnemo.Testing;
+
+namespace Mnemo.Tests.Recall;
+
+/// <summary>
+/// Issue 15: the embedding backlog and the vectors on both backends — what puts a message on the
+/// backlog, that a vector is saved only for the version that was embedded, and that vectors leave
+/// with their messages in the same transaction. Vectors here are made by hand: the store keeps
+/// whatever floats it is given.
+/// </summary>
+public abstract class RecallStoreContract(StoreFixture fixture)
+{
+    private const string Model = "test-model";
+    private readonly MessageStore _messages = new(fixture.Database, TimeProvider.System);
+    private readonly RecallStore _recall = new(fixture.Database, TimeProvider.System);
+    private readonly UserEraser _eraser = new(fixture.Database, TimeProvider.System);
+    private readonly List<PendingEmbedding> _claimed = [];
+
+    [Fact]
+    public async Task A_message_waits_on_the_backlog_until_the_version_that_was_embedded_is_saved()
+    {
+        var tenant = await TestTenants.CreateAsync(fixture.Database);
+        var appended = (await _messages.AppendAsync(tenant, "u", [Say("first words"), Say("second words")], CancellationToken.None)).Messages;
+        Assert.Equal(new RecallCounts(2, 0), await _recall.CountAsync(tenant, Model, CancellationToken.None));
+
+        var claimed = await ClaimAsync(tenant);
+        Assert.Equal(["first words", "second words"], claimed.Select(pending => pending.Content).Order());
+        // The first message is edited while its old words are being embedded.
+        await _messages.EditAsync(tenant, "u", appended[0].Id, new MessageEdit("first words, edited", null, null, DateTimeOffset.UtcNow), CancellationToken.None);
+
+        Assert.Equal(1, await _recall.SaveAsync([.. claimed.Select(pending => Vector(pending, 0))], CancellationToken.None));
+        Assert.Equal(new RecallCounts(1, 1), await _recall.CountAsync(tenant, Model, CancellationToken.None));
+
+        var again = Assert.Single(await ClaimAsync(tenant));
+        Assert.Equal("first words, edited", again.Content);
+        Assert.NotNull(again.EditedAt);
+        Assert.Equal(1, await _recall.SaveAsync([Vector(again, 1)], CancellationToken.None));
+        Assert.Equal(new RecallCounts(0, 2), await _recall.CountAsync(tenant, Model, CancellationToken.None));
+
+        // Metadata alone leaves the vector; new content drops it and queues the message again.
+        await _messages.EditAsync(tenant, "u", appended[1].Id, new MessageEdit(null, """{"k":1}""", null, DateTimeOffset.UtcNow), CancellationToken.None);
+        Assert.Equal(new RecallCounts(0, 2), await _recall.CountAsync(tenant, Model, CancellationToken.None));
+        await _messages.EditAsync(tenant, "u", appended[1].Id, new MessageEdit("second, rewritten", null, null, DateTimeOffset.UtcNow), CancellationToken.None);
+        Assert.Equal(new RecallCounts(1, 1), await _recall.CountAsync(tenant, Model, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Vectors_leave_with_their_messages_on_delete_and_erasure()
+    {
+        var tenant = await TestTenants.CreateAsync(fixture.Database);
+        var kept = (await _messages.AppendAsync(tenant, "keep", [Say("kept")], CancellationToken.None)).Messages;
+        var gone = (await _messages.AppendAsync(tenant, "gone", [Say("one"), Say("two"), Say("three")], CancellationToken.None)).Messages;
+        await _recall.SaveAsync([.. (await ClaimAsync(tenant)).Select(pending => Vector(pending, 0))], CancellationToken.None);
+        Assert.Equal(3, (await _recall.VectorsAsync(tenant, "gone", Model, RecallFilter.None, 100, CancellationToken.None)).Count);
+
+        await _messages.DeleteAsync(tenant, "gone", gone[0].Id, CancellationToken.None);
+        Assert.Equal(2, (await _recall.VectorsAsync(tenant, "gone", Model, RecallFilter.None, 100, CancellationToken.None)).Count);
+
+        await _eraser.EraseAsync(tenant, "gone", CancellationToken.None);
+        Assert.Empty(await _recall.VectorsAsync(tenant, "gone", Model, RecallFilter.None, 100, CancellationToken.None));
+        Assert.Equal(kept[0].Id, Assert.Single(await _recall.VectorsAsync(tenant, null, Model, RecallFilter.None, 100, CancellationToken.None)).MessageId);
+        Assert.Equal(new RecallCounts(0, 1), await _recall.CountAsync(tenant, Model, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Vectors_are_read_per_user_per_model_and_within_the_filter()
+    {
+        var tenant = await TestTenants.CreateAsync(fixture.Database);
+        var other = await TestTenants.CreateAsync(fixture.Database);
+        await _messages.AppendAsync(tenant, "alice", [Say("hello"), Say("reply", "assistant")], CancellationToken.None);
+        await _messages.AppendAsync(tenant, "bob", [Say("hello")], CancellationToken.None);
+        await _messages.AppendAsync(other, "alice", [Say("hello")], CancellationToken.None);
+        await _recall.SaveAsync([.. (await ClaimAsync(tenant)).Select(pending => Vector(pending, 0))], CancellationToken.None);
+        await _recall.SaveAsync([.. (await ClaimAsync(other)).Select(pending => Vector(pending, 0) with { Model = "another-model" })], CancellationToken.None);
+
+        Assert.Equal(2, (await _recall.VectorsAsync(tenant, "alice", Model, RecallFilter.None, 100, CancellationToken.None)).Count);
+        Assert.Single(await _recall.VectorsAsync(tenant, "alice", Model, new RecallFilter { Role = "assistant" }, 100, CancellationToken.None));
+        Assert.Empty(await _recall.VectorsAsync(tenant, "alice", Model, new RecallFilter { From = DateTimeOffset.UtcNow.AddHours(1) }, 100, CancellationToken.None));
+        Assert.Single(await _recall.VectorsAsync(tenant, "bob", Model, RecallFilter.None, 100, CancellationToken.None));
+        Assert.Equal(3, (await _recall.VectorsAsync(tenant, null, Model, RecallFilter.None, 100, CancellationToken.None)).Count);
+        Assert.Equal(2, (await _recall.VectorsAsync(tenant, null, Model, RecallFilter.None, 2, CancellationToken.None)).Count);
+
+        // Vectors of another model are not this model's: they are ignored, and a reindex queues their messages.
+        Assert.Empty(await _recall.VectorsAsync(other, "alice", Model, RecallFilter.None, 100, CancellationToken.None));
+        Assert.Equal(new RecallCounts(0, 0), await _recall.CountAsync(other, Model, CancellationToken.None));
+        Assert.Equal(1, await _recall.EnqueueMissingAsync(other, Model, CancellationToken.None));
+        Assert.Equal(0, await _recall.EnqueueMissingAsync(other, Model, CancellationToken.None));
+        Assert.Equal(new RecallCounts(1, 0), await _recall.CountAsync(other, Model, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Keyword_search_ranks_messages_sharing_any_word_of_a_question_and_ignores_stop_words()
+    {
+        var tenant = await TestTenants.CreateAsync(fixture.Database);
+        await _messages.AppendAsync(tenant, "u", [
+            Say("Caroline: I went to a LGBTQ support group yesterday and it was so powerful."),
+            Say("Melanie: I painted a sunrise last week."),
+            Say("Caroline: the weather was nice."),
+            Say("it was the one that I did for them, when we were there"),
+        ], CancellationToken.None);
+
+        var hits = await _messages.SearchAsync(tenant, "u", "When did Caroline go to the support group?", RecallFilter.None, 10, 0, CancellationToken.None);
+        Assert.StartsWith("Caroline: I went to a LGBTQ support group", hits[0].Message.Content, StringComparison.Ordinal);
+        Assert.Equal(2, hits.Count); // both of Caroline's; the stop words find nothing
+        Assert.True(hits[0].Rank > hits[1].Rank);
+        Assert.Contains("<mark>", hits[0].Snippet, StringComparison.Ordinal);
+
+        // Stemmed on both backends: "painting" finds "painted".
+        Assert.StartsWith("Melanie", Assert.Single(await _messages.SearchAsync(tenant, "u", "painting", RecallFilter.None, 10, 0, CancellationToken.None)).Message.Content, StringComparison.Ordinal);
+        Assert.Empty(await _messages.SearchAsync(tenant, "u", "when did they", RecallFilter.None, 10, 0, CancellationToken.None));
+        Assert.Empty(await _messages.SearchAsync(tenant, "u", "caroline", new RecallFilter { Role = "assistant" }, 10, 0, CancellationToken.None));
+    }
+
+    /// <summary>
+    /// The tenant's claimed backlog. A claim takes every tenant's rows (it is the indexer's view):
+    /// the other tenants' are kept for their turn; other tests' rows stay claimed, harmlessly.
+    /// </summary>
+    private async Task<List<PendingEmbedding>> ClaimAsync(string tenant)
+    {
+        while (await _recall.ClaimAsync(500, TimeSpan.FromMinutes(5), CancellationToken.None) is { Count: > 0 } batch)
+        {
+            _claimed.AddRange(batch);
+        }
+        var mine = _claimed.Where(pending => pending.TenantId == tenant).ToList();
+        _claimed.RemoveAll(pending => pending.TenantId == tenant);
+        return mine;
+    }
+
+    private static MessageVector Vector(PendingEmbedding pending, int axis)
+    {
+        var vector = new float[384];
+        vector[axis] = 1;
+        return new MessageVector(pending.TenantId, pending.MessageId, pending.EditedAt, Model, vector);
+    }
+
+    private static NewMessage Say(string content, string role = "user") => new() { Role = role, Content = content };
+}
+
+public sealed class SqliteRecallStoreTests(SqliteStoreFixture fixture) : RecallStoreContract(fixture), IClassFixture<SqliteStoreFixture>;
+
+public sealed class PostgresRecallStoreTests(PostgresStoreFixture fixture) : RecallStoreContract(fixture), IClassFixture<PostgresStoreFixture>;
