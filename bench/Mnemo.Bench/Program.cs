@@ -12,7 +12,7 @@
 //   dotnet run -c Release --project bench/Mnemo.Bench -- retention [--expired 1000000]
 //       [--concurrency 32] [--seconds 10]
 //   dotnet run -c Release --project bench/Mnemo.Bench -- recall --data ../shared/locomo-dev [--backend sqlite|postgres]
-//       [--model all-MiniLM-L6-v2|snowflake-arctic-embed-xs]
+//       [--model snowflake-arctic-embed-xs|all-MiniLM-L6-v2] [--threads 1]
 //       (LoCoMo conversations loaded one user each; recall@k of keyword, semantic and hybrid search and an in-process BM25)
 //   dotnet run -c Release --project bench/Mnemo.Bench -- serve [--backend postgres|sqlite] [--concurrency 32] [--seconds 10]
 //       (append's store and server kept up with its wrk commands printed, for profiling by hand)

@@ -28,6 +28,10 @@ internal static partial class RecallBench
         {
             environment["Mnemo__Embeddings__Model"] = model;
         }
+        if (options.Threads is { } threads)
+        {
+            environment["Mnemo__Embeddings__Threads"] = threads;
+        }
         await using var server = await BenchServer.StartAsync(storage, environment);
         var (_, client) = await server.NewTenantAsync();
 
@@ -60,18 +64,26 @@ internal static partial class RecallBench
         Console.WriteLine($"indexed in {indexingSeconds:F1} s from the first append: {turns / indexingSeconds:F0} messages/s ({status.Model})");
 
         var questions = conversations.SelectMany(conversation => conversation.Questions.Select(question => (conversation, question))).ToList();
-        var recall = Modes.Append("bm25 (in-process)").ToDictionary(mode => mode, _ => new double[Ks.Length]);
+        string[] variants = ["fused here: rrf k=60", "fused here: min-max sum", "fused here: z-score sum", "fused here: z-score sum, absent = list's lowest"];
+        var recall = Modes.Append("bm25 (in-process)").Concat(variants).ToDictionary(mode => mode, _ => new double[Ks.Length]);
         var latencies = Modes.ToDictionary(mode => mode, _ => new List<double>());
         var bm25 = conversations.ToDictionary(conversation => conversation.UserId, conversation => new Bm25(conversation.Turns.Select(turn => turn.Content).ToList()));
         foreach (var (conversation, question) in questions)
         {
+            var lists = new Dictionary<string, IReadOnlyList<SearchResult>>();
             foreach (var mode in Modes)
             {
                 var timer = Stopwatch.StartNew();
-                var found = await client.Messages.SearchAsync(conversation.UserId, question.Text, limit: 25, options: new MessageSearchOptions { Mode = mode });
+                var found = await client.Messages.SearchAsync(conversation.UserId, question.Text, limit: 100, options: new MessageSearchOptions { Mode = mode });
                 latencies[mode].Add(timer.Elapsed.TotalMilliseconds);
-                Add(recall[mode], question, [.. found.Results.Select(result => result.Message.Metadata.GetProperty("dia_id").GetString()!)]);
+                lists[mode] = found.Results;
+                Add(recall[mode], question, [.. found.Results.Select(DiaId)]);
             }
+            // Other ways to fuse the same two rankings, for comparison with the server's.
+            Add(recall[variants[0]], question, Fuse(lists["keyword"], lists["semantic"], ranked => ranked.Select((result, i) => 1.0 / (61 + i)).ToList()));
+            Add(recall[variants[1]], question, Fuse(lists["keyword"], lists["semantic"], MinMax));
+            Add(recall[variants[2]], question, Fuse(lists["keyword"], lists["semantic"], ZScore));
+            Add(recall[variants[3]], question, Fuse(lists["keyword"], lists["semantic"], ZScore, absentIsLowest: true));
             Add(recall["bm25 (in-process)"], question, [.. bm25[conversation.UserId].Top(question.Text, 25).Select(index => conversation.Turns[index].DiaId)]);
         }
 
@@ -86,6 +98,48 @@ internal static partial class RecallBench
                 $"| {mode} | {sums[0] / questions.Count:F3} | {sums[1] / questions.Count:F3} | {sums[2] / questions.Count:F3} | {sums[3] / questions.Count:F3} | {timing} |"));
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"indexing: {turns / indexingSeconds:F0} messages/s"));
+    }
+
+    private static string DiaId(SearchResult result) => result.Message.Metadata.GetProperty("dia_id").GetString()!;
+
+    private static List<string> Fuse(
+        IReadOnlyList<SearchResult> keyword, IReadOnlyList<SearchResult> semantic, Func<IReadOnlyList<SearchResult>, List<double>> normalise,
+        bool absentIsLowest = false)
+    {
+        var ids = keyword.Concat(semantic).Select(DiaId).Distinct(StringComparer.Ordinal).ToList();
+        var fused = ids.ToDictionary(id => id, _ => 0.0, StringComparer.Ordinal);
+        foreach (var list in new[] { keyword, semantic })
+        {
+            var scores = normalise(list);
+            var byId = list.Select((result, i) => (Id: DiaId(result), Score: scores[i])).ToDictionary(pair => pair.Id, pair => pair.Score, StringComparer.Ordinal);
+            var absent = absentIsLowest && scores.Count > 0 ? scores.Min() : 0.0;
+            foreach (var id in ids)
+            {
+                fused[id] += byId.TryGetValue(id, out var score) ? score : absent;
+            }
+        }
+        return [.. fused.OrderByDescending(pair => pair.Value).Select(pair => pair.Key)];
+    }
+
+    private static List<double> MinMax(IReadOnlyList<SearchResult> list)
+    {
+        if (list.Count == 0)
+        {
+            return [];
+        }
+        var (min, max) = (list.Min(result => result.Score), list.Max(result => result.Score));
+        return [.. list.Select(result => max > min ? (result.Score - min) / (max - min) : 1.0)];
+    }
+
+    private static List<double> ZScore(IReadOnlyList<SearchResult> list)
+    {
+        if (list.Count == 0)
+        {
+            return [];
+        }
+        var mean = list.Average(result => result.Score);
+        var deviation = Math.Sqrt(list.Average(result => (result.Score - mean) * (result.Score - mean)));
+        return [.. list.Select(result => deviation > 0 ? (result.Score - mean) / deviation : 0.0)];
     }
 
     private static void Add(double[] sums, Question question, IReadOnlyList<string> ranked)
@@ -115,7 +169,7 @@ internal static partial class RecallBench
         {
             using var document = JsonDocument.Parse(File.ReadAllText(path));
             var root = document.RootElement;
-            var conversation = root.GetProperty("conversation");
+            var conversation = root.TryGetProperty("conversation", out var wrapped) ? wrapped : root;
             var turns = new List<Turn>();
             for (var session = 1; conversation.TryGetProperty($"session_{session}", out var sessionTurns); session++)
             {

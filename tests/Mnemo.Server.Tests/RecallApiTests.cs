@@ -113,7 +113,7 @@ public abstract class RecallApiTests(ServerFixture fixture)
             null, client.ApiKey, HttpStatusCode.BadRequest);
         var status = await client.Messages.SearchStatusAsync();
         Assert.Equal("local", status.Provider);
-        Assert.Equal("all-MiniLM-L6-v2", status.Model);
+        Assert.Equal("snowflake-arctic-embed-xs", status.Model);
         Assert.Equal(384, status.Dimensions);
     }
 

@@ -18,6 +18,7 @@ public sealed partial class EmbeddingIndexer(
 {
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(2);
+    private const int CallsPerClaim = 4;
     private readonly Channel<bool> _nudges = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly EmbeddingOptions _options = options.Value.Embeddings;
 
@@ -67,16 +68,24 @@ public sealed partial class EmbeddingIndexer(
     public async Task<int> IndexOnceAsync(CancellationToken cancellationToken) =>
         await IndexBatchAsync(await embeddings.LoadedAsync(cancellationToken), cancellationToken);
 
-    /// <summary>Embeds one claimed batch; answers how many messages it claimed (0: the backlog is empty).</summary>
+    /// <summary>
+    /// Embeds one claimed batch; answers how many messages it claimed (0: the backlog is empty).
+    /// A model call pads every text to the longest of its call, so the claim (several calls' worth)
+    /// is sorted by length first and cut into calls of similar lengths.
+    /// </summary>
     private async Task<int> IndexBatchAsync(IEmbeddingGenerator<string, Embedding<float>> generator, CancellationToken cancellationToken)
     {
-        var pending = await recall.ClaimAsync(_options.BatchSize, Lease, cancellationToken);
+        var pending = await recall.ClaimAsync(_options.BatchSize * CallsPerClaim, Lease, cancellationToken);
         if (pending.Count == 0)
         {
             return 0;
         }
-        var embedded = await Task.Run(() => generator.GenerateAsync(pending.Select(message => message.Content), cancellationToken: cancellationToken), cancellationToken);
-        var vectors = pending.Select((message, i) => new MessageVector(message.TenantId, message.MessageId, message.EditedAt, _options.Model, embedded[i].Vector.ToArray())).ToList();
+        var vectors = new List<MessageVector>(pending.Count);
+        foreach (var call in pending.OrderBy(message => message.Content.Length).Chunk(_options.BatchSize))
+        {
+            var embedded = await Task.Run(() => generator.GenerateAsync(call.Select(message => message.Content), cancellationToken: cancellationToken), cancellationToken);
+            vectors.AddRange(call.Select((message, i) => new MessageVector(message.TenantId, message.MessageId, message.EditedAt, _options.Model, embedded[i].Vector.ToArray())));
+        }
         metrics.Embedded(await recall.SaveAsync(vectors, cancellationToken));
         return pending.Count;
     }

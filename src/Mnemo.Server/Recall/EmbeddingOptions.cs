@@ -12,8 +12,11 @@ public sealed class EmbeddingOptions
     /// <summary><c>local</c> or <c>none</c>.</summary>
     public string Provider { get; set; } = Local;
 
-    /// <summary>The local model: <c>all-MiniLM-L6-v2</c> or <c>snowflake-arctic-embed-xs</c>.</summary>
-    public string Model { get; set; } = LocalModels.MiniLm;
+    /// <summary>
+    /// The local model: <c>snowflake-arctic-embed-xs</c> (the default: recall@10 0.602 alone on the
+    /// LoCoMo dev set against MiniLM's 0.510, same size and speed) or <c>all-MiniLM-L6-v2</c>.
+    /// </summary>
+    public string Model { get; set; } = LocalModels.ArcticXs;
 
     /// <summary>CPU threads one embedding call may use; the API keeps the rest.</summary>
     public int Threads { get; set; } = 1;
