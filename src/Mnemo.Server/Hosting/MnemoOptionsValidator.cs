@@ -30,11 +30,31 @@ public sealed class MnemoOptionsValidator : IValidateOptions<MnemoOptions>
             failures.Add("Mnemo:Limits:DefaultPageSize must be between 1 and MaxPageSize.");
         }
         var embeddings = options.Embeddings;
-        if (embeddings.Provider is not (Recall.EmbeddingOptions.Local or Recall.EmbeddingOptions.None))
+        if (embeddings.Provider is not (Recall.EmbeddingOptions.Local or Recall.EmbeddingOptions.OpenAIProvider or Recall.EmbeddingOptions.None))
         {
-            failures.Add($"Mnemo:Embeddings:Provider must be 'local' or 'none', not '{embeddings.Provider}'.");
+            failures.Add($"Mnemo:Embeddings:Provider must be 'local', 'openai' or 'none', not '{embeddings.Provider}'.");
         }
-        if (!Recall.LocalModels.IsKnown(embeddings.Model))
+        if (embeddings.Provider == Recall.EmbeddingOptions.OpenAIProvider)
+        {
+            var openAI = embeddings.OpenAI;
+            if (openAI.BaseUrl is not { IsAbsoluteUri: true, Scheme: "http" or "https" })
+            {
+                failures.Add("Mnemo:Embeddings:OpenAI:BaseUrl must be an http(s) address (for example https://api.openai.com/v1).");
+            }
+            if (string.IsNullOrWhiteSpace(openAI.Model))
+            {
+                failures.Add("Mnemo:Embeddings:OpenAI:Model is required with the openai provider.");
+            }
+            if (openAI.Dimensions is < 1 or > 16_384)
+            {
+                failures.Add("Mnemo:Embeddings:OpenAI:Dimensions must be between 1 and 16384.");
+            }
+            if (openAI.Timeout <= TimeSpan.Zero || openAI.MaxRetries is < 0 or > 10)
+            {
+                failures.Add("Mnemo:Embeddings:OpenAI:Timeout must be positive and MaxRetries between 0 and 10.");
+            }
+        }
+        else if (!Recall.LocalModels.IsKnown(embeddings.Model))
         {
             failures.Add($"Mnemo:Embeddings:Model must be '{Recall.LocalModels.MiniLm}' or '{Recall.LocalModels.ArcticXs}', not '{embeddings.Model}'.");
         }

@@ -80,11 +80,12 @@ public sealed partial class EmbeddingIndexer(
         {
             return 0;
         }
+        var model = embeddings.Model!;
         var vectors = new List<MessageVector>(pending.Count);
         foreach (var call in pending.OrderBy(message => message.Content.Length).Chunk(_options.BatchSize))
         {
             var embedded = await Task.Run(() => generator.GenerateAsync(call.Select(message => message.Content), cancellationToken: cancellationToken), cancellationToken);
-            vectors.AddRange(call.Select((message, i) => new MessageVector(message.TenantId, message.MessageId, message.EditedAt, _options.Model, embedded[i].Vector.ToArray())));
+            vectors.AddRange(call.Select((message, i) => new MessageVector(message.TenantId, message.MessageId, message.EditedAt, model, embedded[i].Vector.ToArray())));
         }
         metrics.Embedded(await recall.SaveAsync(vectors, cancellationToken));
         return pending.Count;

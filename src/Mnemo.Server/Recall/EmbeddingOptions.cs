@@ -6,10 +6,13 @@ public sealed class EmbeddingOptions
     /// <summary>The in-process model (the default).</summary>
     public const string Local = "local";
 
+    /// <summary>Any OpenAI-compatible <c>/v1/embeddings</c> endpoint.</summary>
+    public const string OpenAIProvider = "openai";
+
     /// <summary>Semantic recall off; keyword search still works.</summary>
     public const string None = "none";
 
-    /// <summary><c>local</c> or <c>none</c>.</summary>
+    /// <summary><c>local</c>, <c>openai</c> or <c>none</c>.</summary>
     public string Provider { get; set; } = Local;
 
     /// <summary>
@@ -26,4 +29,29 @@ public sealed class EmbeddingOptions
 
     /// <summary>Whether this node runs the background indexer.</summary>
     public bool Indexer { get; set; } = true;
+
+    /// <summary>The <c>openai</c> provider's endpoint.</summary>
+    public OpenAIEmbeddingOptions OpenAI { get; set; } = new();
+}
+
+/// <summary>The <c>Mnemo:Embeddings:OpenAI</c> section: an OpenAI-compatible embeddings endpoint.</summary>
+public sealed class OpenAIEmbeddingOptions
+{
+    /// <summary>The API's base address, <c>/embeddings</c> is appended (for example <c>https://api.openai.com/v1</c>).</summary>
+    public Uri? BaseUrl { get; set; }
+
+    /// <summary>The model, for example <c>text-embedding-3-small</c>; vectors record it.</summary>
+    public string? Model { get; set; }
+
+    /// <summary>The API key, sent as a bearer token; empty for endpoints that want none.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Dimensions to ask for (models that can shorten their vectors); the model's own when null.</summary>
+    public int? Dimensions { get; set; }
+
+    /// <summary>How long one try may take.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Tries after the first on 429, 5xx and network failures, with exponential back-off.</summary>
+    public int MaxRetries { get; set; } = 3;
 }

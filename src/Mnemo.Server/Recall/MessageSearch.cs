@@ -38,7 +38,17 @@ public sealed class MessageSearch(IMessageStore messages, IRecallStore recall, E
     {
         var asked = mode ?? (embeddings.Enabled ? "hybrid" : "keyword");
         var depth = Math.Max(MinimumDepth, offset + limit + 1);
-        var questionVector = asked == "keyword" ? null : await embeddings.EmbedQuestionAsync(question, cancellationToken);
+        var semanticState = embeddings.State;
+        float[]? questionVector = null;
+        try
+        {
+            questionVector = asked == "keyword" ? null : await embeddings.EmbedQuestionAsync(question, cancellationToken);
+        }
+        catch (SemanticSearchUnavailableException unavailable) when (asked == "hybrid")
+        {
+            // The embeddings endpoint is down: a hybrid search answers by keyword and says so.
+            semanticState = unavailable.State;
+        }
         if (asked == "semantic" && questionVector is null)
         {
             throw new SemanticSearchUnavailableException(embeddings.State);
@@ -78,7 +88,7 @@ public sealed class MessageSearch(IMessageStore messages, IRecallStore recall, E
                 });
             }
         }
-        return new SearchOutcome(results, HasMore: ranked.Count > offset + limit, used, embeddings.State);
+        return new SearchOutcome(results, HasMore: ranked.Count > offset + limit, used, semanticState);
     }
 
     /// <summary>The <paramref name="count"/> vectors nearest to <paramref name="question"/> (all are unit length: the dot product is the cosine).</summary>
@@ -151,7 +161,7 @@ public sealed class MessageSearch(IMessageStore messages, IRecallStore recall, E
     private sealed record Ranked(Guid MessageId, double Score, IReadOnlyList<string> MatchedBy);
 }
 
-/// <summary>A page of search results, the mode that answered, and the state of semantic recall.</summary>
+/// <summary>A page of search results, the mode that answered, and the state of semantic recall (<c>unavailable</c>: the endpoint failed).</summary>
 public sealed record SearchOutcome(IReadOnlyList<SearchResult> Results, bool HasMore, string Mode, string Semantic);
 
 /// <summary>Semantic search was asked for while it is off, or while its model is not loaded.</summary>
