@@ -14,6 +14,8 @@
 //   dotnet run -c Release --project bench/Mnemo.Bench -- recall --data ../shared/locomo-dev [--backend sqlite|postgres]
 //       [--model snowflake-arctic-embed-xs|all-MiniLM-L6-v2] [--threads 1]
 //       (LoCoMo conversations loaded one user each; recall@k of keyword, semantic and hybrid search and an in-process BM25)
+//   dotnet run -c Release --project bench/Mnemo.Bench -- recall-latency [--backend sqlite|postgres] [--model ...]
+//       (search p50/p95 for one user with 1,000, 10,000 and 100,000 messages)
 //   dotnet run -c Release --project bench/Mnemo.Bench -- serve [--backend postgres|sqlite] [--concurrency 32] [--seconds 10]
 //       (append's store and server kept up with its wrk commands printed, for profiling by hand)
 using Mnemo.Bench;
@@ -39,10 +41,13 @@ switch (mode)
     case "recall":
         await RecallBench.RunAsync(options);
         return 0;
+    case "recall-latency":
+        await RecallLatencyBench.RunAsync(options);
+        return 0;
     case "serve":
         await ServeMode.RunAsync(options);
         return 0;
     default:
-        await Console.Error.WriteLineAsync($"unknown benchmark '{mode}': use context, append, scale, crash, retention, recall or serve");
+        await Console.Error.WriteLineAsync($"unknown benchmark '{mode}': use context, append, scale, crash, retention, recall, recall-latency or serve");
         return 2;
 }

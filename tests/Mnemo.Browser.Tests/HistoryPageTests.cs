@@ -143,4 +143,45 @@ public sealed class HistoryPageTests(BrowserFixture fixture) : IClassFixture<Bro
         Assert.Null(await page.EvaluateAsync<string?>("() => sessionStorage.getItem('mnemo.refresh')"));
         await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("history-session-ended.png"), FullPage = true });
     }
+
+    [Fact]
+    public async Task Search_finds_the_users_own_messages_marks_the_words_and_opens_the_conversation_of_a_hit()
+    {
+        var (backend, _) = await TenantAsync();
+        foreach (var user in new[] { "alice", "bob" })
+        {
+            await backend.Users.CreateAsync(new Mnemo.Users.CreateUserRequest { Id = user });
+        }
+        var trip = await backend.Conversations.CreateAsync("alice", new CreateConversationRequest { WorkflowName = "trip" });
+        var dinner = await backend.Conversations.CreateAsync("alice", new CreateConversationRequest { WorkflowName = "dinner" });
+        await backend.Messages.AppendAsync("alice", new AppendMessagesRequest
+        {
+            Messages =
+            [
+                new MessageInput { Role = "user", Content = "We booked the hotel in Lisbon for May", ConversationId = trip.Id },
+                new MessageInput { Role = "assistant", Content = "Enjoy Portugal!", ConversationId = trip.Id },
+                new MessageInput { Role = "user", Content = "A pasta recipe <b>please</b>", ConversationId = dinner.Id },
+            ],
+        });
+        await backend.Messages.AppendAsync("bob", new AppendMessagesRequest { Role = "user", Content = "Bob's secret Lisbon hotel" });
+        var page = await OpenAsync("ui/", (await backend.Auth.LoginAsync("alice")).AccessToken);
+
+        await page.GetByLabel("Question or words").FillAsync("Which hotel in Lisbon?");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search", Exact = true }).ClickAsync();
+
+        var hit = page.Locator("#search-results > li");
+        await Assertions.Expect(hit).ToHaveCountAsync(1);
+        await Assertions.Expect(hit.First.Locator("mark").First).ToHaveTextAsync("hotel");
+        await Assertions.Expect(page.Locator("#search-results")).Not.ToContainTextAsync("Bob");
+        await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("history-search.png"), FullPage = true });
+        await hit.First.GetByRole(AriaRole.Button, new() { Name = "Open conversation" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#message-list > li")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.Locator("#message-list")).ToContainTextAsync("Enjoy Portugal!");
+
+        // Markup in a message is shown as text, never run.
+        await page.GetByLabel("Question or words").FillAsync("pasta");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator("#search-results > li")).ToContainTextAsync("<b>please</b>");
+        await Assertions.Expect(page.Locator("#search-results b")).ToHaveCountAsync(0);
+    }
 }

@@ -236,13 +236,16 @@ public static class MnemoServer
         services.AddSingleton<TenantSettingsCache>();
         services.AddSingleton<ApiKeyCache>();
         services.AddSingleton<MnemoMetrics>();
+        services.AddSingleton<ApiActivity>();
         services.AddSingleton<PrometheusExporter>();
         services.AddSingleton<ActivityTracker>();
         services.AddSingleton<ActivityFlusher>();
         services.AddSingleton<IRecallStore, RecallStore>();
+        services.AddSingleton<IdleCpuScheduler>();
         services.AddSingleton<Embeddings>();
         services.AddSingleton<EmbeddingIndexer>();
         services.AddSingleton<MessageSearch>();
+        services.AddSingleton<TaskCompletion>();
         return services;
     }
 

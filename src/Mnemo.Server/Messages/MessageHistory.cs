@@ -1,5 +1,6 @@
 using Mnemo.Messages;
 using Mnemo.Server.Problems;
+using Mnemo.Server.Validation;
 using Mnemo.Validation;
 
 namespace Mnemo.Server.Messages;
@@ -42,22 +43,8 @@ public static class MessageHistory
                 throw ApiProblems.InvalidCursor("after");
             }
         }
-        Guid? conversation = null;
-        if (conversationId is not null)
-        {
-            if (Guid.TryParse(conversationId, out var parsed))
-            {
-                conversation = parsed;
-            }
-            else
-            {
-                errors.Add("conversation_id", "must be a UUID");
-            }
-        }
-        if (role is not null && !MessageRoles.IsKnown(role))
-        {
-            errors.Add("role", "must be 'user', 'assistant', 'system' or 'tool'");
-        }
+        var conversation = MessageFilters.ConversationId(conversationId, errors);
+        MessageFilters.Role(role, errors);
         if (!errors.IsEmpty)
         {
             throw new RequestValidationException(errors);

@@ -18,6 +18,7 @@ public static class MetricsEndpoints
         app.Use(async (context, next) =>
         {
             var started = Stopwatch.GetTimestamp();
+            context.RequestServices.GetRequiredService<ApiActivity>().RequestStarted();
             try
             {
                 await next(context);

@@ -25,6 +25,7 @@ public sealed class MnemoMetrics : IDisposable
     private readonly Counter<long> _migrations;
     private readonly Counter<long> _embeddings;
     private readonly Counter<long> _embeddingErrors;
+    private readonly Gauge<long> _embeddingBacklog;
 
     /// <summary>Creates the instruments on a meter from <paramref name="meterFactory"/>.</summary>
     public MnemoMetrics(IMeterFactory meterFactory)
@@ -47,6 +48,7 @@ public sealed class MnemoMetrics : IDisposable
         _migrations = _meter.CreateCounter<long>("mnemo_user_migrations_total", description: "Migration calls answered with a migration (a repeated call counts again)");
         _embeddings = _meter.CreateCounter<long>("mnemo_embeddings_total", description: "Messages embedded by the recall indexer (its rate is embeddings per second)");
         _embeddingErrors = _meter.CreateCounter<long>("mnemo_embedding_errors_total", description: "Recall indexer batches that failed (their messages are retried)");
+        _embeddingBacklog = _meter.CreateGauge<long>("mnemo_embedding_backlog", description: "Messages waiting to be embedded, all tenants, as this node's indexer last saw");
     }
 
     /// <summary>An HTTP request finished. <paramref name="route"/> is the template, never the raw path (no ids in labels).</summary>
@@ -60,6 +62,9 @@ public sealed class MnemoMetrics : IDisposable
 
     /// <summary>The indexer stored the vectors of <paramref name="count"/> messages.</summary>
     public void Embedded(int count) => _embeddings.Add(count);
+
+    /// <summary>The indexer counted the backlog.</summary>
+    public void EmbeddingBacklog(long pending) => _embeddingBacklog.Record(pending);
 
     /// <summary>An indexer batch failed.</summary>
     public void EmbeddingFailed() => _embeddingErrors.Add(1);

@@ -68,6 +68,9 @@ public sealed class PrometheusExporter : IDisposable
 
         private bool IsHistogram { get; } = instrument.GetType().IsGenericType && instrument.GetType().GetGenericTypeDefinition() == typeof(Histogram<>);
 
+        // A gauge keeps its last value; a counter the sum of what was added.
+        private bool IsGauge { get; } = instrument.GetType().IsGenericType && instrument.GetType().GetGenericTypeDefinition() == typeof(Gauge<>);
+
         public void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
         {
             var labels = PrometheusLabels.Write(tags);
@@ -77,7 +80,7 @@ public sealed class PrometheusExporter : IDisposable
             }
             lock (series)
             {
-                series.Sum += value;
+                series.Sum = IsGauge ? value : series.Sum + value;
                 series.Count++;
                 if (IsHistogram)
                 {
@@ -99,9 +102,9 @@ public sealed class PrometheusExporter : IDisposable
                 return;
             }
             var histogram = IsHistogram;
-            var name = MetricName(Instrument.Name, histogram);
+            var name = MetricName(Instrument.Name, histogram || IsGauge);
             text.Append("# HELP ").Append(name).Append(' ').Append(EscapeHelp(Instrument.Description ?? Instrument.Name)).Append('\n');
-            text.Append("# TYPE ").Append(name).Append(histogram ? " histogram\n" : " counter\n");
+            text.Append("# TYPE ").Append(name).Append(histogram ? " histogram\n" : IsGauge ? " gauge\n" : " counter\n");
             foreach (var (labels, series) in _series.OrderBy(pair => pair.Key, StringComparer.Ordinal))
             {
                 lock (series)
@@ -137,10 +140,11 @@ public sealed class PrometheusExporter : IDisposable
             text.Append(' ').Append(Number(value)).Append('\n');
         }
 
-        private static string MetricName(string name, bool histogram)
+        /// <summary>The exposition name; a counter's ends in <c>_total</c> (<paramref name="notCounter"/>: a histogram's or a gauge's does not).</summary>
+        private static string MetricName(string name, bool notCounter)
         {
             var safe = string.Concat(name.Select(character => char.IsAsciiLetterOrDigit(character) || character is '_' or ':' ? character : '_'));
-            return histogram || safe.EndsWith("_total", StringComparison.Ordinal) ? safe : safe + "_total";
+            return notCounter || safe.EndsWith("_total", StringComparison.Ordinal) ? safe : safe + "_total";
         }
 
         private static string EscapeHelp(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);

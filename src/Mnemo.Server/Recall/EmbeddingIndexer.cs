@@ -12,13 +12,18 @@ namespace Mnemo.Server.Recall;
 /// <c>SKIP LOCKED</c>, so several nodes share the work), embeds it outside any transaction, stores
 /// the vectors. A claim is a lease: a batch of a node that died is claimed again when it runs out.
 /// Appends nudge it; without a nudge it looks again every two seconds (writes on other nodes).
+/// It takes the CPU the API leaves: the model runs on an idle-priority thread, and while requests
+/// keep coming it rests nine times as long as each batch took, so indexing uses at most about a
+/// tenth of a core under load and all of its thread when the server is quiet.
 /// </summary>
 public sealed partial class EmbeddingIndexer(
-    Embeddings embeddings, IRecallStore recall, MnemoMetrics metrics, IOptions<MnemoOptions> options, ILogger<EmbeddingIndexer> logger) : BackgroundService
+    Embeddings embeddings, IRecallStore recall, MnemoMetrics metrics, ApiActivity activity, IdleCpuScheduler idleCpu, TimeProvider timeProvider,
+    IOptions<MnemoOptions> options, ILogger<EmbeddingIndexer> logger) : BackgroundService
 {
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(2);
     private const int CallsPerClaim = 4;
+    private static readonly TimeSpan MaxRest = TimeSpan.FromSeconds(10);
     private readonly Channel<bool> _nudges = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly EmbeddingOptions _options = options.Value.Embeddings;
 
@@ -45,9 +50,16 @@ public sealed partial class EmbeddingIndexer(
         while (!stoppingToken.IsCancellationRequested)
         {
             var indexed = 0;
+            var started = timeProvider.GetTimestamp();
             try
             {
                 indexed = await IndexBatchAsync(generator, stoppingToken);
+                // A full claim means more is waiting: under load, rest before the next one.
+                if (indexed == _options.BatchSize * CallsPerClaim && activity.BusyWithin(TimeSpan.FromSeconds(1)))
+                {
+                    var rest = timeProvider.GetElapsedTime(started) * 9;
+                    await Task.Delay(rest < MaxRest ? rest : MaxRest, timeProvider, stoppingToken);
+                }
             }
             catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
@@ -56,6 +68,7 @@ public sealed partial class EmbeddingIndexer(
             }
             if (indexed == 0)
             {
+                await RecordBacklogAsync(stoppingToken);
                 await WaitForWorkAsync(stoppingToken);
             }
         }
@@ -84,11 +97,25 @@ public sealed partial class EmbeddingIndexer(
         var vectors = new List<MessageVector>(pending.Count);
         foreach (var call in pending.OrderBy(message => message.Content.Length).Chunk(_options.BatchSize))
         {
-            var embedded = await Task.Run(() => generator.GenerateAsync(call.Select(message => message.Content), cancellationToken: cancellationToken), cancellationToken);
+            // The model runs on the idle-priority thread (with one ONNX thread, on that thread itself).
+            var embedded = await idleCpu.RunAsync(
+                () => generator.GenerateAsync(call.Select(message => message.Content), cancellationToken: cancellationToken).GetAwaiter().GetResult(), cancellationToken);
             vectors.AddRange(call.Select((message, i) => new MessageVector(message.TenantId, message.MessageId, message.EditedAt, model, embedded[i].Vector.ToArray())));
         }
         metrics.Embedded(await recall.SaveAsync(vectors, cancellationToken));
         return pending.Count;
+    }
+
+    private async Task RecordBacklogAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            metrics.EmbeddingBacklog(await recall.CountPendingAsync(stoppingToken));
+        }
+        catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+        {
+            LogBatchFailed(logger, exception);
+        }
     }
 
     private async Task WaitForWorkAsync(CancellationToken stoppingToken)

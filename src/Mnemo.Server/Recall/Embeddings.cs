@@ -10,7 +10,7 @@ namespace Mnemo.Server.Recall;
 /// so), or an OpenAI-compatible endpoint (Microsoft.Extensions.AI.OpenAI, with its retries on 429,
 /// 5xx and network failures and a timeout per try).
 /// </summary>
-public sealed partial class Embeddings(IOptions<MnemoOptions> options, ILogger<Embeddings> logger) : IDisposable
+public sealed partial class Embeddings(IOptions<MnemoOptions> options, IdleCpuScheduler idleCpu, ILogger<Embeddings> logger) : IDisposable
 {
     private readonly EmbeddingOptions _options = options.Value.Embeddings;
     private readonly TaskCompletionSource<IEmbeddingGenerator<string, Embedding<float>>> _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -44,7 +44,7 @@ public sealed partial class Embeddings(IOptions<MnemoOptions> options, ILogger<E
         : _loaded.Task.IsFaulted ? "failed"
         : "loading";
 
-    /// <summary>Starts loading the model on a thread of its own, once; does nothing when off.</summary>
+    /// <summary>Starts loading the model in the background, once; does nothing when off.</summary>
     public void StartLoading()
     {
         if (!Enabled || Interlocked.Exchange(ref _loading, 1) == 1)
@@ -56,7 +56,9 @@ public sealed partial class Embeddings(IOptions<MnemoOptions> options, ILogger<E
             _loaded.SetResult(RemoteGenerator(_options.OpenAI));
             return;
         }
-        _ = Task.Run(() =>
+        // On the idle-priority thread: the load (about a second of CPU) must not hold up the
+        // server's start or its first requests.
+        _ = idleCpu.RunAsync(() =>
         {
             try
             {
@@ -73,7 +75,8 @@ public sealed partial class Embeddings(IOptions<MnemoOptions> options, ILogger<E
                 LogFailed(logger, exception, _options.Model);
                 _loaded.SetException(exception);
             }
-        });
+            return true;
+        }, CancellationToken.None);
     }
 
     /// <summary>The generator once loaded.</summary>

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
-using Mnemo.Messages;
 using Mnemo.Recall;
+using Mnemo.Server.Validation;
 using Mnemo.Validation;
 
 namespace Mnemo.Server.Recall;
@@ -44,22 +44,8 @@ public readonly record struct SearchQuery
         {
             errors.Add("mode", "must be 'hybrid', 'semantic' or 'keyword'");
         }
-        Guid? conversation = null;
-        if (ConversationId is not null)
-        {
-            if (Guid.TryParse(ConversationId, out var parsed))
-            {
-                conversation = parsed;
-            }
-            else
-            {
-                errors.Add("conversation_id", "must be a UUID");
-            }
-        }
-        if (Role is not null && !MessageRoles.IsKnown(Role))
-        {
-            errors.Add("role", "must be 'user', 'assistant', 'system' or 'tool'");
-        }
+        var conversation = MessageFilters.ConversationId(ConversationId, errors);
+        MessageFilters.Role(Role, errors);
         var from = Time(From, "from", errors);
         var to = Time(To, "to", errors);
         if (!errors.IsEmpty)

@@ -6,7 +6,6 @@ using Mnemo.Server.Json;
 using Mnemo.Server.Observability;
 using Mnemo.Server.Paging;
 using Mnemo.Server.Problems;
-using Mnemo.Server.Tenants;
 using Mnemo.Tasks;
 
 namespace Mnemo.Server.Tasks;
@@ -146,37 +145,11 @@ public static class TaskEndpoints
             : TaskNotFound(task_id);
 
     private static async Task<Results<Ok<QueuedTask>, ProblemHttpResult>> CompleteAsync(
-        TenantScope scope, string task_id, JsonBody<TaskHolderRequest> body, ITaskStore tasks, ISummaryTasks summaries, TenantSettingsCache cache,
-        MnemoMetrics metrics, CancellationToken cancellationToken)
-    {
-        if (!Guid.TryParse(task_id, out var id) || await tasks.GetAsync(scope.TenantId, id, cancellationToken) is not { } task)
-        {
-            return TaskNotFound(task_id);
-        }
-        var request = body.Value;
-        TaskChange change;
-        if (task.TaskType == TaskTypes.Summarize)
-        {
-            var summary = request.Result is { } result && result.TryGetProperty("summary", out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String
-                ? value.GetString()
-                : null;
-            if (string.IsNullOrWhiteSpace(summary))
-            {
-                throw ApiProblems.InvalidField("result.summary", "a summarize task completes with {\"summary\": \"...\"}");
-            }
-            var defaults = await cache.ProfileDefaultsAsync(scope.TenantId, cancellationToken);
-            change = await summaries.CompleteAsync(scope.TenantId, task, Holder(request), summary, defaults, cancellationToken);
-        }
-        else
-        {
-            change = await tasks.CompleteAsync(scope.TenantId, id, Holder(request), JsonObjects.ToStored(request.Result), cancellationToken);
-        }
-        if (change.Outcome == TaskOutcome.Changed)
-        {
-            metrics.TaskEvent(task.TaskType, "completed");
-        }
-        return Answer(change, task_id, NotHolder);
-    }
+        TenantScope scope, string task_id, JsonBody<TaskHolderRequest> body, TaskCompletion completion, CancellationToken cancellationToken) =>
+        Guid.TryParse(task_id, out var id)
+            && await completion.CompleteAsync(scope.TenantId, id, Holder(body.Value), body.Value.Result, cancellationToken) is { } change
+            ? Answer(change, task_id, NotHolder)
+            : TaskNotFound(task_id);
 
     private static async Task<Results<Ok<QueuedTask>, ProblemHttpResult>> FailAsync(
         TenantScope scope, string task_id, JsonBody<TaskHolderRequest> body, ITaskStore tasks, MnemoMetrics metrics, CancellationToken cancellationToken)

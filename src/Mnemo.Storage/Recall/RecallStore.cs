@@ -128,6 +128,14 @@ public sealed class RecallStore(MnemoDatabase database, TimeProvider timeProvide
     }
 
     /// <inheritdoc />
+    public async Task<long> CountPendingAsync(CancellationToken cancellationToken)
+    {
+        await using var session = await database.ReadAsync(cancellationToken);
+        await using var command = session.Command("SELECT COUNT(*) FROM embedding_backlog");
+        return Convert.ToInt64(await command.ScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <inheritdoc />
     public async Task<RecallCounts> CountAsync(string tenantId, string model, CancellationToken cancellationToken)
     {
         const string sql = """

@@ -32,6 +32,9 @@ public interface IRecallStore
     /// <summary>The messages with these ids, in no particular order.</summary>
     Task<IReadOnlyList<Message>> MessagesAsync(string tenantId, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken);
 
+    /// <summary>Messages of every tenant waiting to be embedded.</summary>
+    Task<long> CountPendingAsync(CancellationToken cancellationToken);
+
     /// <summary>The tenant's backlog and vectors of <paramref name="model"/>.</summary>
     Task<RecallCounts> CountAsync(string tenantId, string model, CancellationToken cancellationToken);
 

@@ -68,6 +68,20 @@ public abstract class RecallStoreContract(StoreFixture fixture)
     }
 
     [Fact]
+    public async Task A_compression_takes_the_vectors_of_the_messages_it_deletes()
+    {
+        var tenant = await TestTenants.CreateAsync(fixture.Database);
+        await _messages.AppendAsync(tenant, "u", [Say("one"), Say("two"), Say("three"), Say("four")], CancellationToken.None);
+        await _recall.SaveAsync([.. (await ClaimAsync(tenant)).Select(pending => Vector(pending, 0))], CancellationToken.None);
+
+        var profiles = new Mnemo.Storage.Memory.ProfileStore(fixture.Database, TimeProvider.System);
+        await profiles.CompressAsync(tenant, "u", "a summary", keepLastN: 1, upToSeq: null, Mnemo.Memory.ProfileDefaults.Mnemo, CancellationToken.None);
+
+        Assert.Single(await _recall.VectorsAsync(tenant, "u", Model, RecallFilter.None, 100, CancellationToken.None));
+        Assert.Equal(new RecallCounts(0, 1), await _recall.CountAsync(tenant, Model, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Vectors_are_read_per_user_per_model_and_within_the_filter()
     {
         var tenant = await TestTenants.CreateAsync(fixture.Database);

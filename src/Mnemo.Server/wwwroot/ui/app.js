@@ -89,15 +89,16 @@ async function start() {
   show("sign-in", false);
   if (state.viewing !== state.userId) {
     say("You can only see your own conversation history.");
-    show("profile", false); show("conversations", false); show("conversation", false);
+    show("profile", false); show("conversations", false); show("conversation", false); show("search", false);
     return;
   }
   say("");
+  show("search", true);
   await Promise.all([loadProfile(), loadConversations(0)]);
 }
 
 function showSignIn() {
-  show("sign-in", true); show("nav", false); show("profile", false); show("conversations", false); show("conversation", false);
+  show("sign-in", true); show("nav", false); show("profile", false); show("conversations", false); show("conversation", false); show("search", false);
   $("token").focus();
 }
 
@@ -170,6 +171,47 @@ async function openConversation(id) {
   $("back").focus();
 }
 
+// Recall over the signed-in user's own messages (hybrid search); a hit opens its conversation.
+async function search(question) {
+  const found = await api(`/api/v1/users/${encodeURIComponent(state.viewing)}/messages/search?q=${encodeURIComponent(question)}&limit=10`);
+  const list = $("search-results");
+  list.replaceChildren();
+  for (const result of found.results) {
+    const item = document.createElement("li");
+    item.className = "search-result";
+    const text = document.createElement("div");
+    text.className = "message-content";
+    appendSnippet(text, result.snippet || result.message.content);
+    const meta = document.createElement("div");
+    meta.className = "meta";
+    meta.textContent = `${result.message.role} · ${when(result.message.created_at)}`;
+    item.append(text, meta);
+    if (result.message.conversation_id) {
+      const open = document.createElement("button");
+      open.type = "button";
+      open.textContent = "Open conversation";
+      open.addEventListener("click", () => openConversation(result.message.conversation_id));
+      item.append(open);
+    }
+    list.append(item);
+  }
+  say(found.results.length === 0 ? "No messages match." : "");
+}
+
+// A snippet marks its matches with <mark>: they become <mark> elements, and everything else stays text.
+function appendSnippet(element, snippet) {
+  const parts = snippet.split(/<mark>|<\/mark>/);
+  parts.forEach((part, index) => {
+    if (index % 2 === 1) {
+      const mark = document.createElement("mark");
+      mark.textContent = part;
+      element.append(mark);
+    } else {
+      element.append(document.createTextNode(part));
+    }
+  });
+}
+
 function signOutLocally(message) {
   sessionStorage.removeItem(TOKEN);
   sessionStorage.removeItem(REFRESH);
@@ -191,6 +233,11 @@ document.addEventListener("DOMContentLoaded", () => {
     const body = refreshToken ? { headers: { "Content-Type": "application/json" }, body: JSON.stringify({ refresh_token: refreshToken }) } : {};
     try { await api("/api/v1/auth/logout", { method: "POST", ...body }); } catch { /* signed out either way */ }
     signOutLocally("You are signed out.");
+  });
+  $("search-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const question = $("search-query").value.trim();
+    if (question) { search(question).catch(() => say("Search failed; try again.")); }
   });
   $("previous-page").addEventListener("click", () => loadConversations(Math.max(0, state.offset - PAGE_SIZE)));
   $("next-page").addEventListener("click", () => loadConversations(state.offset + PAGE_SIZE));
