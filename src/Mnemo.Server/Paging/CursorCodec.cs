@@ -10,9 +10,10 @@ namespace Mnemo.Server.Paging;
 /// last item's key), base64url-encoded. The MAC (HMAC-SHA256, 96 bits) covers the version, the
 /// list's <see cref="PageScope"/> and the position, so a cursor that was edited, or that comes
 /// from another list, user or tenant, does not decode. The key comes from the deployment's
-/// encryption key when one is configured (nodes sharing it accept each other's cursors); without
-/// one a built-in key still binds cursors to their scope. A position is never a secret: every
-/// query is confined to the caller's tenant and user whatever the cursor says.
+/// encryption key when one is configured (nodes sharing it accept each other's cursors, across
+/// restarts); without one it is random for the process, so cursors last as long as the process
+/// does and are not made by anyone else. A position is never a secret: every query is confined to
+/// the caller's tenant and user whatever the cursor says.
 /// </summary>
 public sealed class CursorCodec
 {
@@ -21,10 +22,10 @@ public sealed class CursorCodec
     private const int MaxCursorLength = 1024;
     private readonly byte[] _key;
 
-    /// <summary>A codec keyed by <paramref name="secret"/> (the encryption key), or by a built-in key when null.</summary>
+    /// <summary>A codec keyed by <paramref name="secret"/> (the encryption key), or by a random key for this process when null.</summary>
     public CursorCodec(byte[]? secret)
     {
-        _key = SHA256.HashData([.. "mnemo cursor"u8, .. secret ?? []]);
+        _key = SHA256.HashData([.. "mnemo cursor"u8, .. secret ?? RandomNumberGenerator.GetBytes(32)]);
     }
 
     /// <summary>The cursor that resumes <paramref name="scope"/> after <paramref name="position"/>.</summary>

@@ -31,5 +31,8 @@ public static class Positions
 
     /// <summary>Reads a position made by <see cref="Offset"/>; false when it is not one.</summary>
     public static bool TryOffset(string position, out int offset) =>
-        int.TryParse(position, NumberStyles.None, CultureInfo.InvariantCulture, out offset);
+        int.TryParse(position, NumberStyles.None, CultureInfo.InvariantCulture, out offset) && offset <= MaxOffset;
+
+    /// <summary>The deepest offset a cursor may carry (far beyond any list's real depth; keeps sums from overflowing).</summary>
+    public const int MaxOffset = 100_000_000;
 }

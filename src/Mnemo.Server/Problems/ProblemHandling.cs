@@ -101,7 +101,9 @@ public static partial class ProblemHandling
             Recall.SemanticSearchUnavailableException { State: "off" } => Problem(400, ProblemCodes.SemanticSearchOff, "Semantic search is off",
                 "This server runs without an embedding model (Mnemo__Embeddings__Provider=none); use mode=keyword."),
             Recall.SemanticSearchUnavailableException unavailable => Problem(503, ProblemCodes.SemanticUnavailable, "Semantic search unavailable",
-                $"The embedding model is {unavailable.State}; retry shortly, or use mode=keyword."),
+                unavailable.State == "failed"
+                    ? "The embedding model failed to load (the server log says why); use mode=keyword."
+                    : $"The embedding model is {unavailable.State}; retry shortly, or use mode=keyword."),
             TimeoutException => Problem(503, ProblemCodes.StoreUnavailable, "Store unavailable", "The database did not answer in time; retry shortly."),
             _ => Problem(500, ProblemCodes.InternalError, "Internal error", "Mnemo failed to handle the request; the server log has the details."),
         };

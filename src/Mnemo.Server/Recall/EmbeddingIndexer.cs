@@ -12,9 +12,10 @@ namespace Mnemo.Server.Recall;
 /// <c>SKIP LOCKED</c>, so several nodes share the work), embeds it outside any transaction, stores
 /// the vectors. A claim is a lease: a batch of a node that died is claimed again when it runs out.
 /// Appends nudge it; without a nudge it looks again every two seconds (writes on other nodes).
-/// It takes the CPU the API leaves: the model runs on an idle-priority thread, and while requests
-/// keep coming it rests nine times as long as each batch took, so indexing uses at most about a
-/// tenth of a core under load and all of its thread when the server is quiet.
+/// It takes the CPU the API leaves: the model runs on an idle-priority thread (with one ONNX
+/// thread, the only one it uses), and while requests keep coming and full claims keep being found
+/// (a bulk of writes), it rests nine times as long as each claim took; a trickle of appends is
+/// indexed as it comes.
 /// </summary>
 public sealed partial class EmbeddingIndexer(
     Embeddings embeddings, IRecallStore recall, MnemoMetrics metrics, ApiActivity activity, IdleCpuScheduler idleCpu, TimeProvider timeProvider,
@@ -23,6 +24,7 @@ public sealed partial class EmbeddingIndexer(
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(2);
     private const int CallsPerClaim = 4;
+    private const int MaxAttempts = 3;
     private static readonly TimeSpan MaxRest = TimeSpan.FromSeconds(10);
     private readonly Channel<bool> _nudges = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly EmbeddingOptions _options = options.Value.Embeddings;
@@ -97,13 +99,54 @@ public sealed partial class EmbeddingIndexer(
         var vectors = new List<MessageVector>(pending.Count);
         foreach (var call in pending.OrderBy(message => message.Content.Length).Chunk(_options.BatchSize))
         {
-            // The model runs on the idle-priority thread (with one ONNX thread, on that thread itself).
-            var embedded = await idleCpu.RunAsync(
-                () => generator.GenerateAsync(call.Select(message => message.Content), cancellationToken: cancellationToken).GetAwaiter().GetResult(), cancellationToken);
-            vectors.AddRange(call.Select((message, i) => new MessageVector(message.TenantId, message.MessageId, message.EditedAt, model, embedded[i].Vector.ToArray())));
+            try
+            {
+                vectors.AddRange(await EmbedAsync(generator, model, call, cancellationToken));
+            }
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                // One message must not hold up its neighbours: each is tried alone.
+                LogBatchFailed(logger, exception);
+                foreach (var message in call)
+                {
+                    vectors.AddRange(await EmbedAloneAsync(generator, model, message, cancellationToken));
+                }
+            }
         }
         metrics.Embedded(await recall.SaveAsync(vectors, cancellationToken));
         return pending.Count;
+    }
+
+    private async Task<IEnumerable<MessageVector>> EmbedAsync(
+        IEmbeddingGenerator<string, Embedding<float>> generator, string model, PendingEmbedding[] call, CancellationToken cancellationToken)
+    {
+        // The model runs on the idle-priority thread (with one ONNX thread, on that thread itself).
+        var embedded = await idleCpu.RunAsync(
+            () => generator.GenerateAsync(call.Select(message => message.Content), cancellationToken: cancellationToken).GetAwaiter().GetResult(), cancellationToken);
+        return call.Select((message, i) => new MessageVector(message.TenantId, message.MessageId, message.EditedAt, model, UnitVectors.Of(embedded[i].Vector.Span)));
+    }
+
+    /// <summary>
+    /// One message alone. When it fails again, it stays claimed until its lease runs out, and after
+    /// <see cref="MaxAttempts"/> claims it leaves the backlog without a vector (logged, counted).
+    /// </summary>
+    private async Task<IEnumerable<MessageVector>> EmbedAloneAsync(
+        IEmbeddingGenerator<string, Embedding<float>> generator, string model, PendingEmbedding message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await EmbedAsync(generator, model, [message], cancellationToken);
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            metrics.EmbeddingFailed();
+            if (message.Attempts >= MaxAttempts)
+            {
+                LogGaveUp(logger, exception, message.TenantId, message.MessageId, message.Attempts);
+                await recall.GiveUpAsync([message], cancellationToken);
+            }
+            return [];
+        }
     }
 
     private async Task RecordBacklogAsync(CancellationToken stoppingToken)
@@ -134,6 +177,9 @@ public sealed partial class EmbeddingIndexer(
             // Stopping.
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Message {MessageId} of tenant {TenantId} could not be embedded in {Attempts} claims; it is left without a vector")]
+    private static partial void LogGaveUp(ILogger logger, Exception exception, string tenantId, Guid messageId, int attempts);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "An embedding batch failed; its messages are claimed again when their lease runs out")]
     private static partial void LogBatchFailed(ILogger logger, Exception exception);

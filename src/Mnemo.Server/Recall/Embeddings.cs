@@ -105,7 +105,7 @@ public sealed partial class Embeddings(IOptions<MnemoOptions> options, IdleCpuSc
         try
         {
             var embeddings = await _loaded.Task.Result.GenerateAsync([question], options, deadline.Token);
-            return embeddings[0].Vector.ToArray();
+            return UnitVectors.Of(embeddings[0].Vector.Span);
         }
         catch (Exception exception) when (IsRemoteFailure(exception, cancellationToken))
         {

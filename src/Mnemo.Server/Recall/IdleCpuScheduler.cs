@@ -43,6 +43,8 @@ public sealed partial class IdleCpuScheduler : TaskScheduler, IDisposable
     public void Dispose()
     {
         _work.CompleteAdding();
+        // The thread finishes what it holds (at most one model call) before the queue goes.
+        _thread.Join();
         _work.Dispose();
     }
 

@@ -7,7 +7,7 @@ namespace Mnemo.Server.Recall;
 /// <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/> over an in-process sentence encoder: the
 /// vectors come back L2-normalised, so a dot product is their cosine. Whitespace is collapsed first
 /// (the tokenizer splits on spaces only, so "a\nb" would be one word). Encoding is CPU-bound and
-/// synchronous; it runs on the caller's thread pool thread.
+/// synchronous, on the caller's thread (the indexer calls it from its idle-priority thread).
 /// </summary>
 public sealed class LocalEmbeddingGenerator(ISentenceEncoder encoder, string model) : IEmbeddingGenerator<string, Embedding<float>>
 {

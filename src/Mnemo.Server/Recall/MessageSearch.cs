@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using Mnemo.Messages;
 using Mnemo.Recall;
 
@@ -23,9 +22,15 @@ public sealed class MessageSearch(IMessageStore messages, IRecallStore recall, E
     public const int TenantScanLimit = 50_000;
 
     /// <summary>How many messages one user's semantic search compares, newest first.</summary>
-    public const int UserScanLimit = 200_000;
+    public const int UserScanLimit = 100_000;
+
+    /// <summary>How deep a search ranks: results beyond it are not paged (400).</summary>
+    public const int MaxDepth = 1_000;
 
     private const int MinimumDepth = 100;
+
+    // Semantic scans running at once on this node; more wait their turn.
+    private static readonly SemaphoreSlim Scans = new(Environment.ProcessorCount * 2);
 
     /// <summary>
     /// One page (<paramref name="offset"/>, <paramref name="limit"/>) of the results for
@@ -37,7 +42,7 @@ public sealed class MessageSearch(IMessageStore messages, IRecallStore recall, E
         string tenantId, string? userId, string question, string? mode, RecallFilter filter, int offset, int limit, CancellationToken cancellationToken)
     {
         var asked = mode ?? (embeddings.Enabled ? "hybrid" : "keyword");
-        var depth = Math.Max(MinimumDepth, offset + limit + 1);
+        var depth = Math.Min(MaxDepth + 1, Math.Max(MinimumDepth, offset + limit + 1));
         var semanticState = embeddings.State;
         float[]? questionVector = null;
         try
@@ -56,10 +61,21 @@ public sealed class MessageSearch(IMessageStore messages, IRecallStore recall, E
         var used = asked == "hybrid" && questionVector is null ? "keyword" : asked;
 
         var keyword = used == "semantic" ? [] : await messages.SearchAsync(tenantId, userId, question, filter, depth, 0, cancellationToken);
-        var semantic = questionVector is null
-            ? []
-            : Nearest(await recall.VectorsAsync(tenantId, userId, embeddings.Model!, filter, userId is null ? TenantScanLimit : UserScanLimit, cancellationToken),
-                questionVector, depth);
+        IReadOnlyList<NearMessage> semantic = [];
+        if (questionVector is not null)
+        {
+            // Scans are bounded in number as well as in size: each reads up to the scan limit.
+            await Scans.WaitAsync(cancellationToken);
+            try
+            {
+                semantic = await recall.NearestAsync(
+                    tenantId, userId, embeddings.Model!, filter, questionVector, depth, userId is null ? TenantScanLimit : UserScanLimit, cancellationToken);
+            }
+            finally
+            {
+                Scans.Release();
+            }
+        }
 
         var ranked = used switch
         {
@@ -91,33 +107,7 @@ public sealed class MessageSearch(IMessageStore messages, IRecallStore recall, E
         return new SearchOutcome(results, HasMore: ranked.Count > offset + limit, used, semanticState);
     }
 
-    /// <summary>The <paramref name="count"/> vectors nearest to <paramref name="question"/> (all are unit length: the dot product is the cosine).</summary>
-    private static List<(Guid MessageId, double Cosine)> Nearest(IReadOnlyList<StoredVector> vectors, float[] question, int count)
-    {
-        var best = new PriorityQueue<Guid, float>(count + 1);
-        foreach (var vector in vectors)
-        {
-            if (vector.Vector.Length != question.Length)
-            {
-                continue;
-            }
-            var cosine = TensorPrimitives.Dot(question, vector.Vector);
-            best.Enqueue(vector.MessageId, cosine);
-            if (best.Count > count)
-            {
-                best.Dequeue();
-            }
-        }
-        var nearest = new List<(Guid, double)>(best.Count);
-        while (best.TryDequeue(out var id, out var cosine))
-        {
-            nearest.Add((id, cosine));
-        }
-        nearest.Reverse();
-        return nearest;
-    }
-
-    private static List<Ranked> Fuse(IReadOnlyList<SearchHit> keyword, List<(Guid MessageId, double Cosine)> semantic)
+    private static List<Ranked> Fuse(IReadOnlyList<SearchHit> keyword, IReadOnlyList<NearMessage> semantic)
     {
         var fused = new Dictionary<Guid, (double Score, List<string> MatchedBy)>();
         var keywordScores = ZScores([.. keyword.Select(hit => hit.Rank)]);

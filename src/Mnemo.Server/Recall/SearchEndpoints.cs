@@ -52,6 +52,10 @@ public static class SearchEndpoints
         {
             throw ApiProblems.InvalidCursor();
         }
+        if (offset + window.Size > MessageSearch.MaxDepth)
+        {
+            throw ApiProblems.InvalidField("cursor", $"a search pages through its best {MessageSearch.MaxDepth} results; ask a narrower question");
+        }
         var outcome = await search.SearchAsync(tenantId, userId, question, mode, filter, offset, window.Size, cancellationToken);
         return new SearchResponse
         {

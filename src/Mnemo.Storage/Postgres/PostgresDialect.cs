@@ -45,8 +45,9 @@ public sealed class PostgresDialect : SqlDialect
     /// are ranked by Okapi BM25 (k1 1.2, b 0.75), as SQLite's FTS5 ranks them: each word's weight
     /// is its inverse document frequency among the user's messages (the tenant's, tenant-wide), so
     /// a word most messages carry (a speaker's name) counts for little. Term frequencies and
-    /// lengths come from the stored tsvector (distinct lexemes stand for the length). At most
-    /// 5,000 matches are scored; snippets are made for the page only (ts_headline is costly).
+    /// lengths come from the stored tsvector (distinct lexemes stand for the length). At most the
+    /// newest 5,000 matches are scored; snippets are made for the rows asked for only (ts_headline
+    /// is costly).
     /// </remarks>
     public override string FullTextSearchSql(string messageColumns, bool forUser, Func<string, string> filterOn)
     {
@@ -60,6 +61,7 @@ public sealed class PostgresDialect : SqlDialect
                 SELECT found.seq, found.search, greatest(length(found.search), 1) AS len
                 FROM messages found, q
                 WHERE found.tenant_id = @tenant_id {string.Format(System.Globalization.CultureInfo.InvariantCulture, owner, "found")} AND found.search @@ q.query {filterOn("found")}
+                ORDER BY found.seq DESC
                 LIMIT 5000),
             tf AS (
                 SELECT matched.seq, matched.len, term.lexeme, coalesce(array_length(term.positions, 1), 1) AS tf

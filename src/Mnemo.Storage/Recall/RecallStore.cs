@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using Mnemo.Messages;
 using Mnemo.Recall;
@@ -26,13 +28,13 @@ public sealed class RecallStore(MnemoDatabase database, TimeProvider timeProvide
                 WHERE claimed_until IS NULL OR claimed_until < @now
                 ORDER BY seq
                 LIMIT @max {_sql.SkipLocked})
-            RETURNING tenant_id, message_id
+            RETURNING tenant_id, message_id, attempts
             """;
         var claimed = await database.WriteAsync(async (session, token) =>
         {
             var now = timeProvider.GetUtcNow();
             await using var claim = session.Command(claimSql).With("until", now + lease).With("now", now).With("max", max);
-            return await claim.ListAsync(reader => (TenantId: reader.GetString(0), MessageId: _sql.GetGuid(reader, 1)), token);
+            return await claim.ListAsync(reader => (TenantId: reader.GetString(0), MessageId: _sql.GetGuid(reader, 1), Attempts: reader.GetInt32(2)), token);
         }, cancellationToken);
         if (claimed.Count == 0)
         {
@@ -41,9 +43,10 @@ public sealed class RecallStore(MnemoDatabase database, TimeProvider timeProvide
         var pending = new List<PendingEmbedding>(claimed.Count);
         foreach (var tenant in claimed.GroupBy(row => row.TenantId, StringComparer.Ordinal))
         {
-            foreach (var message in await MessagesAsync(tenant.Key, [.. tenant.Select(row => row.MessageId)], cancellationToken))
+            var attempts = tenant.ToDictionary(row => row.MessageId, row => row.Attempts);
+            foreach (var message in await MessagesAsync(tenant.Key, attempts.Keys, cancellationToken))
             {
-                pending.Add(new PendingEmbedding(tenant.Key, message.Id, message.Content, message.EditedAt));
+                pending.Add(new PendingEmbedding(tenant.Key, message.Id, message.Content, message.EditedAt, attempts[message.Id]));
             }
         }
         return pending;
@@ -56,10 +59,13 @@ public sealed class RecallStore(MnemoDatabase database, TimeProvider timeProvide
         // Both statements check that the message is still the version embedded: an edit since then
         // dropped the old vector and put the message back on the backlog, where it stays.
         const string same = "(m.edited_at = @edited_at OR (m.edited_at IS NULL AND @edited_at IS NULL))";
-        const string saveSql = $"""
+        // The message row is locked while its vector is saved (PostgreSQL; SQLite has one writer):
+        // an edit in flight is waited for, and the version check then sees the edited row.
+        var saveSql = $"""
             INSERT INTO message_vectors (tenant_id, message_id, user_id, model, vector)
             SELECT m.tenant_id, m.id, m.user_id, @model, @vector FROM messages m
             WHERE m.tenant_id = @tenant_id AND m.id = @id AND {same}
+            {_sql.ForUpdate}
             ON CONFLICT (tenant_id, message_id) DO UPDATE SET model = excluded.model, vector = excluded.vector
             """;
         const string doneSql = $"""
@@ -86,10 +92,15 @@ public sealed class RecallStore(MnemoDatabase database, TimeProvider timeProvide
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<StoredVector>> VectorsAsync(
-        string tenantId, string? userId, string model, RecallFilter filter, int max, CancellationToken cancellationToken)
+    /// <remarks>
+    /// The rows are read as a stream into one reused buffer and ranked as they arrive, keeping only
+    /// the best <paramref name="count"/>: memory stays at one vector and the heap, whatever the scan.
+    /// </remarks>
+    public async Task<IReadOnlyList<NearMessage>> NearestAsync(
+        string tenantId, string? userId, string model, RecallFilter filter, float[] question, int count, int scanLimit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
+        ArgumentNullException.ThrowIfNull(question);
         var filtered = RecallFilters.Sql(filter, "m");
         var join = filtered.Length == 0 ? "" : "JOIN messages m ON m.tenant_id = v.tenant_id AND m.id = v.message_id";
         var sql = $"""
@@ -99,13 +110,43 @@ public sealed class RecallStore(MnemoDatabase database, TimeProvider timeProvide
             LIMIT @max
             """;
         await using var session = await database.ReadAsync(tenantId, cancellationToken);
-        await using var command = session.Command(sql).With("model", model).With("max", max);
+        await using var command = session.Command(sql).With("model", model).With("max", scanLimit);
         if (userId is not null)
         {
             command.With("user_id", userId);
         }
         RecallFilters.Bind(filter, command);
-        return await command.ListAsync(reader => new StoredVector(_sql.GetGuid(reader, 0), FromBytes(reader.GetFieldValue<byte[]>(1))), cancellationToken);
+        var best = new PriorityQueue<Guid, float>(Math.Min(count, 1024) + 1);
+        var size = question.Length * sizeof(float);
+        var buffer = ArrayPool<byte>.Shared.Rent(size);
+        try
+        {
+            await using var reader = await command.ReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                // A vector of another size (another model's, mislabelled) cannot be compared: skipped.
+                if (reader.GetBytes(1, 0, null, 0, 0) != size || reader.GetBytes(1, 0, buffer, 0, size) != size)
+                {
+                    continue;
+                }
+                best.Enqueue(_sql.GetGuid(reader, 0), TensorPrimitives.Dot(question, MemoryMarshal.Cast<byte, float>(buffer.AsSpan(0, size))));
+                if (best.Count > count)
+                {
+                    best.Dequeue();
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        var nearest = new List<NearMessage>(best.Count);
+        while (best.TryDequeue(out var id, out var cosine))
+        {
+            nearest.Add(new NearMessage(id, cosine));
+        }
+        nearest.Reverse();
+        return nearest;
     }
 
     /// <inheritdoc />
@@ -125,6 +166,22 @@ public sealed class RecallStore(MnemoDatabase database, TimeProvider timeProvide
             command.With($"id{index++}", id);
         }
         return await command.ListAsync(reader => MessageRows.Read(_sql, reader), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task GiveUpAsync(IReadOnlyList<PendingEmbedding> messages, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        return database.WriteAsync(async (session, token) =>
+        {
+            foreach (var message in messages)
+            {
+                await using var delete = session.ForTenant(message.TenantId)
+                    .Command("DELETE FROM embedding_backlog WHERE tenant_id = @tenant_id AND message_id = @id").With("id", message.MessageId);
+                await delete.ExecuteAsync(token);
+            }
+            return messages.Count;
+        }, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -168,5 +225,4 @@ public sealed class RecallStore(MnemoDatabase database, TimeProvider timeProvide
 
     private static byte[] ToBytes(float[] vector) => MemoryMarshal.AsBytes(vector.AsSpan()).ToArray();
 
-    private static float[] FromBytes(byte[] bytes) => MemoryMarshal.Cast<byte, float>(bytes).ToArray();
 }

@@ -23,14 +23,20 @@ public interface IRecallStore
     Task<int> SaveAsync(IReadOnlyList<MessageVector> vectors, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The vectors of <paramref name="model"/> for a user's messages (every user's, when
-    /// <paramref name="userId"/> is null), newest first, at most <paramref name="max"/>.
+    /// The <paramref name="count"/> messages whose vectors of <paramref name="model"/> are nearest
+    /// <paramref name="question"/> (a unit vector: the dot product is the cosine), best first,
+    /// among a user's messages (every user's, when <paramref name="userId"/> is null) within the
+    /// filter, reading at most the newest <paramref name="scanLimit"/>. The seam for a vector
+    /// index: a pgvector dialect would answer with one <c>ORDER BY vector &lt;=&gt; @q LIMIT n</c>.
     /// </summary>
-    Task<IReadOnlyList<StoredVector>> VectorsAsync(
-        string tenantId, string? userId, string model, RecallFilter filter, int max, CancellationToken cancellationToken);
+    Task<IReadOnlyList<NearMessage>> NearestAsync(
+        string tenantId, string? userId, string model, RecallFilter filter, float[] question, int count, int scanLimit, CancellationToken cancellationToken);
 
     /// <summary>The messages with these ids, in no particular order.</summary>
     Task<IReadOnlyList<Message>> MessagesAsync(string tenantId, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken);
+
+    /// <summary>Takes messages off the backlog without a vector: the model failed on them alone, claim after claim.</summary>
+    Task GiveUpAsync(IReadOnlyList<PendingEmbedding> messages, CancellationToken cancellationToken);
 
     /// <summary>Messages of every tenant waiting to be embedded.</summary>
     Task<long> CountPendingAsync(CancellationToken cancellationToken);

@@ -1,13 +1,16 @@
 namespace Mnemo.Recall;
 
-/// <summary>A message of the backlog, as claimed: the content to embed and the version it is (its edit time).</summary>
-public sealed record PendingEmbedding(string TenantId, Guid MessageId, string Content, DateTimeOffset? EditedAt);
+/// <summary>
+/// A message of the backlog, as claimed: the content to embed, the version it is (its edit time),
+/// and how many times it has been claimed, this time included.
+/// </summary>
+public sealed record PendingEmbedding(string TenantId, Guid MessageId, string Content, DateTimeOffset? EditedAt, int Attempts = 1);
 
 /// <summary>A message's vector, made by <paramref name="Model"/> from the version edited at <paramref name="EditedAt"/>.</summary>
 public sealed record MessageVector(string TenantId, Guid MessageId, DateTimeOffset? EditedAt, string Model, float[] Vector);
 
-/// <summary>A stored vector and its message.</summary>
-public sealed record StoredVector(Guid MessageId, float[] Vector);
+/// <summary>A message near a question, and the cosine of their vectors.</summary>
+public sealed record NearMessage(Guid MessageId, double Cosine);
 
 /// <summary>A tenant's recall counts: messages waiting to be embedded, and messages with a vector of the current model.</summary>
 public sealed record RecallCounts(long Pending, long Indexed);
@@ -40,7 +43,7 @@ public sealed record SearchStatusResponse
     /// <summary>Messages with a vector of the current model.</summary>
     public required long IndexedMessages { get; init; }
 
-    /// <summary><c>local</c> or <c>none</c>.</summary>
+    /// <summary><c>local</c>, <c>openai</c> or <c>none</c>.</summary>
     public required string Provider { get; init; }
 
     /// <summary>The model whose vectors searches use; null when off.</summary>

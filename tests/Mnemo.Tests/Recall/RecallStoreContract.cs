@@ -56,14 +56,14 @@ public abstract class RecallStoreContract(StoreFixture fixture)
         var kept = (await _messages.AppendAsync(tenant, "keep", [Say("kept")], CancellationToken.None)).Messages;
         var gone = (await _messages.AppendAsync(tenant, "gone", [Say("one"), Say("two"), Say("three")], CancellationToken.None)).Messages;
         await _recall.SaveAsync([.. (await ClaimAsync(tenant)).Select(pending => Vector(pending, 0))], CancellationToken.None);
-        Assert.Equal(3, (await _recall.VectorsAsync(tenant, "gone", Model, RecallFilter.None, 100, CancellationToken.None)).Count);
+        Assert.Equal(3, (await _recall.NearestAsync(tenant, "gone", Model, RecallFilter.None, Question, 100, 100, CancellationToken.None)).Count);
 
         await _messages.DeleteAsync(tenant, "gone", gone[0].Id, CancellationToken.None);
-        Assert.Equal(2, (await _recall.VectorsAsync(tenant, "gone", Model, RecallFilter.None, 100, CancellationToken.None)).Count);
+        Assert.Equal(2, (await _recall.NearestAsync(tenant, "gone", Model, RecallFilter.None, Question, 100, 100, CancellationToken.None)).Count);
 
         await _eraser.EraseAsync(tenant, "gone", CancellationToken.None);
-        Assert.Empty(await _recall.VectorsAsync(tenant, "gone", Model, RecallFilter.None, 100, CancellationToken.None));
-        Assert.Equal(kept[0].Id, Assert.Single(await _recall.VectorsAsync(tenant, null, Model, RecallFilter.None, 100, CancellationToken.None)).MessageId);
+        Assert.Empty(await _recall.NearestAsync(tenant, "gone", Model, RecallFilter.None, Question, 100, 100, CancellationToken.None));
+        Assert.Equal(kept[0].Id, Assert.Single(await _recall.NearestAsync(tenant, null, Model, RecallFilter.None, Question, 100, 100, CancellationToken.None)).MessageId);
         Assert.Equal(new RecallCounts(0, 1), await _recall.CountAsync(tenant, Model, CancellationToken.None));
     }
 
@@ -77,7 +77,7 @@ public abstract class RecallStoreContract(StoreFixture fixture)
         var profiles = new Mnemo.Storage.Memory.ProfileStore(fixture.Database, TimeProvider.System);
         await profiles.CompressAsync(tenant, "u", "a summary", keepLastN: 1, upToSeq: null, Mnemo.Memory.ProfileDefaults.Mnemo, CancellationToken.None);
 
-        Assert.Single(await _recall.VectorsAsync(tenant, "u", Model, RecallFilter.None, 100, CancellationToken.None));
+        Assert.Single(await _recall.NearestAsync(tenant, "u", Model, RecallFilter.None, Question, 100, 100, CancellationToken.None));
         Assert.Equal(new RecallCounts(0, 1), await _recall.CountAsync(tenant, Model, CancellationToken.None));
     }
 
@@ -92,15 +92,15 @@ public abstract class RecallStoreContract(StoreFixture fixture)
         await _recall.SaveAsync([.. (await ClaimAsync(tenant)).Select(pending => Vector(pending, 0))], CancellationToken.None);
         await _recall.SaveAsync([.. (await ClaimAsync(other)).Select(pending => Vector(pending, 0) with { Model = "another-model" })], CancellationToken.None);
 
-        Assert.Equal(2, (await _recall.VectorsAsync(tenant, "alice", Model, RecallFilter.None, 100, CancellationToken.None)).Count);
-        Assert.Single(await _recall.VectorsAsync(tenant, "alice", Model, new RecallFilter { Role = "assistant" }, 100, CancellationToken.None));
-        Assert.Empty(await _recall.VectorsAsync(tenant, "alice", Model, new RecallFilter { From = DateTimeOffset.UtcNow.AddHours(1) }, 100, CancellationToken.None));
-        Assert.Single(await _recall.VectorsAsync(tenant, "bob", Model, RecallFilter.None, 100, CancellationToken.None));
-        Assert.Equal(3, (await _recall.VectorsAsync(tenant, null, Model, RecallFilter.None, 100, CancellationToken.None)).Count);
-        Assert.Equal(2, (await _recall.VectorsAsync(tenant, null, Model, RecallFilter.None, 2, CancellationToken.None)).Count);
+        Assert.Equal(2, (await _recall.NearestAsync(tenant, "alice", Model, RecallFilter.None, Question, 100, 100, CancellationToken.None)).Count);
+        Assert.Single(await _recall.NearestAsync(tenant, "alice", Model, new RecallFilter { Role = "assistant" }, Question, 100, 100, CancellationToken.None));
+        Assert.Empty(await _recall.NearestAsync(tenant, "alice", Model, new RecallFilter { From = DateTimeOffset.UtcNow.AddHours(1) }, Question, 100, 100, CancellationToken.None));
+        Assert.Single(await _recall.NearestAsync(tenant, "bob", Model, RecallFilter.None, Question, 100, 100, CancellationToken.None));
+        Assert.Equal(3, (await _recall.NearestAsync(tenant, null, Model, RecallFilter.None, Question, 100, 100, CancellationToken.None)).Count);
+        Assert.Equal(2, (await _recall.NearestAsync(tenant, null, Model, RecallFilter.None, Question, 100, 2, CancellationToken.None)).Count);
 
         // Vectors of another model are not this model's: they are ignored, and a reindex queues their messages.
-        Assert.Empty(await _recall.VectorsAsync(other, "alice", Model, RecallFilter.None, 100, CancellationToken.None));
+        Assert.Empty(await _recall.NearestAsync(other, "alice", Model, RecallFilter.None, Question, 100, 100, CancellationToken.None));
         Assert.Equal(new RecallCounts(0, 0), await _recall.CountAsync(other, Model, CancellationToken.None));
         Assert.Equal(1, await _recall.EnqueueMissingAsync(other, Model, CancellationToken.None));
         Assert.Equal(0, await _recall.EnqueueMissingAsync(other, Model, CancellationToken.None));
@@ -151,6 +151,9 @@ public abstract class RecallStoreContract(StoreFixture fixture)
         vector[axis] = 1;
         return new MessageVector(pending.TenantId, pending.MessageId, pending.EditedAt, Model, vector);
     }
+
+    /// <summary>A question vector of the stored ones' size (its direction does not matter to these tests).</summary>
+    private static readonly float[] Question = Enumerable.Repeat(1f / MathF.Sqrt(384), 384).ToArray();
 
     private static NewMessage Say(string content, string role = "user") => new() { Role = role, Content = content };
 }
