@@ -21,6 +21,8 @@ public sealed class UserEraser(MnemoDatabase database, TimeProvider timeProvider
     private static readonly (string Name, string Sql)[] Deletions =
     [
         ("messages", "DELETE FROM messages WHERE tenant_id = @tenant_id AND user_id = @user_id"),
+        // After the messages: their vectors' cascade moves this version row, which names the user.
+        ("vector_versions", "DELETE FROM vector_versions WHERE tenant_id = @tenant_id AND user_id = @user_id"),
         ("conversations", "DELETE FROM conversations WHERE tenant_id = @tenant_id AND user_id = @user_id"),
         ("events", "DELETE FROM events WHERE tenant_id = @tenant_id AND user_id = @user_id"),
         ("profiles", "DELETE FROM profiles WHERE tenant_id = @tenant_id AND user_id = @user_id"),

@@ -12,6 +12,9 @@ public sealed class RecallStore(MnemoDatabase database, TimeProvider timeProvide
 {
     private readonly SqlDialect _sql = database.Dialect;
 
+    // 256 MB of vectors: about 170,000 messages' worth at 384 dimensions.
+    private readonly VectorCache _cache = new(maxBytes: 256L * 1024 * 1024);
+
     /// <inheritdoc />
     /// <remarks>
     /// One short transaction marks the rows claimed (<c>SKIP LOCKED</c> on PostgreSQL, so indexers
@@ -93,14 +96,39 @@ public sealed class RecallStore(MnemoDatabase database, TimeProvider timeProvide
 
     /// <inheritdoc />
     /// <remarks>
-    /// The rows are read as a stream into one reused buffer and ranked as they arrive, keeping only
-    /// the best <paramref name="count"/>: memory stays at one vector and the heap, whatever the scan.
+    /// A user's unfiltered vectors come from <see cref="VectorCache"/> while their version has not
+    /// moved (one small query instead of reading them all). Otherwise the rows are read as a stream
+    /// into one reused buffer and ranked as they arrive, keeping only the best <paramref name="count"/>
+    /// (and, for the cache, the vectors end to end when they fit its bound).
     /// </remarks>
     public async Task<IReadOnlyList<NearMessage>> NearestAsync(
         string tenantId, string? userId, string model, RecallFilter filter, float[] question, int count, int scanLimit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(question);
+        var best = new PriorityQueue<Guid, float>(Math.Min(count, 1024) + 1);
+        void Rank(Guid id, float cosine)
+        {
+            best.Enqueue(id, cosine);
+            if (best.Count > count)
+            {
+                best.Dequeue();
+            }
+        }
+        await using var session = await database.ReadAsync(tenantId, cancellationToken);
+        var cacheable = userId is not null && filter == RecallFilter.None;
+        var key = (tenantId, userId ?? string.Empty, model);
+        long version = 0;
+        if (cacheable)
+        {
+            await using var read = session.Command("SELECT version FROM vector_versions WHERE tenant_id = @tenant_id AND user_id = @user_id").With("user_id", userId);
+            version = Convert.ToInt64(await read.ScalarAsync(cancellationToken) ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
+            if (_cache.TryGet(key, version, out var cached))
+            {
+                cached.Rank(question, Rank);
+                return Best(best);
+            }
+        }
         var filtered = RecallFilters.Sql(filter, "m");
         var join = filtered.Length == 0 ? "" : "JOIN messages m ON m.tenant_id = v.tenant_id AND m.id = v.message_id";
         var sql = $"""
@@ -109,16 +137,15 @@ public sealed class RecallStore(MnemoDatabase database, TimeProvider timeProvide
             ORDER BY v.message_id DESC
             LIMIT @max
             """;
-        await using var session = await database.ReadAsync(tenantId, cancellationToken);
         await using var command = session.Command(sql).With("model", model).With("max", scanLimit);
         if (userId is not null)
         {
             command.With("user_id", userId);
         }
         RecallFilters.Bind(filter, command);
-        var best = new PriorityQueue<Guid, float>(Math.Min(count, 1024) + 1);
         var size = question.Length * sizeof(float);
         var buffer = ArrayPool<byte>.Shared.Rent(size);
+        var keep = cacheable ? new List<(Guid Id, float[] Vector)>() : null;
         try
         {
             await using var reader = await command.ReaderAsync(cancellationToken);
@@ -129,10 +156,16 @@ public sealed class RecallStore(MnemoDatabase database, TimeProvider timeProvide
                 {
                     continue;
                 }
-                best.Enqueue(_sql.GetGuid(reader, 0), TensorPrimitives.Dot(question, MemoryMarshal.Cast<byte, float>(buffer.AsSpan(0, size))));
-                if (best.Count > count)
+                var vector = MemoryMarshal.Cast<byte, float>(buffer.AsSpan(0, size));
+                var id = _sql.GetGuid(reader, 0);
+                Rank(id, TensorPrimitives.Dot(question, vector));
+                if (keep is not null && (keep.Count + 1L) * (size + 16) <= _cache.MaxEntryBytes)
                 {
-                    best.Dequeue();
+                    keep.Add((id, vector.ToArray()));
+                }
+                else
+                {
+                    keep = null;
                 }
             }
         }
@@ -140,6 +173,15 @@ public sealed class RecallStore(MnemoDatabase database, TimeProvider timeProvide
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+        if (keep is not null)
+        {
+            _cache.Set(key, new VectorCache.Entry(version, [.. keep.Select(row => row.Id)], [.. keep.SelectMany(row => row.Vector)], question.Length));
+        }
+        return Best(best);
+    }
+
+    private static List<NearMessage> Best(PriorityQueue<Guid, float> best)
+    {
         var nearest = new List<NearMessage>(best.Count);
         while (best.TryDequeue(out var id, out var cosine))
         {

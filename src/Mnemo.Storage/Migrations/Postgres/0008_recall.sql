@@ -24,6 +24,31 @@ CREATE TABLE message_vectors (
 );
 CREATE INDEX message_vectors_by_user ON message_vectors (tenant_id, user_id, model);
 
+-- A user's vectors change only through this trigger's table: a version per user that any change
+-- moves, so a node may keep the vectors in memory and know when they are stale.
+CREATE TABLE vector_versions (
+    tenant_id text NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+    user_id text NOT NULL,
+    version bigint NOT NULL,
+    PRIMARY KEY (tenant_id, user_id)
+);
+
+CREATE FUNCTION message_vectors_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        INSERT INTO vector_versions (tenant_id, user_id, version) VALUES (OLD.tenant_id, OLD.user_id, 1)
+            ON CONFLICT (tenant_id, user_id) DO UPDATE SET version = vector_versions.version + 1;
+    ELSE
+        INSERT INTO vector_versions (tenant_id, user_id, version) VALUES (NEW.tenant_id, NEW.user_id, 1)
+            ON CONFLICT (tenant_id, user_id) DO UPDATE SET version = vector_versions.version + 1;
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER message_vectors_changed AFTER INSERT OR UPDATE OR DELETE ON message_vectors
+    FOR EACH ROW EXECUTE FUNCTION message_vectors_changed();
+
 CREATE FUNCTION messages_embedding_insert() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO embedding_backlog (tenant_id, message_id) SELECT tenant_id, id FROM inserted ORDER BY seq;

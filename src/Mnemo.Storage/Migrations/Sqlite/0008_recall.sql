@@ -23,6 +23,30 @@ CREATE TABLE message_vectors (
 );
 CREATE INDEX message_vectors_by_user ON message_vectors (tenant_id, user_id, model);
 
+-- A user's vectors change only through these triggers' tables: a version per user that any change
+-- moves, so a node may keep the vectors in memory and know when they are stale.
+CREATE TABLE vector_versions (
+    tenant_id text NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+    user_id text NOT NULL,
+    version integer NOT NULL,
+    PRIMARY KEY (tenant_id, user_id)
+);
+
+CREATE TRIGGER message_vectors_insert AFTER INSERT ON message_vectors BEGIN
+    INSERT INTO vector_versions (tenant_id, user_id, version) VALUES (new.tenant_id, new.user_id, 1)
+        ON CONFLICT (tenant_id, user_id) DO UPDATE SET version = version + 1;
+END;
+
+CREATE TRIGGER message_vectors_update AFTER UPDATE ON message_vectors BEGIN
+    INSERT INTO vector_versions (tenant_id, user_id, version) VALUES (new.tenant_id, new.user_id, 1)
+        ON CONFLICT (tenant_id, user_id) DO UPDATE SET version = version + 1;
+END;
+
+CREATE TRIGGER message_vectors_delete AFTER DELETE ON message_vectors BEGIN
+    INSERT INTO vector_versions (tenant_id, user_id, version) VALUES (old.tenant_id, old.user_id, 1)
+        ON CONFLICT (tenant_id, user_id) DO UPDATE SET version = version + 1;
+END;
+
 CREATE TRIGGER messages_embedding_insert AFTER INSERT ON messages BEGIN
     INSERT INTO embedding_backlog (tenant_id, message_id) VALUES (new.tenant_id, new.id);
 END;
