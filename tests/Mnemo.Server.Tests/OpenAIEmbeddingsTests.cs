@@ -2,13 +2,14 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Mnemo.Client;
 using Mnemo.Messages;
+using Mnemo.Server.Recall;
 
 namespace Mnemo.Server.Tests;
 
@@ -95,7 +96,7 @@ public sealed class OpenAIEmbeddingsTests : IAsyncLifetime
         var (_, client) = await Server.NewTenantAsync();
         await client.Messages.AppendAsync("u", new AppendMessagesRequest { Role = "user", Content = "I adopted a kitten" });
         await client.Messages.AppendAsync("u", new AppendMessagesRequest { Role = "user", Content = "The train leaves at nine" });
-        await IndexedAsync(client);
+        await IndexedAsync(Server);
         var status = await client.Messages.SearchStatusAsync();
         Assert.Equal(("openai", "fake-embed", 2L), (status.Provider, status.Model, status.IndexedMessages));
 
@@ -112,7 +113,7 @@ public sealed class OpenAIEmbeddingsTests : IAsyncLifetime
     {
         var (_, client) = await Server.NewTenantAsync();
         await client.Messages.AppendAsync("u", new AppendMessagesRequest { Role = "user", Content = "I adopted a kitten" });
-        await IndexedAsync(client);
+        await IndexedAsync(Server);
 
         (_failWith, _failuresLeft) = (500, -1);
         var failure = await Expect.ProblemAsync(HttpStatusCode.ServiceUnavailable, "semantic_unavailable",
@@ -129,7 +130,7 @@ public sealed class OpenAIEmbeddingsTests : IAsyncLifetime
     {
         var (_, client) = await Server.NewTenantAsync();
         await client.Messages.AppendAsync("u", new AppendMessagesRequest { Role = "user", Content = "I adopted a kitten" });
-        await IndexedAsync(client);
+        await IndexedAsync(Server);
 
         _hang = true;
         var waited = Stopwatch.StartNew();
@@ -151,13 +152,10 @@ public sealed class OpenAIEmbeddingsTests : IAsyncLifetime
         return length == 0 ? vector : [.. vector.Select(value => value / length)];
     }
 
-    private static async Task IndexedAsync(MnemoClient client)
+    /// <summary>Waits (at most a minute) until the server's indexer has drained everything written so far.</summary>
+    private static async Task IndexedAsync(MnemoTestServer server)
     {
-        var waited = Stopwatch.StartNew();
-        while ((await client.Messages.SearchStatusAsync()) is { PendingMessages: > 0 })
-        {
-            Assert.True(waited.Elapsed < TimeSpan.FromMinutes(1), "the backlog was not drained within a minute");
-            await Task.Delay(50);
-        }
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await server.Services.GetRequiredService<EmbeddingIndexer>().WhenBacklogEmptyAsync(timeout.Token);
     }
 }

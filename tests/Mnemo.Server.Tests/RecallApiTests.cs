@@ -1,7 +1,8 @@
-using System.Diagnostics;
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using Mnemo.Client;
 using Mnemo.Messages;
+using Mnemo.Server.Recall;
 
 namespace Mnemo.Server.Tests;
 
@@ -26,7 +27,7 @@ public abstract class RecallApiTests(ServerFixture fixture)
                 new MessageInput { Role = "user", Content = "Melanie: the quarterly budget spreadsheet is due" },
             ],
         });
-        await IndexedAsync(client);
+        await IndexedAsync(_server);
 
         var keyword = await client.Messages.SearchAsync("mel", "Which pet does she have?", options: new MessageSearchOptions { Mode = "keyword" });
         var semantic = await client.Messages.SearchAsync("mel", "Which pet does she have?", options: new MessageSearchOptions { Mode = "semantic" });
@@ -54,7 +55,7 @@ public abstract class RecallApiTests(ServerFixture fixture)
                 new MessageInput { Role = "user", Content = "Caroline: talking with people who understand me helped a lot" },
             ],
         });
-        await IndexedAsync(client);
+        await IndexedAsync(_server);
 
         var hybrid = await client.Messages.SearchAsync("car", "When did Caroline go to the support group?", limit: 3);
 
@@ -71,7 +72,7 @@ public abstract class RecallApiTests(ServerFixture fixture)
         await client.Messages.AppendAsync("alice", new AppendMessagesRequest { Role = "user", Content = "My passport number is in the blue folder" });
         await client.Messages.AppendAsync("bob", new AppendMessagesRequest { Role = "user", Content = "My passport number is in the blue folder!" });
         await client.Messages.AppendAsync("bob", new AppendMessagesRequest { Role = "user", Content = "Where did I put my passport?" });
-        await IndexedAsync(client);
+        await IndexedAsync(_server);
 
         foreach (var mode in new[] { "semantic", "hybrid", "keyword" })
         {
@@ -86,12 +87,12 @@ public abstract class RecallApiTests(ServerFixture fixture)
         var (_, client) = await _server.NewTenantAsync();
         var appended = await client.Messages.AppendAsync("u", new AppendMessagesRequest { Role = "user", Content = "I adopted a kitten named Miso" });
         await client.Messages.AppendAsync("u", new AppendMessagesRequest { Role = "user", Content = "The train to Porto leaves at nine" });
-        await IndexedAsync(client);
+        await IndexedAsync(_server);
         var semantic = new MessageSearchOptions { Mode = "semantic" };
         Assert.StartsWith("I adopted a kitten", (await client.Messages.SearchAsync("u", "pets and animals", limit: 1, options: semantic)).Results[0].Message.Content, StringComparison.Ordinal);
 
         await client.Messages.EditAsync("u", appended.Messages[0].Id, new EditMessageRequest { Content = "My favourite dessert is chocolate cake" });
-        await IndexedAsync(client);
+        await IndexedAsync(_server);
         Assert.Equal(2, (await client.Messages.SearchStatusAsync()).IndexedMessages);
         Assert.StartsWith("My favourite dessert", (await client.Messages.SearchAsync("u", "sweet food", limit: 1, options: semantic)).Results[0].Message.Content, StringComparison.Ordinal);
 
@@ -126,7 +127,7 @@ public abstract class RecallApiTests(ServerFixture fixture)
         {
             await client.Messages.AppendAsync("u", new AppendMessagesRequest { Role = "user", Content = $"Small talk about the weather, part {i}" });
         }
-        await IndexedAsync(client);
+        await IndexedAsync(_server);
 
         var context = await client.Memory.GetContextAsync("u", maxMessages: 3, query: "Where does my sister live?", relevantLimit: 1);
         var plain = await client.Memory.GetContextAsync("u", maxMessages: 3);
@@ -155,20 +156,16 @@ public abstract class RecallApiTests(ServerFixture fixture)
         }
         await using var with = await MnemoTestServer.StartAsync(storage, new Dictionary<string, string?> { ["Mnemo:Embeddings:Provider"] = "local" });
         var restarted = with.As(MnemoTestServer.AdminKey, tenantId);
-        await IndexedAsync(restarted);
+        await IndexedAsync(with);
         var found = await restarted.Messages.SearchAsync("u", "mountain holiday", options: new MessageSearchOptions { Mode = "semantic" });
         Assert.StartsWith("We are planning a hiking trip", Assert.Single(found.Results).Message.Content, StringComparison.Ordinal);
     }
 
-    /// <summary>Waits, for at most a minute, until the tenant's backlog is empty (the indexer works in the background).</summary>
-    private static async Task IndexedAsync(MnemoClient client)
+    /// <summary>Waits (at most a minute) until the server's indexer has drained everything written so far.</summary>
+    private static async Task IndexedAsync(MnemoTestServer server)
     {
-        var waited = Stopwatch.StartNew();
-        while ((await client.Messages.SearchStatusAsync()) is { PendingMessages: > 0 } or { Semantic: not "ready" })
-        {
-            Assert.True(waited.Elapsed < TimeSpan.FromMinutes(1), "the backlog was not drained within a minute");
-            await Task.Delay(50);
-        }
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await server.Services.GetRequiredService<EmbeddingIndexer>().WhenBacklogEmptyAsync(timeout.Token);
     }
 }
 

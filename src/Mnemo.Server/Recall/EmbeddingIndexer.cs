@@ -29,8 +29,27 @@ public sealed partial class EmbeddingIndexer(
     private readonly Channel<bool> _nudges = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly EmbeddingOptions _options = options.Value.Embeddings;
 
+    private readonly Lock _waitersGate = new();
+    private readonly List<(long After, TaskCompletionSource Empty)> _waiters = [];
+    private long _claims;
+
     /// <summary>Tells the indexer there is new work (it does not wait for its next look).</summary>
     public void Nudge() => _nudges.Writer.TryWrite(true);
+
+    /// <summary>
+    /// Completes when a claim begun after this call finds the backlog empty: everything written
+    /// before the call has been embedded (or given up). For operators' tooling and tests.
+    /// </summary>
+    public Task WhenBacklogEmptyAsync(CancellationToken cancellationToken)
+    {
+        var empty = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_waitersGate)
+        {
+            _waiters.Add((Interlocked.Read(ref _claims), empty));
+        }
+        Nudge();
+        return empty.Task.WaitAsync(cancellationToken);
+    }
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -53,9 +72,14 @@ public sealed partial class EmbeddingIndexer(
         {
             var indexed = 0;
             var started = timeProvider.GetTimestamp();
+            var claim = Interlocked.Increment(ref _claims);
             try
             {
                 indexed = await IndexBatchAsync(generator, stoppingToken);
+                if (indexed == 0)
+                {
+                    BacklogFoundEmpty(claim);
+                }
                 // A full claim means more is waiting: under load, rest before the next one.
                 if (indexed == _options.BatchSize * CallsPerClaim && activity.BusyWithin(TimeSpan.FromSeconds(1)))
                 {
@@ -146,6 +170,19 @@ public sealed partial class EmbeddingIndexer(
                 await recall.GiveUpAsync([message], cancellationToken);
             }
             return [];
+        }
+    }
+
+    /// <summary>Answers the waiters registered before claim number <paramref name="claim"/> began.</summary>
+    private void BacklogFoundEmpty(long claim)
+    {
+        lock (_waitersGate)
+        {
+            foreach (var waiter in _waiters.Where(waiter => waiter.After < claim))
+            {
+                waiter.Empty.TrySetResult();
+            }
+            _waiters.RemoveAll(waiter => waiter.After < claim);
         }
     }
 
