@@ -12,9 +12,9 @@
 //   dotnet run -c Release --project bench/Mnemo.Bench -- retention [--expired 1000000]
 //       [--concurrency 32] [--seconds 10]
 //   dotnet run -c Release --project bench/Mnemo.Bench -- recall --data ../shared/locomo-dev [--backend sqlite|postgres]
-//       [--model snowflake-arctic-embed-xs|all-MiniLM-L6-v2] [--threads 1]
+//       [--model snowflake-arctic-embed-xs|all-MiniLM-L6-v2] [--threads 2]
 //       (LoCoMo conversations loaded one user each; recall@k of keyword, semantic and hybrid search and an in-process BM25)
-//   dotnet run -c Release --project bench/Mnemo.Bench -- recall-latency [--backend sqlite|postgres] [--model ...]
+//   dotnet run -c Release --project bench/Mnemo.Bench -- recall-latency [--backend sqlite|postgres] [--model ...] [--sizes 1000,10000,100000]
 //       (search p50/p95 for one user with 1,000, 10,000 and 100,000 messages)
 //   dotnet run -c Release --project bench/Mnemo.Bench -- serve [--backend postgres|sqlite] [--concurrency 32] [--seconds 10]
 //       (append's store and server kept up with its wrk commands printed, for profiling by hand)

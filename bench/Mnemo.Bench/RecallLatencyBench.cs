@@ -28,7 +28,7 @@ internal static class RecallLatencyBench
         var model = options.Model ?? "snowflake-arctic-embed-xs";
         Console.WriteLine("| messages | mode | search p50 ms | search p95 ms |");
         Console.WriteLine("|---|---|---|---|");
-        foreach (var size in new[] { 1_000, 10_000, 100_000 })
+        foreach (var size in options.Sizes)
         {
             var storage = await TestStores.CreateEmptyAsync(options.Backend);
             // No indexer: the bench writes the vectors itself (see above).

@@ -41,11 +41,28 @@ public abstract class SqlDialect
     /// <summary>
     /// Keyword search over messages, ranked by relevance, any word of the query matching (stop
     /// words ignored, words stemmed): selects <paramref name="messageColumns"/> (of alias <c>m</c>),
-    /// then a snippet with matches in <c>&lt;mark&gt;</c>, then a relevance where higher is better.
+    /// then a relevance where higher is better.
     /// <paramref name="filterOn"/> gives the filter's conditions (each starting with AND) for a table alias.
     /// Parameters: <c>@tenant_id</c>, <c>@user_id</c> (when <paramref name="forUser"/>), <c>@query</c>, <c>@limit</c>, <c>@offset</c>.
     /// </summary>
-    public abstract string FullTextSearchSql(string messageColumns, bool forUser, Func<string, string> filterOn);
+    /// <remarks>Null where the backend cannot rank by the searcher's own messages: the store then ranks <see cref="FullTextMatchesSql"/>'s matches itself.</remarks>
+    public virtual string? FullTextSearchSql(string messageColumns, bool forUser, Func<string, string> filterOn) => null;
+
+    /// <summary>
+    /// Keyword matches to rank in process (where <see cref="FullTextSearchSql"/> is null): each
+    /// match's <c>seq</c>, then its content with the matched words between
+    /// <see cref="Recall.KeywordRanking.MarkStart"/> and <see cref="Recall.KeywordRanking.MarkEnd"/>,
+    /// newest first, at most <c>@limit</c>; then, as a second result, how many messages the user
+    /// (or the tenant) has. Parameters as <see cref="FullTextSearchSql"/>'s, without <c>@offset</c>.
+    /// </summary>
+    public virtual string FullTextMatchesSql(bool forUser, Func<string, string> filterOn) => throw new NotSupportedException();
+
+    /// <summary>
+    /// Each message's <c>seq</c> and a snippet of it with the matches of <c>@query</c> in
+    /// <c>&lt;mark&gt;</c>, for the tenant's (<c>@tenant_id</c>) messages whose seq is in <paramref name="seqList"/>
+    /// (a list of parameter names).
+    /// </summary>
+    public abstract string FullTextSnippetsSql(string seqList);
 
     /// <summary>Turns a user's free text into the backend's query (<c>@query</c>); null when it has nothing to search for.</summary>
     public abstract string? FullTextQuery(string text);

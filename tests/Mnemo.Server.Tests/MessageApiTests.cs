@@ -163,6 +163,33 @@ public abstract class MessageApiTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task A_search_pages_through_its_best_thousand_results_and_refuses_a_deeper_page()
+    {
+        var (_, client) = await _server.NewTenantAsync();
+        for (var batch = 0; batch < 11; batch++)
+        {
+            await client.Messages.AppendAsync("u", new AppendMessagesRequest
+            {
+                Messages = [.. Enumerable.Range(0, 100).Select(i => new MessageInput { Role = "user", Content = $"apple number {batch * 100 + i}" })],
+            });
+        }
+
+        var seen = new HashSet<Guid>();
+        var page = await client.Messages.SearchAsync("u", "apple", limit: 200);
+        for (var pages = 1; pages < 5; pages++)
+        {
+            seen.UnionWith(page.Results.Select(result => result.Message.Id));
+            page = await client.Messages.SearchAsync("u", "apple", limit: 200, cursor: page.NextCursor);
+        }
+        seen.UnionWith(page.Results.Select(result => result.Message.Id));
+
+        Assert.Equal(1000, seen.Count);
+        var deeper = await Expect.ProblemAsync(HttpStatusCode.BadRequest, "validation_failed",
+            () => client.Messages.SearchAsync("u", "apple", limit: 200, cursor: page.NextCursor));
+        Assert.Contains("best 1000 results", Assert.Single(deeper.Problem!.Errors!["cursor"]), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Tenant_wide_search_and_events_need_the_admin_scope()
     {
         var (tenantId, _) = await _server.NewTenantAsync();

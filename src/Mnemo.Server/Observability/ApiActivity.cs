@@ -2,18 +2,65 @@ using System.Diagnostics;
 
 namespace Mnemo.Server.Observability;
 
-/// <summary>When this node last began answering a request: background work yields while the API is busy.</summary>
+/// <summary>
+/// How much of the time this node's API spent answering requests: background work yields to a
+/// busy API, not to a quiet one that answers a request now and then (a dashboard polling status).
+/// Busy time is wall time with at least one request in flight, so a burst of concurrent requests
+/// counts once.
+/// </summary>
 public sealed class ApiActivity
 {
-    private long _lastRequest;
+    private readonly Lock _gate = new();
+    private int _inFlight;
+    private long _busySince;
+    private long _busyTicks;
 
     /// <summary>A request began.</summary>
-    public void RequestStarted() => Volatile.Write(ref _lastRequest, Stopwatch.GetTimestamp());
-
-    /// <summary>True when a request began within <paramref name="window"/>.</summary>
-    public bool BusyWithin(TimeSpan window)
+    public void RequestStarted()
     {
-        var last = Volatile.Read(ref _lastRequest);
-        return last != 0 && Stopwatch.GetElapsedTime(last) < window;
+        lock (_gate)
+        {
+            if (_inFlight++ == 0)
+            {
+                _busySince = Stopwatch.GetTimestamp();
+            }
+        }
     }
+
+    /// <summary>A request ended (answered, failed or aborted).</summary>
+    public void RequestEnded()
+    {
+        lock (_gate)
+        {
+            if (--_inFlight == 0)
+            {
+                _busyTicks += Stopwatch.GetTimestamp() - _busySince;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Busy time so far, in <see cref="Stopwatch"/> ticks, the current stretch included: two readings
+    /// and the wall time between them give the share of that time the API was busy.
+    /// </summary>
+    public long BusyTicks()
+    {
+        lock (_gate)
+        {
+            return _inFlight > 0 ? _busyTicks + (Stopwatch.GetTimestamp() - _busySince) : _busyTicks;
+        }
+    }
+
+    /// <summary>The share (0 to 1) of the time since <paramref name="since"/> that the API was busy.</summary>
+    public double BusyShare(Reading since)
+    {
+        var wall = Stopwatch.GetTimestamp() - since.Timestamp;
+        return wall <= 0 ? 0 : Math.Clamp((double)(BusyTicks() - since.BusyTicks) / wall, 0, 1);
+    }
+
+    /// <summary>A point to measure the busy share from.</summary>
+    public Reading Read() => new(Stopwatch.GetTimestamp(), BusyTicks());
+
+    /// <summary>A wall-clock timestamp and the busy ticks at it.</summary>
+    public readonly record struct Reading(long Timestamp, long BusyTicks);
 }

@@ -18,13 +18,15 @@ public static class MetricsEndpoints
         app.Use(async (context, next) =>
         {
             var started = Stopwatch.GetTimestamp();
-            context.RequestServices.GetRequiredService<ApiActivity>().RequestStarted();
+            var activity = context.RequestServices.GetRequiredService<ApiActivity>();
+            activity.RequestStarted();
             try
             {
                 await next(context);
             }
             finally
             {
+                activity.RequestEnded();
                 var route = context.GetEndpoint() is RouteEndpoint endpoint ? Template(endpoint.RoutePattern) : "unmatched";
                 context.RequestServices.GetRequiredService<MnemoMetrics>()
                     .HttpRequest(context.Request.Method, route, context.Response.StatusCode, Stopwatch.GetElapsedTime(started));

@@ -12,10 +12,10 @@ namespace Mnemo.Server.Recall;
 /// <c>SKIP LOCKED</c>, so several nodes share the work), embeds it outside any transaction, stores
 /// the vectors. A claim is a lease: a batch of a node that died is claimed again when it runs out.
 /// Appends nudge it; without a nudge it looks again every two seconds (writes on other nodes).
-/// It takes the CPU the API leaves: the model runs on an idle-priority thread (with one ONNX
-/// thread, the only one it uses), and while requests keep coming and full claims keep being found
-/// (a bulk of writes), it rests nine times as long as each claim took; a trickle of appends is
-/// indexed as it comes.
+/// It takes the CPU the API leaves: the model runs on idle-priority threads (one call on each, with
+/// one ONNX thread, the caller's), and while the API is busy for most of the time a claim takes
+/// and full claims keep being found (a bulk of writes), it rests nine times as long as each claim
+/// took; a trickle of appends, or a dashboard polling now and then, does not slow it.
 /// </summary>
 public sealed partial class EmbeddingIndexer(
     Embeddings embeddings, IRecallStore recall, MnemoMetrics metrics, ApiActivity activity, IdleCpuScheduler idleCpu, TimeProvider timeProvider,
@@ -23,11 +23,14 @@ public sealed partial class EmbeddingIndexer(
 {
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(2);
-    private const int CallsPerClaim = 4;
+    private const int CallsPerThread = 16;
     private const int MaxAttempts = 3;
     private static readonly TimeSpan MaxRest = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan RestSlice = TimeSpan.FromMilliseconds(250);
+    private const double BusyShareToRest = 0.5;
     private readonly Channel<bool> _nudges = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly EmbeddingOptions _options = options.Value.Embeddings;
+    private int ClaimSize => _options.BatchSize * _options.Threads * CallsPerThread;
 
     private readonly Lock _waitersGate = new();
     private readonly List<(long After, TaskCompletionSource Empty)> _waiters = [];
@@ -72,6 +75,7 @@ public sealed partial class EmbeddingIndexer(
         {
             var indexed = 0;
             var started = timeProvider.GetTimestamp();
+            var apiSince = activity.Read();
             var claim = Interlocked.Increment(ref _claims);
             try
             {
@@ -81,10 +85,9 @@ public sealed partial class EmbeddingIndexer(
                     BacklogFoundEmpty(claim);
                 }
                 // A full claim means more is waiting: under load, rest before the next one.
-                if (indexed == _options.BatchSize * CallsPerClaim && activity.BusyWithin(TimeSpan.FromSeconds(1)))
+                if (indexed == ClaimSize && activity.BusyShare(apiSince) >= BusyShareToRest)
                 {
-                    var rest = timeProvider.GetElapsedTime(started) * 9;
-                    await Task.Delay(rest < MaxRest ? rest : MaxRest, timeProvider, stoppingToken);
+                    await RestWhileBusyAsync(Min(timeProvider.GetElapsedTime(started) * 9, MaxRest), stoppingToken);
                 }
             }
             catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
@@ -114,37 +117,43 @@ public sealed partial class EmbeddingIndexer(
     /// </summary>
     private async Task<int> IndexBatchAsync(IEmbeddingGenerator<string, Embedding<float>> generator, CancellationToken cancellationToken)
     {
-        var pending = await recall.ClaimAsync(_options.BatchSize * CallsPerClaim, Lease, cancellationToken);
+        var pending = await recall.ClaimAsync(ClaimSize, Lease, cancellationToken);
         if (pending.Count == 0)
         {
             return 0;
         }
         var model = embeddings.Model!;
-        var vectors = new List<MessageVector>(pending.Count);
-        foreach (var call in pending.OrderBy(message => message.Content.Length).Chunk(_options.BatchSize))
-        {
-            try
-            {
-                vectors.AddRange(await EmbedAsync(generator, model, call, cancellationToken));
-            }
-            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
-            {
-                // One message must not hold up its neighbours: each is tried alone.
-                LogBatchFailed(logger, exception);
-                foreach (var message in call)
-                {
-                    vectors.AddRange(await EmbedAloneAsync(generator, model, message, cancellationToken));
-                }
-            }
-        }
-        metrics.Embedded(await recall.SaveAsync(vectors, cancellationToken));
+        // The calls run side by side, one on each idle-priority thread.
+        var calls = await Task.WhenAll(pending.OrderBy(message => message.Content.Length).Chunk(_options.BatchSize)
+            .Select(call => EmbedCallAsync(generator, model, call, cancellationToken)));
+        metrics.Embedded(await recall.SaveAsync([.. calls.SelectMany(vectors => vectors)], cancellationToken));
         return pending.Count;
+    }
+
+    private async Task<IEnumerable<MessageVector>> EmbedCallAsync(
+        IEmbeddingGenerator<string, Embedding<float>> generator, string model, PendingEmbedding[] call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await EmbedAsync(generator, model, call, cancellationToken);
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // One message must not hold up its neighbours: each is tried alone.
+            LogBatchFailed(logger, exception);
+            var vectors = new List<MessageVector>();
+            foreach (var message in call)
+            {
+                vectors.AddRange(await EmbedAloneAsync(generator, model, message, cancellationToken));
+            }
+            return vectors;
+        }
     }
 
     private async Task<IEnumerable<MessageVector>> EmbedAsync(
         IEmbeddingGenerator<string, Embedding<float>> generator, string model, PendingEmbedding[] call, CancellationToken cancellationToken)
     {
-        // The model runs on the idle-priority thread (with one ONNX thread, on that thread itself).
+        // The model runs on an idle-priority thread (with one ONNX thread, on that thread itself).
         var embedded = await idleCpu.RunAsync(
             () => generator.GenerateAsync(call.Select(message => message.Content), cancellationToken: cancellationToken).GetAwaiter().GetResult(), cancellationToken);
         return call.Select((message, i) => new MessageVector(message.TenantId, message.MessageId, message.EditedAt, model, UnitVectors.Of(embedded[i].Vector.Span)));
@@ -172,6 +181,25 @@ public sealed partial class EmbeddingIndexer(
             return [];
         }
     }
+
+    /// <summary>
+    /// Rests up to <paramref name="longest"/> in short slices, and no longer than the API stays busy:
+    /// the bulk of writes that made it rest may be over long before.
+    /// </summary>
+    private async Task RestWhileBusyAsync(TimeSpan longest, CancellationToken stoppingToken)
+    {
+        for (var rested = TimeSpan.Zero; rested < longest; rested += RestSlice)
+        {
+            var since = activity.Read();
+            await Task.Delay(RestSlice, timeProvider, stoppingToken);
+            if (activity.BusyShare(since) < BusyShareToRest)
+            {
+                return;
+            }
+        }
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     /// <summary>Answers the waiters registered before claim number <paramref name="claim"/> began.</summary>
     private void BacklogFoundEmpty(long claim)

@@ -21,11 +21,14 @@ public sealed class EmbeddingOptions
     /// </summary>
     public string Model { get; set; } = LocalModels.ArcticXs;
 
-    /// <summary>CPU threads one embedding call may use; the API keeps the rest.</summary>
-    public int Threads { get; set; } = 1;
+    /// <summary>
+    /// Idle-priority threads the indexer embeds on, one model call each (the default: one a core;
+    /// the API still comes first, as their priority is the lowest).
+    /// </summary>
+    public int Threads { get; set; } = Environment.ProcessorCount;
 
-    /// <summary>Messages the indexer embeds per call.</summary>
-    public int BatchSize { get; set; } = 32;
+    /// <summary>Messages per model call (8 embeds LoCoMo's turns fastest here: 74/s a thread, against 62 with 32).</summary>
+    public int BatchSize { get; set; } = 8;
 
     /// <summary>Whether this node runs the background indexer.</summary>
     public bool Indexer { get; set; } = true;

@@ -10,7 +10,7 @@ namespace Mnemo.Server.Recall;
 /// so), or an OpenAI-compatible endpoint (Microsoft.Extensions.AI.OpenAI, with its retries on 429,
 /// 5xx and network failures and a timeout per try).
 /// </summary>
-public sealed partial class Embeddings(IOptions<MnemoOptions> options, IdleCpuScheduler idleCpu, ILogger<Embeddings> logger) : IDisposable
+public sealed partial class Embeddings(IOptions<MnemoOptions> options, ILogger<Embeddings> logger) : IDisposable
 {
     private readonly EmbeddingOptions _options = options.Value.Embeddings;
     private readonly TaskCompletionSource<IEmbeddingGenerator<string, Embedding<float>>> _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -56,14 +56,15 @@ public sealed partial class Embeddings(IOptions<MnemoOptions> options, IdleCpuSc
             _loaded.SetResult(RemoteGenerator(_options.OpenAI));
             return;
         }
-        // On the idle-priority thread: the load (about a second of CPU) must not hold up the
-        // server's start or its first requests.
-        _ = idleCpu.RunAsync(() =>
+        // On a thread of its own: the server starts and answers (keyword search included) while
+        // the model loads, about a second of one core. Not at idle priority: under steady load
+        // the load would wait indefinitely.
+        _ = Task.Factory.StartNew(() =>
         {
             try
             {
                 var started = TimeProvider.System.GetTimestamp();
-                var generator = new LocalEmbeddingGenerator(LocalModels.Load(_options.Model, _options.Threads), _options.Model);
+                var generator = new LocalEmbeddingGenerator(LocalModels.Load(_options.Model), _options.Model);
                 var seconds = TimeProvider.System.GetElapsedTime(started).TotalSeconds;
                 LogLoaded(logger, _options.Model, seconds);
                 _loaded.SetResult(generator);
@@ -75,8 +76,7 @@ public sealed partial class Embeddings(IOptions<MnemoOptions> options, IdleCpuSc
                 LogFailed(logger, exception, _options.Model);
                 _loaded.SetException(exception);
             }
-            return true;
-        }, CancellationToken.None);
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     /// <summary>The generator once loaded.</summary>

@@ -44,6 +44,11 @@ public sealed class MessageSearch(IMessageStore messages, IRecallStore recall, E
         var asked = mode ?? (embeddings.Enabled ? "hybrid" : "keyword");
         var depth = Math.Min(MaxDepth + 1, Math.Max(MinimumDepth, offset + limit + 1));
         var semanticState = embeddings.State;
+        // The keyword ranking is read while the question is embedded, and beside the semantic one
+        // (each on a connection of its own): a hybrid search takes the longer of the two.
+        var keywordSearch = asked == "semantic"
+            ? Task.FromResult<IReadOnlyList<SearchHit>>([])
+            : messages.SearchAsync(tenantId, userId, question, filter, depth, 0, cancellationToken);
         float[]? questionVector = null;
         try
         {
@@ -60,22 +65,11 @@ public sealed class MessageSearch(IMessageStore messages, IRecallStore recall, E
         }
         var used = asked == "hybrid" && questionVector is null ? "keyword" : asked;
 
-        var keyword = used == "semantic" ? [] : await messages.SearchAsync(tenantId, userId, question, filter, depth, 0, cancellationToken);
-        IReadOnlyList<NearMessage> semantic = [];
-        if (questionVector is not null)
-        {
-            // Scans are bounded in number as well as in size: each reads up to the scan limit.
-            await Scans.WaitAsync(cancellationToken);
-            try
-            {
-                semantic = await recall.NearestAsync(
-                    tenantId, userId, embeddings.Model!, filter, questionVector, depth, userId is null ? TenantScanLimit : UserScanLimit, cancellationToken);
-            }
-            finally
-            {
-                Scans.Release();
-            }
-        }
+        var semanticSearch = questionVector is null
+            ? Task.FromResult<IReadOnlyList<NearMessage>>([])
+            : NearestAsync(tenantId, userId, filter, questionVector, depth, cancellationToken);
+        var keyword = await keywordSearch;
+        var semantic = await semanticSearch;
 
         var ranked = used switch
         {
@@ -87,6 +81,8 @@ public sealed class MessageSearch(IMessageStore messages, IRecallStore recall, E
         var byKeyword = keyword.ToDictionary(hit => hit.Message.Id);
         var missing = page.Where(hit => !byKeyword.ContainsKey(hit.MessageId)).Select(hit => hit.MessageId).ToList();
         var fetched = (await recall.MessagesAsync(tenantId, missing, cancellationToken)).ToDictionary(message => message.Id);
+        var snippets = await messages.SnippetsAsync(
+            tenantId, question, [.. page.Where(hit => byKeyword.ContainsKey(hit.MessageId)).Select(hit => byKeyword[hit.MessageId].Message.Seq)], cancellationToken);
         var results = new List<SearchResult>(page.Count);
         foreach (var hit in page)
         {
@@ -100,11 +96,27 @@ public sealed class MessageSearch(IMessageStore messages, IRecallStore recall, E
                     Score = hit.Score,
                     Rank = hit.Score,
                     MatchedBy = hit.MatchedBy,
-                    Snippet = keywordHit?.Snippet,
+                    Snippet = keywordHit is null ? null : snippets.GetValueOrDefault(message.Seq),
                 });
             }
         }
         return new SearchOutcome(results, HasMore: ranked.Count > offset + limit, used, semanticState);
+    }
+
+    private async Task<IReadOnlyList<NearMessage>> NearestAsync(
+        string tenantId, string? userId, RecallFilter filter, float[] questionVector, int depth, CancellationToken cancellationToken)
+    {
+        // Scans are bounded in number as well as in size: each reads up to the scan limit.
+        await Scans.WaitAsync(cancellationToken);
+        try
+        {
+            return await recall.NearestAsync(
+                tenantId, userId, embeddings.Model!, filter, questionVector, depth, userId is null ? TenantScanLimit : UserScanLimit, cancellationToken);
+        }
+        finally
+        {
+            Scans.Release();
+        }
     }
 
     private static List<Ranked> Fuse(IReadOnlyList<SearchHit> keyword, IReadOnlyList<NearMessage> semantic)

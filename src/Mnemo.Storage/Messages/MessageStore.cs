@@ -202,8 +202,11 @@ public sealed partial class MessageStore(MnemoDatabase database, TimeProvider ti
             return [];
         }
         await using var session = await database.ReadAsync(tenantId, cancellationToken);
-        var sql = _sql.FullTextSearchSql(MessageRows.Columns, forUser: userId is not null, alias => RecallFilters.Sql(filter, alias));
-        await using var command = session.Command(sql)
+        if (_sql.FullTextSearchSql(MessageRows.Columns, forUser: userId is not null, alias => RecallFilters.Sql(filter, alias)) is not { } rankedInSql)
+        {
+            return await SearchRankedHereAsync(session, userId, backendQuery, filter, limit, offset, cancellationToken);
+        }
+        await using var command = session.Command(rankedInSql)
             .With("query", backendQuery)
             .With("limit", limit)
             .With("offset", offset);
@@ -212,9 +215,63 @@ public sealed partial class MessageStore(MnemoDatabase database, TimeProvider ti
             command.With("user_id", userId);
         }
         RecallFilters.Bind(filter, command);
-        return await command.ListAsync(
-            reader => new SearchHit(MessageRows.Read(_sql, reader), reader.GetString(MessageRows.ColumnCount), reader.GetDouble(MessageRows.ColumnCount + 1)),
-            cancellationToken);
+        return await command.ListAsync(reader => new SearchHit(MessageRows.Read(_sql, reader), reader.GetDouble(MessageRows.ColumnCount)), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<long, string>> SnippetsAsync(string tenantId, string query, IReadOnlyCollection<long> seqs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(seqs);
+        if (seqs.Count == 0 || _sql.FullTextQuery(query) is not { } backendQuery)
+        {
+            return new Dictionary<long, string>();
+        }
+        await using var session = await database.ReadAsync(tenantId, cancellationToken);
+        await using var command = session.Command(_sql.FullTextSnippetsSql(SeqList(seqs.Count))).With("query", backendQuery);
+        BindSeqs(command, seqs);
+        return (await command.ListAsync(reader => (Seq: reader.GetInt64(0), Snippet: reader.GetString(1)), cancellationToken))
+            .ToDictionary(row => row.Seq, row => row.Snippet);
+    }
+
+    /// <summary>
+    /// Keyword search where the backend cannot rank by the searcher's own messages: the newest
+    /// matches ranked here (<see cref="KeywordRanking"/>), then the page's rows read.
+    /// </summary>
+    private async Task<IReadOnlyList<SearchHit>> SearchRankedHereAsync(
+        StoreSession session, string? userId, string backendQuery, RecallFilter filter, int limit, int offset, CancellationToken cancellationToken)
+    {
+        await using var matchesCommand = session.Command(_sql.FullTextMatchesSql(forUser: userId is not null, alias => RecallFilters.Sql(filter, alias)))
+            .With("query", backendQuery)
+            .With("limit", KeywordRanking.MaxMatches);
+        if (userId is not null)
+        {
+            matchesCommand.With("user_id", userId);
+        }
+        RecallFilters.Bind(filter, matchesCommand);
+        var (matches, corpus) = await matchesCommand.ListBothAsync(
+            reader => new KeywordRanking.Match(reader.GetInt64(0), reader.GetString(1)), reader => reader.GetInt64(0), cancellationToken);
+        var ranked = KeywordRanking.Rank(matches, corpus.Single(), limit, offset);
+        if (ranked.Count == 0)
+        {
+            return [];
+        }
+        await using var pageCommand = session.Command($"SELECT {MessageRows.Columns} FROM messages m WHERE m.tenant_id = @tenant_id AND m.seq IN ({SeqList(ranked.Count)})");
+        BindSeqs(pageCommand, [.. ranked.Select(hit => hit.Seq)]);
+        var rows = (await pageCommand.ListAsync(reader => MessageRows.Read(_sql, reader), cancellationToken)).ToDictionary(message => message.Seq);
+        // A row deleted between the two reads is left out.
+        return [.. ranked.Where(hit => rows.ContainsKey(hit.Seq)).Select(hit => new SearchHit(rows[hit.Seq], hit.Score))];
+    }
+
+    private static string SeqList(int count) => string.Join(", ", Enumerable.Range(0, count).Select(i => $"@seq{i}"));
+
+    private static void BindSeqs(SqlCommand command, IEnumerable<long> seqs)
+    {
+        var index = 0;
+        foreach (var seq in seqs)
+        {
+            command.With($"seq{index++}", seq);
+        }
     }
 
     /// <inheritdoc />

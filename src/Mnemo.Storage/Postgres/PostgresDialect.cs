@@ -42,12 +42,11 @@ public sealed class PostgresDialect : SqlDialect
     /// <remarks>
     /// The question's words become an OR query: plainto_tsquery stems them and drops stop words (it
     /// reads no query syntax, so any text is safe), and its ANDs are turned into ORs. The matches
-    /// are ranked by Okapi BM25 (k1 1.2, b 0.75), as SQLite's FTS5 ranks them: each word's weight
+    /// are ranked by Okapi BM25 (k1 1.2, b 0.75), as the SQLite store ranks them: each word's weight
     /// is its inverse document frequency among the user's messages (the tenant's, tenant-wide), so
     /// a word most messages carry (a speaker's name) counts for little. Term frequencies and
     /// lengths come from the stored tsvector (distinct lexemes stand for the length). At most the
-    /// newest 5,000 matches are scored; snippets are made for the rows asked for only (ts_headline
-    /// is costly).
+    /// newest 5,000 matches are scored.
     /// </remarks>
     public override string FullTextSearchSql(string messageColumns, bool forUser, Func<string, string> filterOn)
     {
@@ -78,16 +77,22 @@ public sealed class PostgresDialect : SqlDialect
                 GROUP BY tf.seq
                 ORDER BY rank DESC, tf.seq DESC
                 LIMIT @limit OFFSET @offset)
-            SELECT {messageColumns},
-                   ts_headline('english', m.content, q.query,
-                               'StartSel=<mark>, StopSel=</mark>, MaxFragments=2, MaxWords=24, MinWords=6'),
-                   hit.rank
+            SELECT {messageColumns}, hit.rank
             FROM hit
             JOIN messages m ON m.tenant_id = @tenant_id AND m.seq = hit.seq
-            CROSS JOIN q
             ORDER BY hit.rank DESC, m.seq DESC
             """;
     }
+
+    /// <inheritdoc />
+    /// <remarks>The query's words ORed, as <see cref="FullTextSearchSql"/> matches them.</remarks>
+    public override string FullTextSnippetsSql(string seqList) => $"""
+        SELECT m.seq,
+               ts_headline('english', m.content, replace(plainto_tsquery('english', @query)::text, ' & ', ' | ')::tsquery,
+                           'StartSel=<mark>, StopSel=</mark>, MaxFragments=2, MaxWords=24, MinWords=6')
+        FROM messages m
+        WHERE m.tenant_id = @tenant_id AND m.seq IN ({seqList})
+        """;
 
     /// <inheritdoc />
     public override string? FullTextQuery(string text) => string.IsNullOrWhiteSpace(text) ? null : text;

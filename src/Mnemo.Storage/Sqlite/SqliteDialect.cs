@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 
 namespace Mnemo.Storage.Sqlite;
@@ -47,20 +48,32 @@ public sealed class SqliteDialect : SqlDialect
     public override string? LockKeysSql => null;
 
     /// <inheritdoc />
-    /// <remarks>FTS5's BM25 over the porter-stemmed index; the query's words are ORed (<see cref="FullTextQuery"/>).</remarks>
-    public override string FullTextSearchSql(string messageColumns, bool forUser, Func<string, string> filterOn)
+    /// <remarks>
+    /// FTS5 over the porter-stemmed index, the query's words ORed (<see cref="FullTextQuery"/>);
+    /// FTS5's own <c>bm25()</c> is not used, as it weighs words by the whole index, every tenant's
+    /// messages included (<see cref="Recall.KeywordRanking"/>).
+    /// </remarks>
+    public override string FullTextMatchesSql(bool forUser, Func<string, string> filterOn)
     {
         ArgumentNullException.ThrowIfNull(filterOn);
+        var owner = forUser ? "AND {0}.user_id = @user_id" : "";
         return $"""
-            SELECT {messageColumns},
-                   snippet(messages_fts, 0, '<mark>', '</mark>', '…', 16),
-                   -bm25(messages_fts) AS rank
+            SELECT m.seq, highlight(messages_fts, 0, char(1), char(2))
             FROM messages_fts JOIN messages m ON m.seq = messages_fts.rowid
-            WHERE messages_fts MATCH @query AND m.tenant_id = @tenant_id {(forUser ? "AND m.user_id = @user_id" : "")} {filterOn("m")}
-            ORDER BY rank DESC, m.seq DESC
-            LIMIT @limit OFFSET @offset
+            WHERE messages_fts MATCH @query AND m.tenant_id = @tenant_id {string.Format(CultureInfo.InvariantCulture, owner, "m")} {filterOn("m")}
+            ORDER BY messages_fts.rowid DESC
+            LIMIT @limit;
+            SELECT COUNT(*) FROM messages c WHERE c.tenant_id = @tenant_id {string.Format(CultureInfo.InvariantCulture, owner, "c")};
             """;
     }
+
+    /// <inheritdoc />
+    public override string FullTextSnippetsSql(string seqList) => $"""
+        SELECT messages_fts.rowid, snippet(messages_fts, 0, '<mark>', '</mark>', '…', 16)
+        FROM messages_fts
+        WHERE messages_fts MATCH @query
+          AND messages_fts.rowid IN (SELECT seq FROM messages WHERE tenant_id = @tenant_id AND seq IN ({seqList}))
+        """;
 
     /// <inheritdoc />
     /// <remarks>

@@ -44,6 +44,13 @@ public interface IMessageStore
     Task<IReadOnlyList<SearchHit>> SearchAsync(
         string tenantId, string? userId, string query, Recall.RecallFilter filter, int limit, int offset, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Snippets of the messages numbered <paramref name="seqs"/> with the words of
+    /// <paramref name="query"/> marked (<c>&lt;mark&gt;</c>), by seq; a message that no longer
+    /// matches has none. Made for a page of results only: they cost more than the ranking.
+    /// </summary>
+    Task<IReadOnlyDictionary<long, string>> SnippetsAsync(string tenantId, string query, IReadOnlyCollection<long> seqs, CancellationToken cancellationToken);
+
     /// <summary>Every message of the user in chronological order, read in batches (export).</summary>
     IAsyncEnumerable<Message> StreamAsync(string tenantId, string userId, CancellationToken cancellationToken);
 }
@@ -113,8 +120,8 @@ public sealed record MessagePage(IReadOnlyList<Message> Messages, bool HasMore);
 /// <summary>An edit: null members keep their value.</summary>
 public sealed record MessageEdit(string? Content, string? MetadataJson, IReadOnlyList<string>? Tags, DateTimeOffset EditedAt);
 
-/// <summary>A search result.</summary>
-public sealed record SearchHit(Message Message, string Snippet, double Rank);
+/// <summary>A keyword search result: the message and its relevance (higher is better).</summary>
+public sealed record SearchHit(Message Message, double Rank);
 
 /// <summary>A message names a conversation the user does not have.</summary>
 public sealed class ConversationNotFoundException(Guid conversationId)

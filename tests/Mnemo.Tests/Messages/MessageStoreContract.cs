@@ -301,7 +301,11 @@ public abstract class MessageStoreContract(StoreFixture fixture)
         var hostile = await _messages.SearchAsync(tenantA, "u1", "\"unbalanced AND OR NOT (", RecallFilter.None, 10, 0, CancellationToken.None);
 
         Assert.Equal(2, forUser.Count);
-        Assert.All(forUser, hit => Assert.Contains("<mark>", hit.Snippet, StringComparison.Ordinal));
+        var snippets = await _messages.SnippetsAsync(tenantA, "mountains", [.. forUser.Select(hit => hit.Message.Seq)], CancellationToken.None);
+        Assert.All(forUser, hit => Assert.Contains("<mark>", snippets[hit.Message.Seq], StringComparison.Ordinal));
+        // Another tenant's message is not snippeted, whatever seq is asked for.
+        var foreign = (await _messages.SearchAsync(tenantB, "u1", "mountains", RecallFilter.None, 10, 0, CancellationToken.None))[0].Message.Seq;
+        Assert.Empty(await _messages.SnippetsAsync(tenantA, "mountains", [foreign], CancellationToken.None));
         Assert.True(forUser[0].Rank >= forUser[1].Rank);
         Assert.Equal("mountains mountains everywhere", forUser[0].Message.Content);
         Assert.Equal(3, forTenant.Count);

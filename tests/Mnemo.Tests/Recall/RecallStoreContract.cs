@@ -122,12 +122,35 @@ public abstract class RecallStoreContract(StoreFixture fixture)
         Assert.StartsWith("Caroline: I went to a LGBTQ support group", hits[0].Message.Content, StringComparison.Ordinal);
         Assert.Equal(2, hits.Count); // both of Caroline's; the stop words find nothing
         Assert.True(hits[0].Rank > hits[1].Rank);
-        Assert.Contains("<mark>", hits[0].Snippet, StringComparison.Ordinal);
+        var snippet = (await _messages.SnippetsAsync(tenant, "When did Caroline go to the support group?", [hits[0].Message.Seq], CancellationToken.None))[hits[0].Message.Seq];
+        Assert.Contains("<mark>support</mark>", snippet, StringComparison.Ordinal);
 
         // Stemmed on both backends: "painting" finds "painted".
         Assert.StartsWith("Melanie", Assert.Single(await _messages.SearchAsync(tenant, "u", "painting", RecallFilter.None, 10, 0, CancellationToken.None)).Message.Content, StringComparison.Ordinal);
         Assert.Empty(await _messages.SearchAsync(tenant, "u", "when did they", RecallFilter.None, 10, 0, CancellationToken.None));
         Assert.Empty(await _messages.SearchAsync(tenant, "u", "caroline", new RecallFilter { Role = "assistant" }, 10, 0, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_keyword_score_weighs_words_by_the_searchers_own_messages_only()
+    {
+        // Were words weighed by the whole index (FTS5's bm25()), a score would move when another
+        // tenant, or another user of the tenant, writes the word: it would tell how often they do.
+        var tenant = await TestTenants.CreateAsync(fixture.Database);
+        await _messages.AppendAsync(tenant, "u", [Say("a trip to Zanzibar in June"), Say("a trip to the dentist"), Say("lunch")], CancellationToken.None);
+        var before = await _messages.SearchAsync(tenant, "u", "zanzibar trip", RecallFilter.None, 10, 0, CancellationToken.None);
+
+        var other = await TestTenants.CreateAsync(fixture.Database);
+        await _messages.AppendAsync(other, "u", [.. Enumerable.Range(0, 50).Select(i => Say($"zanzibar again, day {i}"))], CancellationToken.None);
+        await _messages.AppendAsync(tenant, "neighbour", [.. Enumerable.Range(0, 50).Select(i => Say($"zanzibar trip {i}"))], CancellationToken.None);
+        var after = await _messages.SearchAsync(tenant, "u", "zanzibar trip", RecallFilter.None, 10, 0, CancellationToken.None);
+
+        Assert.Equal(["a trip to Zanzibar in June", "a trip to the dentist"], after.Select(hit => hit.Message.Content));
+        Assert.Equal(before.Select(hit => (hit.Message.Id, hit.Rank)), after.Select(hit => (hit.Message.Id, hit.Rank)));
+        // The rarer word weighs more: the message with both outranks the one with "trip" alone.
+        Assert.True(after[0].Rank > after[1].Rank);
+        var second = Assert.Single(await _messages.SearchAsync(tenant, "u", "zanzibar trip", RecallFilter.None, 10, 1, CancellationToken.None));
+        Assert.Equal(after[1].Message.Id, second.Message.Id);
     }
 
     /// <summary>
