@@ -81,8 +81,9 @@ public sealed class MessageSearch(IMessageStore messages, IRecallStore recall, E
         var byKeyword = keyword.ToDictionary(hit => hit.Message.Id);
         var missing = page.Where(hit => !byKeyword.ContainsKey(hit.MessageId)).Select(hit => hit.MessageId).ToList();
         var fetched = (await recall.MessagesAsync(tenantId, missing, cancellationToken)).ToDictionary(message => message.Id);
-        var snippets = await messages.SnippetsAsync(
-            tenantId, question, [.. page.Where(hit => byKeyword.ContainsKey(hit.MessageId)).Select(hit => byKeyword[hit.MessageId].Message.Seq)], cancellationToken);
+        // Snippets for the page only (where the ranking did not make them already).
+        var snippets = await messages.SnippetsAsync(tenantId, question,
+            [.. page.Select(hit => byKeyword.GetValueOrDefault(hit.MessageId)).Where(hit => hit is { Snippet: null }).Select(hit => hit!.Message.Seq)], cancellationToken);
         var results = new List<SearchResult>(page.Count);
         foreach (var hit in page)
         {
@@ -96,7 +97,7 @@ public sealed class MessageSearch(IMessageStore messages, IRecallStore recall, E
                     Score = hit.Score,
                     Rank = hit.Score,
                     MatchedBy = hit.MatchedBy,
-                    Snippet = keywordHit is null ? null : snippets.GetValueOrDefault(message.Seq),
+                    Snippet = keywordHit?.Snippet ?? (keywordHit is null ? null : snippets.GetValueOrDefault(message.Seq)),
                 });
             }
         }

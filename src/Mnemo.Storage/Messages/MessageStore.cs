@@ -236,7 +236,8 @@ public sealed partial class MessageStore(MnemoDatabase database, TimeProvider ti
 
     /// <summary>
     /// Keyword search where the backend cannot rank by the searcher's own messages: the newest
-    /// matches ranked here (<see cref="KeywordRanking"/>), then the page's rows read.
+    /// matches ranked here (<see cref="KeywordRanking"/>), then the page's rows read; the snippets
+    /// come from the matches' marked content.
     /// </summary>
     private async Task<IReadOnlyList<SearchHit>> SearchRankedHereAsync(
         StoreSession session, string? userId, string backendQuery, RecallFilter filter, int limit, int offset, CancellationToken cancellationToken)
@@ -259,8 +260,9 @@ public sealed partial class MessageStore(MnemoDatabase database, TimeProvider ti
         await using var pageCommand = session.Command($"SELECT {MessageRows.Columns} FROM messages m WHERE m.tenant_id = @tenant_id AND m.seq IN ({SeqList(ranked.Count)})");
         BindSeqs(pageCommand, [.. ranked.Select(hit => hit.Seq)]);
         var rows = (await pageCommand.ListAsync(reader => MessageRows.Read(_sql, reader), cancellationToken)).ToDictionary(message => message.Seq);
+        var marked = matches.Where(match => rows.ContainsKey(match.Seq)).ToDictionary(match => match.Seq, match => match.Marked);
         // A row deleted between the two reads is left out.
-        return [.. ranked.Where(hit => rows.ContainsKey(hit.Seq)).Select(hit => new SearchHit(rows[hit.Seq], hit.Score))];
+        return [.. ranked.Where(hit => rows.ContainsKey(hit.Seq)).Select(hit => new SearchHit(rows[hit.Seq], hit.Score, MarkedSnippets.Of(marked[hit.Seq])))];
     }
 
     private static string SeqList(int count) => string.Join(", ", Enumerable.Range(0, count).Select(i => $"@seq{i}"));

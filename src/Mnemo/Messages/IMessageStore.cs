@@ -120,8 +120,11 @@ public sealed record MessagePage(IReadOnlyList<Message> Messages, bool HasMore);
 /// <summary>An edit: null members keep their value.</summary>
 public sealed record MessageEdit(string? Content, string? MetadataJson, IReadOnlyList<string>? Tags, DateTimeOffset EditedAt);
 
-/// <summary>A keyword search result: the message and its relevance (higher is better).</summary>
-public sealed record SearchHit(Message Message, double Rank);
+/// <summary>
+/// A keyword search result: the message, its relevance (higher is better), and its snippet where
+/// the store made one along with the ranking at no cost (else null: <see cref="IMessageStore.SnippetsAsync"/>).
+/// </summary>
+public sealed record SearchHit(Message Message, double Rank, string? Snippet = null);
 
 /// <summary>A message names a conversation the user does not have.</summary>
 public sealed class ConversationNotFoundException(Guid conversationId)

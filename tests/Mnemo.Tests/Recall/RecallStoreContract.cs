@@ -153,6 +153,23 @@ public abstract class RecallStoreContract(StoreFixture fixture)
         Assert.Equal(after[1].Message.Id, second.Message.Id);
     }
 
+    [Fact]
+    public async Task A_long_message_is_snippeted_around_its_matches()
+    {
+        var tenant = await TestTenants.CreateAsync(fixture.Database);
+        string Filler(string word) => string.Join(' ', Enumerable.Range(0, 40).Select(i => $"{word}{i}"));
+        await _messages.AppendAsync(tenant, "u", [Say($"{Filler("before")} we finally flew to Zanzibar last spring {Filler("after")}")], CancellationToken.None);
+
+        var hit = Assert.Single(await _messages.SearchAsync(tenant, "u", "zanzibar", RecallFilter.None, 10, 0, CancellationToken.None));
+        // SQLite makes it with the ranking; PostgreSQL when asked for a page's.
+        var snippet = hit.Snippet ?? (await _messages.SnippetsAsync(tenant, "zanzibar", [hit.Message.Seq], CancellationToken.None))[hit.Message.Seq];
+
+        Assert.Contains("<mark>Zanzibar</mark>", snippet, StringComparison.Ordinal);
+        Assert.DoesNotContain("before0 ", snippet, StringComparison.Ordinal);
+        Assert.DoesNotContain("after39", snippet, StringComparison.Ordinal);
+        Assert.True(snippet.Length < hit.Message.Content.Length / 2, snippet);
+    }
+
     /// <summary>
     /// The tenant's claimed backlog. A claim takes every tenant's rows (it is the indexer's view):
     /// the other tenants' are kept for their turn; other tests' rows stay claimed, harmlessly.
