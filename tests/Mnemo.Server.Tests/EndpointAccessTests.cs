@@ -34,8 +34,10 @@ public abstract class EndpointAccessTests(ServerFixture fixture, ITestOutputHelp
             new Credential("revoked key", world.RevokedKey, null, endpoint => !IsAnonymous(endpoint)),
             new Credential("tenant B's key naming tenant A", world.KeyB, world.TenantA, endpoint => !IsAnonymous(endpoint)),
             new Credential("tenant B's key", world.KeyB, null, endpoint => !IsAnonymous(endpoint) && (NamesTenant(endpoint) || !AllowsTenantKeys(endpoint))),
-            new Credential("another user's token", world.OtherUserToken, null, endpoint => !IsAnonymous(endpoint) && !IsPolicy(endpoint, "caller")),
-            new Credential("read-only key", world.ReadOnlyKey, null, endpoint => !IsAnonymous(endpoint) && !IsPolicy(endpoint, "caller") && !IsPolicy(endpoint, "tenant:read"), ReadsTenantA: true),
+            // The tenant-caller policy (/mcp) admits them at the door; each tool checks scope and user (McpServerTests).
+            new Credential("another user's token", world.OtherUserToken, null, endpoint => !IsAnonymous(endpoint) && !IsPolicy(endpoint, "caller") && !IsPolicy(endpoint, "tenant-caller")),
+            new Credential("read-only key", world.ReadOnlyKey, null,
+                endpoint => !IsAnonymous(endpoint) && !IsPolicy(endpoint, "caller") && !IsPolicy(endpoint, "tenant-caller") && !IsPolicy(endpoint, "tenant:read"), ReadsTenantA: true),
         };
 
         var sent = 0;
@@ -185,7 +187,7 @@ public abstract class EndpointAccessTests(ServerFixture fixture, ITestOutputHelp
         endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(data => data.Policy == policy);
 
     private static bool AllowsTenantKeys(Endpoint endpoint) =>
-        endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(data => data.Policy is "caller" || data.Policy?.StartsWith("tenant:", StringComparison.Ordinal) == true);
+        endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(data => data.Policy is "caller" or "tenant-caller" || data.Policy?.StartsWith("tenant:", StringComparison.Ordinal) == true);
 
     private static bool NamesTenant(RouteEndpoint endpoint) => endpoint.RoutePattern.GetParameter("tenant_id") is not null;
 

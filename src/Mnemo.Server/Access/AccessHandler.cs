@@ -26,7 +26,7 @@ public sealed class AccessHandler(ITenantStore tenants, IOptions<MnemoOptions> o
         var caller = context.User.CallerOf();
         foreach (var requirement in context.PendingRequirements.ToList())
         {
-            if (requirement is not (PlatformAccess or CallerAccess or MetricsAccess or TenantAccess or NoAccess))
+            if (requirement is not (PlatformAccess or CallerAccess or TenantCallerAccess or MetricsAccess or TenantAccess or NoAccess))
             {
                 continue; // Another handler's to decide.
             }
@@ -52,6 +52,9 @@ public sealed class AccessHandler(ITenantStore tenants, IOptions<MnemoOptions> o
                     case TenantAccess tenant:
                         http.Features.Set(await ScopeAsync(http, caller, tenant.Scope));
                         break;
+                    case TenantCallerAccess:
+                        http.Features.Set(new TenantScope { TenantId = await TenantOfAsync(http, caller), Caller = caller });
+                        break;
                     default: // Platform or metrics, for a platform key.
                         break;
                 }
@@ -72,22 +75,29 @@ public sealed class AccessHandler(ITenantStore tenants, IOptions<MnemoOptions> o
         {
             RequireOwnUser(http, caller);
         }
-        var tenantId = TenantResolution.Resolve(http, caller);
-        RequireActiveTenant(caller, tenantId);
+        var tenantId = await TenantOfAsync(http, caller);
         if (!caller.HasScope(scope))
         {
             throw Forbidden(ProblemCodes.InsufficientScope, $"This key lacks the '{scope}' scope.");
-        }
-        // A tenant key proves its tenant exists; a platform key may name any id.
-        if (caller.IsPlatform && await tenants.GetAsync(tenantId, http.RequestAborted) is null)
-        {
-            throw new ApiProblemException(StatusCodes.Status404NotFound, ProblemCodes.NotFound, "Not found", $"Tenant '{tenantId}' does not exist.");
         }
         if (http.Request.RouteValues.TryGetValue("user_id", out var value) && value is string userId && !Identifiers.IsUserId(userId))
         {
             throw ApiProblems.InvalidField("user_id", Identifiers.UserIdRule);
         }
         return new TenantScope { TenantId = tenantId, Caller = caller };
+    }
+
+    /// <summary>The active tenant the request acts for: its key's, or the one a platform key names; throws the refusal.</summary>
+    private async Task<string> TenantOfAsync(HttpContext http, Caller caller)
+    {
+        var tenantId = TenantResolution.Resolve(http, caller);
+        RequireActiveTenant(caller, tenantId);
+        // A tenant key proves its tenant exists; a platform key may name any id.
+        if (caller.IsPlatform && await tenants.GetAsync(tenantId, http.RequestAborted) is null)
+        {
+            throw new ApiProblemException(StatusCodes.Status404NotFound, ProblemCodes.NotFound, "Not found", $"Tenant '{tenantId}' does not exist.");
+        }
+        return tenantId;
     }
 
     /// <summary>

@@ -17,6 +17,12 @@ public static class AccessPolicies
     /// <summary>Any authenticated caller whose tenant is not suspended, end-user tokens included.</summary>
     public const string AnyCaller = "caller";
 
+    /// <summary>
+    /// Any authenticated caller acting for one active tenant, end-user tokens included, whose
+    /// scope and user each call checks itself (the MCP tools).
+    /// </summary>
+    public const string TenantCaller = "tenant-caller";
+
     /// <summary>Metrics: open from loopback when configured, else the platform key.</summary>
     public const string Metrics = "metrics";
 
@@ -35,6 +41,7 @@ public static class AccessPolicies
         services.AddAuthorizationBuilder()
             .AddPolicy(Platform, policy => policy.AddRequirements(new PlatformAccess()))
             .AddPolicy(AnyCaller, policy => policy.AddRequirements(new CallerAccess()))
+            .AddPolicy(TenantCaller, policy => policy.AddRequirements(new TenantCallerAccess()))
             .AddPolicy(Metrics, policy => policy.AddRequirements(new MetricsAccess()))
             .AddPolicy(Tenant(ApiKeyScopes.Read), policy => policy.AddRequirements(new TenantAccess(ApiKeyScopes.Read)))
             .AddPolicy(Tenant(ApiKeyScopes.Write), policy => policy.AddRequirements(new TenantAccess(ApiKeyScopes.Write)))
@@ -99,6 +106,9 @@ public sealed class PlatformAccess : IAuthorizationRequirement;
 
 /// <summary>Requires an authenticated caller whose tenant is not suspended.</summary>
 public sealed class CallerAccess : IAuthorizationRequirement;
+
+/// <summary>Requires a caller acting for one active tenant, whatever its scopes; the handler receives a <see cref="TenantScope"/>.</summary>
+public sealed class TenantCallerAccess : IAuthorizationRequirement;
 
 /// <summary>Requires loopback (when configured) or a platform key.</summary>
 public sealed class MetricsAccess : IAuthorizationRequirement;

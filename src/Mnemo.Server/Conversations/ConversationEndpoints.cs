@@ -1,10 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 using Mnemo.Conversations;
 using Mnemo.Json;
-using Mnemo.Messages;
 using Mnemo.Server.Access;
-using Mnemo.Server.Hosting;
 using Mnemo.Server.Json;
 using Mnemo.Server.Paging;
 using Mnemo.Server.Problems;
@@ -49,52 +46,17 @@ public static class ConversationEndpoints
     }
 
     private static async Task<Results<Ok<ConversationListResponse>, ProblemHttpResult>> ListAsync(
-        TenantScope scope, string user_id, int? offset, [AsParameters] PageRequest request, IConversationStore conversations, Pages pages,
-        CancellationToken cancellationToken)
-    {
-        if (offset is < 0)
-        {
-            throw ApiProblems.InvalidField("offset", "must not be negative");
-        }
-        // Seed 001's offset paging stays; the cursor resumes after the last conversation shown.
-        var window = pages.Open(request, new PageScope("conversations", scope.TenantId, user_id));
-        var pageSize = window.Size;
-        ConversationPosition? before = null;
-        if (window.After is { } after)
-        {
-            before = Positions.TryTimeAndId(after, out var time, out var id) ? new ConversationPosition(time, id) : throw ApiProblems.InvalidCursor();
-        }
-        var page = await conversations.ListAsync(scope.TenantId, user_id, new ConversationQuery(pageSize, offset ?? 0, before), cancellationToken);
-        if (page is null)
-        {
-            return ApiProblems.UserNotFound(user_id);
-        }
-        var last = page.Conversations.Count > 0 ? page.Conversations[^1] : null;
-        return TypedResults.Ok(new ConversationListResponse
-        {
-            Conversations = page.Conversations,
-            Total = page.Total,
-            Limit = pageSize,
-            Offset = before is null ? offset ?? 0 : 0,
-            NextCursor = page.HasMore && last is not null
-                ? pages.Cursor(window, Positions.TimeAndId(last.StartedAt, last.Id))
-                : null,
-        });
-    }
+        TenantScope scope, string user_id, int? offset, [AsParameters] PageRequest request, ConversationReading conversations,
+        CancellationToken cancellationToken) =>
+        await conversations.ListAsync(scope.TenantId, user_id, offset, request, cancellationToken) is { } page
+            ? TypedResults.Ok(page)
+            : ApiProblems.UserNotFound(user_id);
 
     private static async Task<Results<Ok<ConversationDetail>, ProblemHttpResult>> GetAsync(
-        TenantScope scope, string user_id, string conversation_id, IConversationStore conversations, IMessageStore messages, IOptions<MnemoOptions> options,
-        CancellationToken cancellationToken)
-    {
-        if (!Guid.TryParse(conversation_id, out var id) || await conversations.GetAsync(scope.TenantId, user_id, id, cancellationToken) is not { } conversation)
-        {
-            return ConversationNotFound(user_id, conversation_id);
-        }
-        // The most recent page of its messages; older ones page through the messages endpoint.
-        var page = await messages.ListAsync(scope.TenantId, user_id,
-            new MessageQuery { Limit = options.Value.Limits.MaxPageSize, ConversationId = id }, cancellationToken);
-        return TypedResults.Ok(new ConversationDetail(conversation, page?.Messages ?? []));
-    }
+        TenantScope scope, string user_id, string conversation_id, ConversationReading conversations, CancellationToken cancellationToken) =>
+        await conversations.GetAsync(scope.TenantId, user_id, conversation_id, cancellationToken) is { } detail
+            ? TypedResults.Ok(detail)
+            : ConversationNotFound(user_id, conversation_id);
 
     private static async Task<Results<Ok<Conversation>, ProblemHttpResult>> UpdateAsync(
         TenantScope scope, string user_id, string conversation_id, JsonBody<UpdateConversationRequest> body, IConversationStore conversations,
@@ -120,5 +82,5 @@ public static class ConversationEndpoints
             : ConversationNotFound(user_id, conversation_id);
 
     private static ProblemHttpResult ConversationNotFound(string userId, string conversationId) =>
-        ApiProblems.NotFound($"User '{userId}' has no conversation '{conversationId}'.");
+        ApiProblems.NotFound(ConversationReading.NotFoundDetail(userId, conversationId));
 }

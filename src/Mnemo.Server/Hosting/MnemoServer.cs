@@ -21,6 +21,7 @@ using Mnemo.Server.Docs;
 using Mnemo.Server.Events;
 using Mnemo.Server.Health;
 using Mnemo.Server.Insights;
+using Mnemo.Server.Mcp;
 using Mnemo.Server.Memory;
 using Mnemo.Server.Messages;
 using Mnemo.Server.OAuth;
@@ -245,7 +246,11 @@ public static class MnemoServer
         services.AddSingleton<Embeddings>();
         services.AddSingleton<EmbeddingIndexer>();
         services.AddSingleton<MessageSearch>();
+        services.AddSingleton<InsightWriter>();
+        services.AddSingleton<ConversationReading>();
+        services.AddSingleton<SearchPages>();
         services.AddSingleton<TaskCompletion>();
+        services.AddMnemoMcp();
         return services;
     }
 
@@ -306,5 +311,6 @@ public static class MnemoServer
         app.MapCampaigns();
         app.MapUserContext();
         app.MapRetention();
+        app.MapMnemoMcp();
     }
 }

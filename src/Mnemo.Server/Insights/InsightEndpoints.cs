@@ -4,7 +4,6 @@ using Mnemo.Server.Access;
 using Mnemo.Server.Json;
 using Mnemo.Server.Paging;
 using Mnemo.Server.Problems;
-using Mnemo.Time;
 
 namespace Mnemo.Server.Insights;
 
@@ -23,26 +22,10 @@ public static class InsightEndpoints
     }
 
     private static async Task<Results<Created<Insight>, ProblemHttpResult>> CreateAsync(
-        TenantScope scope, string user_id, JsonBody<CreateInsightRequest> body, IInsightStore insights, TimeProvider timeProvider,
-        CancellationToken cancellationToken)
-    {
-        var request = body.Value;
-        var now = timeProvider.GetUtcNowMicroseconds();
-        var insight = new Insight
-        {
-            Id = Guid.CreateVersion7(now),
-            UserId = user_id,
-            Topic = request.Topic!,
-            Subtopic = request.Subtopic,
-            Content = request.Content!,
-            Confidence = request.Confidence,
-            Source = request.Source,
-            CreatedAt = now,
-        };
-        return await insights.CreateAsync(scope.TenantId, insight, cancellationToken)
+        TenantScope scope, string user_id, JsonBody<CreateInsightRequest> body, InsightWriter writer, CancellationToken cancellationToken) =>
+        await writer.CreateAsync(scope.TenantId, user_id, body.Value, cancellationToken) is { } insight
             ? TypedResults.Created($"/api/v1/insights/{Uri.EscapeDataString(user_id)}/{insight.Id}", insight)
             : ApiProblems.UserNotFound(user_id);
-    }
 
     private static async Task<Results<Ok<InsightListResponse>, ProblemHttpResult>> ListAsync(
         TenantScope scope, string user_id, string? topic, int? limit, IInsightStore insights, Pages pages, CancellationToken cancellationToken)

@@ -1,10 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
-using Mnemo.Json;
 using Mnemo.Problems;
 using Mnemo.Server.Problems;
-using Mnemo.Validation;
 
 namespace Mnemo.Server.Json;
 
@@ -17,8 +14,6 @@ namespace Mnemo.Server.Json;
 public sealed class JsonBody<T>
     where T : class
 {
-    private static readonly JsonTypeInfo<T> TypeInfo = (JsonTypeInfo<T>)MnemoJsonContext.Default.GetTypeInfo(typeof(T))!;
-
     private JsonBody(T value) => Value = value;
 
     /// <summary>The request.</summary>
@@ -32,7 +27,7 @@ public sealed class JsonBody<T>
         var request = context.Request;
         if (request.ContentLength == 0 || (request.ContentLength is null && !request.Headers.ContainsKey("Transfer-Encoding")))
         {
-            throw BodyRequired();
+            throw JsonRequests.BodyRequired();
         }
         if (!request.HasJsonContentType())
         {
@@ -53,64 +48,9 @@ public sealed class JsonBody<T>
 
         using (document)
         {
-            var root = document.RootElement;
-            if (root.ValueKind == JsonValueKind.Null)
-            {
-                throw BodyRequired();
-            }
-            var errors = new ValidationErrors();
-            var numbers = new ValidationErrors();
-            var duplicates = new ValidationErrors();
-            StorableText.Collect(root, string.Empty, errors, numbers, duplicates);
-            if (!errors.IsEmpty)
-            {
-                throw new ApiProblemException(StatusCodes.Status400BadRequest, ProblemCodes.InvalidCharacter, "Invalid character",
-                    "A string in the body holds a character that cannot be stored.", errors.ToDictionary());
-            }
-            if (!numbers.IsEmpty)
-            {
-                throw new ApiProblemException(StatusCodes.Status400BadRequest, ProblemCodes.InvalidNumber, "Invalid number",
-                    "A number in the body cannot be stored.", numbers.ToDictionary());
-            }
-            if (!duplicates.IsEmpty)
-            {
-                throw new ApiProblemException(StatusCodes.Status400BadRequest, ProblemCodes.DuplicateField, "Duplicate field",
-                    "The body names a field more than once.", duplicates.ToDictionary());
-            }
-            StrictJson.CollectUnknownMembers(root, TypeInfo, string.Empty, errors);
-            if (!errors.IsEmpty)
-            {
-                throw new ApiProblemException(StatusCodes.Status400BadRequest, ProblemCodes.UnknownFields, "Unknown fields",
-                    "The request names fields that this endpoint does not accept.", errors.ToDictionary());
-            }
-
-            T? value;
-            try
-            {
-                value = root.Deserialize(TypeInfo);
-            }
-            catch (JsonException exception)
-            {
-                throw ApiProblems.InvalidField(StrictJson.FieldPath(string.Empty, exception.Path), "has the wrong type");
-            }
-            if (value is null)
-            {
-                throw BodyRequired();
-            }
-            if (value is IValidatable validatable)
-            {
-                validatable.Validate(errors);
-                if (!errors.IsEmpty)
-                {
-                    throw new RequestValidationException(errors);
-                }
-            }
-            return new JsonBody<T>(value);
+            return new JsonBody<T>(JsonRequests.Read<T>(document.RootElement));
         }
     }
 
 #pragma warning restore CA1000
-
-    private static ApiProblemException BodyRequired() =>
-        new(StatusCodes.Status400BadRequest, ProblemCodes.BodyRequired, "Body required", "This endpoint needs a JSON body.");
 }

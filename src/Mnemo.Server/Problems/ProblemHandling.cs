@@ -44,6 +44,48 @@ public static partial class ProblemHandling
         _ => ProblemCodes.BadRequest,
     };
 
+    /// <summary>
+    /// The problem a failure is answered with (the HTTP API's, and the MCP tools' errors carry the
+    /// same status and code); a 500 for anything Mnemo did not foresee.
+    /// </summary>
+    public static ProblemDetails Describe(Exception exception, SqlDialect dialect) => exception switch
+    {
+        ApiProblemException api => Problem(api.Status, api.Code, api.Title, api.Detail, api.Errors),
+        RequestValidationException validation => Problem(400, ProblemCodes.ValidationFailed, "Invalid request",
+            "One or more fields are invalid.", validation.Errors),
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Problem(413, ProblemCodes.PayloadTooLarge,
+            "Payload too large", "The request body is larger than the server accepts."),
+        BadHttpRequestException { InnerException: JsonException } => Problem(400, ProblemCodes.MalformedJson,
+            "Malformed JSON", "The request body is not valid JSON."),
+        BadHttpRequestException badRequest => Problem(badRequest.StatusCode, ProblemCodes.BadRequest, "Bad request", badRequest.Message),
+        JsonException => Problem(400, ProblemCodes.MalformedJson, "Malformed JSON", "The request body is not valid JSON."),
+        CampaignNotFoundException campaign => Problem(404, ProblemCodes.NotFound, "Not found", campaign.Message),
+        ConversationNotFoundException missing => Problem(404, ProblemCodes.NotFound, "Not found", missing.Message),
+        UserIdCollisionException collision => Problem(409, ProblemCodes.IdentityCollision, "Identity collision", collision.Message),
+        DbException db when dialect.IsUnavailable(db) => Problem(503, ProblemCodes.StoreUnavailable, "Store unavailable",
+            "The database cannot be reached; retry shortly."),
+        Recall.SemanticSearchUnavailableException { State: "off" } => Problem(400, ProblemCodes.SemanticSearchOff, "Semantic search is off",
+            "This server runs without an embedding model (Mnemo__Embeddings__Provider=none); use mode=keyword."),
+        Recall.SemanticSearchUnavailableException unavailable => Problem(503, ProblemCodes.SemanticUnavailable, "Semantic search unavailable",
+            unavailable.State == "failed"
+                ? "The embedding model failed to load (the server log says why); use mode=keyword."
+                : $"The embedding model is {unavailable.State}; retry shortly, or use mode=keyword."),
+        TimeoutException => Problem(503, ProblemCodes.StoreUnavailable, "Store unavailable", "The database did not answer in time; retry shortly."),
+        _ => Problem(500, ProblemCodes.InternalError, "Internal error", "Mnemo failed to handle the request; the server log has the details."),
+    };
+
+    private static ProblemDetails Problem(int status, string code, string title, string? detail, IDictionary<string, string[]>? errors = null)
+    {
+        var problem = errors is null
+            ? new ProblemDetails()
+            : new HttpValidationProblemDetails(errors);
+        problem.Status = status;
+        problem.Title = title;
+        problem.Detail = detail;
+        problem.Extensions["code"] = code;
+        return problem;
+    }
+
     private sealed partial class MnemoExceptionHandler(IProblemDetailsService problems, MnemoDatabase database, ILogger<MnemoExceptionHandler> logger)
         : IExceptionHandler
     {
@@ -80,44 +122,6 @@ public static partial class ProblemHandling
                 ProblemDetails = problem,
                 Exception = exception,
             });
-        }
-
-        private static ProblemDetails Describe(Exception exception, SqlDialect dialect) => exception switch
-        {
-            ApiProblemException api => Problem(api.Status, api.Code, api.Title, api.Detail, api.Errors),
-            RequestValidationException validation => Problem(400, ProblemCodes.ValidationFailed, "Invalid request",
-                "One or more fields are invalid.", validation.Errors),
-            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Problem(413, ProblemCodes.PayloadTooLarge,
-                "Payload too large", "The request body is larger than the server accepts."),
-            BadHttpRequestException { InnerException: JsonException } => Problem(400, ProblemCodes.MalformedJson,
-                "Malformed JSON", "The request body is not valid JSON."),
-            BadHttpRequestException badRequest => Problem(badRequest.StatusCode, ProblemCodes.BadRequest, "Bad request", badRequest.Message),
-            JsonException => Problem(400, ProblemCodes.MalformedJson, "Malformed JSON", "The request body is not valid JSON."),
-            CampaignNotFoundException campaign => Problem(404, ProblemCodes.NotFound, "Not found", campaign.Message),
-            ConversationNotFoundException missing => Problem(404, ProblemCodes.NotFound, "Not found", missing.Message),
-            UserIdCollisionException collision => Problem(409, ProblemCodes.IdentityCollision, "Identity collision", collision.Message),
-            DbException db when dialect.IsUnavailable(db) => Problem(503, ProblemCodes.StoreUnavailable, "Store unavailable",
-                "The database cannot be reached; retry shortly."),
-            Recall.SemanticSearchUnavailableException { State: "off" } => Problem(400, ProblemCodes.SemanticSearchOff, "Semantic search is off",
-                "This server runs without an embedding model (Mnemo__Embeddings__Provider=none); use mode=keyword."),
-            Recall.SemanticSearchUnavailableException unavailable => Problem(503, ProblemCodes.SemanticUnavailable, "Semantic search unavailable",
-                unavailable.State == "failed"
-                    ? "The embedding model failed to load (the server log says why); use mode=keyword."
-                    : $"The embedding model is {unavailable.State}; retry shortly, or use mode=keyword."),
-            TimeoutException => Problem(503, ProblemCodes.StoreUnavailable, "Store unavailable", "The database did not answer in time; retry shortly."),
-            _ => Problem(500, ProblemCodes.InternalError, "Internal error", "Mnemo failed to handle the request; the server log has the details."),
-        };
-
-        private static ProblemDetails Problem(int status, string code, string title, string? detail, IDictionary<string, string[]>? errors = null)
-        {
-            var problem = errors is null
-                ? new ProblemDetails()
-                : new HttpValidationProblemDetails(errors);
-            problem.Status = status;
-            problem.Title = title;
-            problem.Detail = detail;
-            problem.Extensions["code"] = code;
-            return problem;
         }
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "Store unavailable while serving {Path}")]

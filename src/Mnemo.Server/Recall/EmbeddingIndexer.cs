@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
@@ -12,10 +13,10 @@ namespace Mnemo.Server.Recall;
 /// <c>SKIP LOCKED</c>, so several nodes share the work), embeds it outside any transaction, stores
 /// the vectors. A claim is a lease: a batch of a node that died is claimed again when it runs out.
 /// Appends nudge it; without a nudge it looks again every two seconds (writes on other nodes).
-/// It takes the CPU the API leaves: the model runs on idle-priority threads (one call on each, with
-/// one ONNX thread, the caller's), and while the API is busy for most of the time a claim takes
-/// and full claims keep being found (a bulk of writes), it rests nine times as long as each claim
-/// took; a trickle of appends, or a dashboard polling now and then, does not slow it.
+/// It takes the CPU the API leaves: the model runs on idle-scheduled threads (one call on each,
+/// with one ONNX thread, the caller's), and a thread rests after a call during which the API was
+/// busy most of the time, for as long as it stays busy; a trickle of appends, or a dashboard
+/// polling now and then, does not slow it.
 /// </summary>
 public sealed partial class EmbeddingIndexer(
     Embeddings embeddings, IRecallStore recall, MnemoMetrics metrics, ApiActivity activity, IdleCpuScheduler idleCpu, TimeProvider timeProvider,
@@ -25,7 +26,8 @@ public sealed partial class EmbeddingIndexer(
     private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(2);
     private const int CallsPerThread = 16;
     private const int MaxAttempts = 3;
-    private static readonly TimeSpan MaxRest = TimeSpan.FromSeconds(10);
+    // A claim's calls under steady load: 32 calls / 2 threads x 5 s, within the lease.
+    private static readonly TimeSpan MaxRest = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan RestSlice = TimeSpan.FromMilliseconds(250);
     private const double BusyShareToRest = 0.5;
     private readonly Channel<bool> _nudges = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -74,8 +76,6 @@ public sealed partial class EmbeddingIndexer(
         while (!stoppingToken.IsCancellationRequested)
         {
             var indexed = 0;
-            var started = timeProvider.GetTimestamp();
-            var apiSince = activity.Read();
             var claim = Interlocked.Increment(ref _claims);
             try
             {
@@ -83,11 +83,6 @@ public sealed partial class EmbeddingIndexer(
                 if (indexed == 0)
                 {
                     BacklogFoundEmpty(claim);
-                }
-                // A full claim means more is waiting: under load, rest before the next one.
-                if (indexed == ClaimSize && activity.BusyShare(apiSince) >= BusyShareToRest)
-                {
-                    await RestWhileBusyAsync(Min(timeProvider.GetElapsedTime(started) * 9, MaxRest), stoppingToken);
                 }
             }
             catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
@@ -123,11 +118,32 @@ public sealed partial class EmbeddingIndexer(
             return 0;
         }
         var model = embeddings.Model!;
-        // The calls run side by side, one on each idle-priority thread.
-        var calls = await Task.WhenAll(pending.OrderBy(message => message.Content.Length).Chunk(_options.BatchSize)
-            .Select(call => EmbedCallAsync(generator, model, call, cancellationToken)));
-        metrics.Embedded(await recall.SaveAsync([.. calls.SelectMany(vectors => vectors)], cancellationToken));
+        var calls = new ConcurrentQueue<PendingEmbedding[]>(pending.OrderBy(message => message.Content.Length).Chunk(_options.BatchSize));
+        var embedded = await Task.WhenAll(Enumerable.Range(0, _options.Threads).Select(_ => EmbedCallsAsync(generator, model, calls, cancellationToken)));
+        metrics.Embedded(await recall.SaveAsync([.. embedded.SelectMany(vectors => vectors)], cancellationToken));
         return pending.Count;
+    }
+
+    /// <summary>
+    /// One worker of a claim (one a thread): takes the claim's calls in turn. After a call during
+    /// which the API was busy most of the time, it rests while the API stays busy (at most
+    /// <see cref="MaxRest"/>): under load, requests come first, and on two cores an idle-scheduled
+    /// model still slows them (it shares caches, and a core's other hardware thread).
+    /// </summary>
+    private async Task<List<MessageVector>> EmbedCallsAsync(
+        IEmbeddingGenerator<string, Embedding<float>> generator, string model, ConcurrentQueue<PendingEmbedding[]> calls, CancellationToken cancellationToken)
+    {
+        var vectors = new List<MessageVector>();
+        while (calls.TryDequeue(out var call))
+        {
+            var since = activity.Read();
+            vectors.AddRange(await EmbedCallAsync(generator, model, call, cancellationToken));
+            if (!calls.IsEmpty && activity.BusyShare(since) >= BusyShareToRest)
+            {
+                await RestWhileBusyAsync(cancellationToken);
+            }
+        }
+        return vectors;
     }
 
     private async Task<IEnumerable<MessageVector>> EmbedCallAsync(
@@ -182,24 +198,19 @@ public sealed partial class EmbeddingIndexer(
         }
     }
 
-    /// <summary>
-    /// Rests up to <paramref name="longest"/> in short slices, and no longer than the API stays busy:
-    /// the bulk of writes that made it rest may be over long before.
-    /// </summary>
-    private async Task RestWhileBusyAsync(TimeSpan longest, CancellationToken stoppingToken)
+    /// <summary>Rests in short slices while the API stays busy, at most <see cref="MaxRest"/>.</summary>
+    private async Task RestWhileBusyAsync(CancellationToken cancellationToken)
     {
-        for (var rested = TimeSpan.Zero; rested < longest; rested += RestSlice)
+        for (var rested = TimeSpan.Zero; rested < MaxRest; rested += RestSlice)
         {
             var since = activity.Read();
-            await Task.Delay(RestSlice, timeProvider, stoppingToken);
+            await Task.Delay(RestSlice, timeProvider, cancellationToken);
             if (activity.BusyShare(since) < BusyShareToRest)
             {
                 return;
             }
         }
     }
-
-    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     /// <summary>Answers the waiters registered before claim number <paramref name="claim"/> began.</summary>
     private void BacklogFoundEmpty(long claim)

@@ -5,7 +5,6 @@ using Mnemo.Recall;
 using Mnemo.Server.Access;
 using Mnemo.Server.Paging;
 using Mnemo.Server.Problems;
-using Mnemo.Users;
 
 namespace Mnemo.Server.Recall;
 
@@ -24,47 +23,16 @@ public static class SearchEndpoints
     }
 
     private static async Task<Results<Ok<SearchResponse>, ProblemHttpResult>> SearchUserAsync(
-        TenantScope scope, string user_id, [AsParameters] SearchQuery query, [AsParameters] PageRequest request, MessageSearch search, IUserStore users,
-        Pages pages, CancellationToken cancellationToken)
-    {
-        var response = await SearchAsync(scope.TenantId, user_id, query, request, search, pages, cancellationToken);
-        if (response.Results.Count == 0 && request.Cursor is null && await users.GetAsync(scope.TenantId, user_id, cancellationToken) is null)
-        {
-            return ApiProblems.UserNotFound(user_id);
-        }
-        return TypedResults.Ok(response);
-    }
+        TenantScope scope, string user_id, [AsParameters] SearchQuery query, [AsParameters] PageRequest request, SearchPages search,
+        CancellationToken cancellationToken) =>
+        await search.ForUserAsync(scope.TenantId, user_id, query, request, cancellationToken) is { } response
+            ? TypedResults.Ok(response)
+            : ApiProblems.UserNotFound(user_id);
 
     private static async Task<Ok<SearchResponse>> SearchTenantAsync(
-        TenantScope scope, [AsParameters] SearchQuery query, [AsParameters] PageRequest request, MessageSearch search, Pages pages,
+        TenantScope scope, [AsParameters] SearchQuery query, [AsParameters] PageRequest request, SearchPages search,
         CancellationToken cancellationToken) =>
-        TypedResults.Ok(await SearchAsync(scope.TenantId, null, query, request, search, pages, cancellationToken));
-
-    private static async Task<SearchResponse> SearchAsync(
-        string tenantId, string? userId, SearchQuery query, PageRequest request, MessageSearch search, Pages pages, CancellationToken cancellationToken)
-    {
-        var (question, mode, filter) = query.Validate();
-        // A ranking has no stable key to resume after: it is read by offset. The question, mode and
-        // filter are part of the cursor's scope, so a cursor from another search does not decode.
-        var window = pages.Open(request, new PageScope($"search:{mode}:{filter}:{question}", tenantId, userId));
-        var offset = 0;
-        if (window.After is { } after && !Positions.TryOffset(after, out offset))
-        {
-            throw ApiProblems.InvalidCursor();
-        }
-        if (offset + window.Size > MessageSearch.MaxDepth)
-        {
-            throw ApiProblems.InvalidField("cursor", $"a search pages through its best {MessageSearch.MaxDepth} results; ask a narrower question");
-        }
-        var outcome = await search.SearchAsync(tenantId, userId, question, mode, filter, offset, window.Size, cancellationToken);
-        return new SearchResponse
-        {
-            Results = outcome.Results,
-            NextCursor = outcome.HasMore ? pages.Cursor(window, Positions.Offset(offset + window.Size)) : null,
-            Mode = outcome.Mode,
-            Semantic = outcome.Semantic,
-        };
-    }
+        TypedResults.Ok(await search.PageAsync(scope.TenantId, null, query, request, cancellationToken));
 
     private static async Task<Ok<SearchStatusResponse>> StatusAsync(
         TenantScope scope, IRecallStore recall, Embeddings embeddings, CancellationToken cancellationToken)

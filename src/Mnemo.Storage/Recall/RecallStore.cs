@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using Mnemo.Messages;
@@ -7,8 +8,11 @@ using Mnemo.Storage.Messages;
 
 namespace Mnemo.Storage.Recall;
 
-/// <summary>The embedding backlog and the message vectors on either backend.</summary>
-public sealed class RecallStore(MnemoDatabase database, TimeProvider timeProvider) : IRecallStore
+/// <summary>
+/// The embedding backlog and the message vectors on either backend. A reindex queues
+/// <paramref name="reindexWindow"/> messages per transaction.
+/// </summary>
+public sealed class RecallStore(MnemoDatabase database, TimeProvider timeProvider, int reindexWindow = 10_000) : IRecallStore
 {
     private readonly SqlDialect _sql = database.Dialect;
 
@@ -247,22 +251,62 @@ public sealed class RecallStore(MnemoDatabase database, TimeProvider timeProvide
     }
 
     /// <inheritdoc />
-    public Task<long> EnqueueMissingAsync(string? tenantId, string model, CancellationToken cancellationToken)
+    public async Task<long> EnqueueMissingAsync(string? tenantId, string model, CancellationToken cancellationToken)
     {
-        var sql = $"""
-            INSERT INTO embedding_backlog (tenant_id, message_id)
-            SELECT m.tenant_id, m.id FROM messages m
-            WHERE {(tenantId is null ? "1 = 1" : "m.tenant_id = @tenant_id")}
-              AND NOT EXISTS (SELECT 1 FROM message_vectors v WHERE v.tenant_id = m.tenant_id AND v.message_id = m.id AND v.model = @model)
-            ORDER BY m.seq
-            ON CONFLICT (tenant_id, message_id) DO NOTHING
-            """;
-        return database.WriteAsync(async (session, token) =>
+        var tenants = tenantId is not null ? [tenantId] : await TenantIdsAsync(cancellationToken);
+        long queued = 0;
+        foreach (var tenant in tenants)
         {
-            var bound = tenantId is null ? session : session.ForTenant(tenantId);
-            await using var command = bound.Command(sql).With("model", model);
+            // Window by window, each its own transaction: a large tenant never holds the writer
+            // (SQLite's only one) for long, and an interrupted reindex keeps what it queued.
+            long after = 0;
+            while (true)
+            {
+                var upTo = await WindowEndAsync(tenant, after, cancellationToken);
+                queued += await EnqueueWindowAsync(tenant, model, after, upTo, cancellationToken);
+                if (upTo is not { } end)
+                {
+                    break;
+                }
+                after = end;
+            }
+        }
+        return queued;
+    }
+
+    /// <summary>The seq that closes a window of the tenant's messages after <paramref name="after"/>; null for the last window.</summary>
+    private async Task<long?> WindowEndAsync(string tenantId, long after, CancellationToken cancellationToken)
+    {
+        await using var session = await database.ReadAsync(tenantId, cancellationToken);
+        await using var command = session.Command(
+            "SELECT seq FROM messages WHERE tenant_id = @tenant_id AND seq > @after ORDER BY seq LIMIT 1 OFFSET @skip")
+            .With("after", after).With("skip", reindexWindow - 1);
+        return await command.ScalarAsync(cancellationToken) is { } seq and not DBNull ? Convert.ToInt64(seq, CultureInfo.InvariantCulture) : null;
+    }
+
+    private Task<long> EnqueueWindowAsync(string tenantId, string model, long after, long? upTo, CancellationToken cancellationToken) =>
+        database.WriteAsync(tenantId, async (session, token) =>
+        {
+            await using var command = session.Command($"""
+                INSERT INTO embedding_backlog (tenant_id, message_id)
+                SELECT m.tenant_id, m.id FROM messages m
+                WHERE m.tenant_id = @tenant_id AND m.seq > @after {(upTo is null ? "" : "AND m.seq <= @up_to")}
+                  AND NOT EXISTS (SELECT 1 FROM message_vectors v WHERE v.tenant_id = m.tenant_id AND v.message_id = m.id AND v.model = @model)
+                ORDER BY m.seq
+                ON CONFLICT (tenant_id, message_id) DO NOTHING
+                """).With("model", model).With("after", after);
+            if (upTo is not null)
+            {
+                command.With("up_to", upTo);
+            }
             return (long)await command.ExecuteAsync(token);
         }, cancellationToken);
+
+    private async Task<List<string>> TenantIdsAsync(CancellationToken cancellationToken)
+    {
+        await using var session = await database.ReadAsync(cancellationToken);
+        await using var command = session.Command("SELECT id FROM tenants ORDER BY id");
+        return await command.ListAsync(reader => reader.GetString(0), cancellationToken);
     }
 
     private static byte[] ToBytes(float[] vector) => MemoryMarshal.AsBytes(vector.AsSpan()).ToArray();

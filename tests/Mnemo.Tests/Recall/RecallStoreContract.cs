@@ -108,6 +108,23 @@ public abstract class RecallStoreContract(StoreFixture fixture)
     }
 
     [Fact]
+    public async Task A_reindex_queues_a_tenant_window_by_window_and_finds_only_what_is_still_missing()
+    {
+        var windowed = new RecallStore(fixture.Database, TimeProvider.System, reindexWindow: 2);
+        var tenant = await TestTenants.CreateAsync(fixture.Database);
+        await _messages.AppendAsync(tenant, "u", [.. Enumerable.Range(0, 5).Select(i => Say($"message {i}"))], CancellationToken.None);
+        var pending = await ClaimAsync(tenant);
+        await _recall.SaveAsync([.. pending.Take(2).Select(message => Vector(message, 0))], CancellationToken.None);
+        await _recall.GiveUpAsync([.. pending.Skip(2)], CancellationToken.None);
+
+        Assert.Equal(3, await windowed.EnqueueMissingAsync(tenant, Model, CancellationToken.None));
+        Assert.Equal(0, await windowed.EnqueueMissingAsync(tenant, Model, CancellationToken.None));
+        // After a model change every message lacks a vector of it; the three still queued stay queued once.
+        Assert.Equal(2, await windowed.EnqueueMissingAsync(tenant, "a-new-model", CancellationToken.None));
+        Assert.Equal(new RecallCounts(5, 2), await _recall.CountAsync(tenant, Model, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Keyword_search_ranks_messages_sharing_any_word_of_a_question_and_ignores_stop_words()
     {
         var tenant = await TestTenants.CreateAsync(fixture.Database);

@@ -1,0 +1,86 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.AspNetCore.Mvc;
+using ModelContextProtocol.Protocol;
+using Mnemo.Json;
+using Mnemo.Problems;
+using Mnemo.Server.Problems;
+using Mnemo.Storage;
+
+namespace Mnemo.Server.Mcp;
+
+/// <summary>
+/// Runs a tool's call and answers it as MCP does: the result as structured content (the same
+/// snake_case JSON as the REST answer) and as text; a failure as a tool error (<c>isError</c>)
+/// whose structured content is the REST problem — the same status, <c>code</c>, title, detail and
+/// field errors — so a client handles both surfaces alike. Nothing a client sends becomes a
+/// protocol-level failure; Mnemo's own faults are logged and answered as <c>internal_error</c>.
+/// </summary>
+public sealed partial class McpCalls(MnemoDatabase database, ILogger<McpCalls> logger)
+{
+    /// <summary>The answer to <paramref name="tool"/>'s call of <paramref name="call"/>.</summary>
+    public async Task<CallToolResult> RunAsync<T>(string tool, Func<Task<T>> call, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        try
+        {
+            return Ok(await call());
+        }
+        catch (Exception exception) when (!(exception is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            return Failed(tool, exception);
+        }
+    }
+
+    /// <summary>A result: structured, and the same JSON as text for clients that read only text.</summary>
+    public static CallToolResult Ok<T>(T value)
+    {
+        var json = JsonSerializer.SerializeToElement(value, TypeInfo<T>());
+        return new CallToolResult
+        {
+            Content = [new TextContentBlock { Text = json.GetRawText() }],
+            StructuredContent = json,
+        };
+    }
+
+    /// <summary>The problem a failure is answered with, as a tool error.</summary>
+    public CallToolResult Failed(string tool, Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        var details = ProblemHandling.Describe(exception, database.Dialect);
+        if (details.Status >= 500 && exception is not Recall.SemanticSearchUnavailableException)
+        {
+            LogFailed(logger, exception, tool);
+        }
+        var problem = Problem(details);
+        var json = JsonSerializer.SerializeToElement(problem, MnemoJsonContext.Default.ProblemResponse);
+        return new CallToolResult
+        {
+            IsError = true,
+            Content = [new TextContentBlock { Text = $"{problem.Code}: {problem.Detail ?? problem.Title}" + FieldErrors(problem) }],
+            StructuredContent = json,
+        };
+    }
+
+    private static ProblemResponse Problem(ProblemDetails details) => new()
+    {
+        Type = details.Type,
+        Title = details.Title,
+        Status = details.Status,
+        Detail = details.Detail,
+        Code = details.Extensions.TryGetValue("code", out var code) ? code as string : ProblemHandling.CodeForStatus(details.Status ?? 500),
+        Errors = (details as HttpValidationProblemDetails)?.Errors,
+    };
+
+    private static string FieldErrors(ProblemResponse problem) =>
+        problem.Errors is { Count: > 0 } errors
+            ? " (" + string.Join("; ", errors.Select(error => $"{error.Key}: {string.Join(", ", error.Value)}")) + ")"
+            : string.Empty;
+
+    private static JsonTypeInfo<T> TypeInfo<T>() =>
+        (JsonTypeInfo<T>)(MnemoJsonContext.Default.GetTypeInfo(typeof(T))
+            ?? throw new InvalidOperationException($"{typeof(T).Name} is not a wire type of MnemoJsonContext."));
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "MCP tool {Tool} failed")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string tool);
+}
