@@ -49,11 +49,12 @@ public abstract class SqlDialect
     public virtual string? FullTextSearchSql(string messageColumns, bool forUser, Func<string, string> filterOn) => null;
 
     /// <summary>
-    /// Keyword matches to rank in process (where <see cref="FullTextSearchSql"/> is null): each
-    /// match's <c>seq</c>, then its content with the matched words between
-    /// <see cref="Recall.KeywordRanking.MarkStart"/> and <see cref="Recall.KeywordRanking.MarkEnd"/>,
-    /// newest first, at most <c>@limit</c>; then, as a second result, how many messages the user
-    /// (or the tenant) has. Parameters as <see cref="FullTextSearchSql"/>'s, without <c>@offset</c>.
+    /// Keyword matches to rank in process (where <see cref="FullTextSearchSql"/> is null): first
+    /// how many messages the user (or the tenant) has; then each match's <c>seq</c>, its content
+    /// with the matched words between <see cref="Recall.KeywordRanking.MarkStart"/> and
+    /// <see cref="Recall.KeywordRanking.MarkEnd"/>, and its plain content where that holds those
+    /// characters itself (else null), newest first, at most <c>@limit</c>. Parameters as
+    /// <see cref="FullTextSearchSql"/>'s, without <c>@offset</c>.
     /// </summary>
     public virtual string FullTextMatchesSql(bool forUser, Func<string, string> filterOn) => throw new NotSupportedException();
 

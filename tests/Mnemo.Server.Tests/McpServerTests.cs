@@ -107,6 +107,9 @@ public abstract class McpServerTests(ServerFixture fixture)
         await ErrorAsync(mcp, "remember", new() { ["messages"] = new object[] { new { role = "user", content = "whose?" } } }, 400, "validation_failed");
         await ErrorAsync(mcp, "remember", new() { ["user_id"] = "bad user id", ["messages"] = new object[] { new { role = "user", content = "x" } } }, 400, "validation_failed");
         await ErrorAsync(mcp, "recall", new() { ["user_id"] = "u", ["query"] = "x", ["mode"] = "fuzzy" }, 400, "validation_failed");
+        // Screened before any tool runs, as the API screens query strings: PostgreSQL refuses NUL.
+        await ErrorAsync(mcp, "recall", new() { ["user_id"] = "u", ["query"] = "nul \u0000 inside" }, 400, "invalid_character");
+        await ErrorAsync(mcp, "remember", new() { ["user_id"] = "u", ["messages"] = new object[] { new { role = "user", content = "x" } }, ["idempotency_key"] = "k\u0000" }, 400, "invalid_character");
         await ErrorAsync(mcp, "recall", new() { ["user_id"] = "u", ["query"] = new string('q', 501) }, 400, "validation_failed");
         await ErrorAsync(mcp, "recall", new() { ["user_id"] = "u", ["query"] = "x", ["cursor"] = "forged" }, 400, "invalid_cursor");
         await ErrorAsync(mcp, "get_profile", new() { ["user_id"] = "nobody" }, 404, "not_found");
@@ -214,7 +217,8 @@ public abstract class McpServerTests(ServerFixture fixture)
         var result = await mcp.CallToolAsync(tool, arguments);
         var text = string.Join(' ', result.Content.OfType<TextContentBlock>().Select(block => block.Text));
         Assert.True(result.IsError == true, $"{tool} succeeded: {text}");
-        var problem = result.StructuredContent!.Value;
+        Assert.Null(result.StructuredContent); // it would not match the tool's output schema
+        var problem = JsonDocument.Parse(result.Content.OfType<TextContentBlock>().Last().Text).RootElement;
         Assert.True(code == problem.GetProperty("code").GetString(), $"{tool}: expected {code}, got {text}");
         Assert.Equal(status, problem.GetProperty("status").GetInt32());
         Assert.StartsWith(code, text, StringComparison.Ordinal);

@@ -24,25 +24,8 @@ public static class JsonRequests
         {
             throw BodyRequired();
         }
+        Screen(root, string.Empty);
         var errors = new ValidationErrors();
-        var numbers = new ValidationErrors();
-        var duplicates = new ValidationErrors();
-        StorableText.Collect(root, string.Empty, errors, numbers, duplicates);
-        if (!errors.IsEmpty)
-        {
-            throw new ApiProblemException(StatusCodes.Status400BadRequest, ProblemCodes.InvalidCharacter, "Invalid character",
-                "A string in the body holds a character that cannot be stored.", errors.ToDictionary());
-        }
-        if (!numbers.IsEmpty)
-        {
-            throw new ApiProblemException(StatusCodes.Status400BadRequest, ProblemCodes.InvalidNumber, "Invalid number",
-                "A number in the body cannot be stored.", numbers.ToDictionary());
-        }
-        if (!duplicates.IsEmpty)
-        {
-            throw new ApiProblemException(StatusCodes.Status400BadRequest, ProblemCodes.DuplicateField, "Duplicate field",
-                "The body names a field more than once.", duplicates.ToDictionary());
-        }
         StrictJson.CollectUnknownMembers(root, typeInfo, string.Empty, errors);
         if (!errors.IsEmpty)
         {
@@ -72,6 +55,35 @@ public static class JsonRequests
             }
         }
         return value;
+    }
+
+    /// <summary>
+    /// Refuses JSON holding what no store keeps: a string with NUL or an unpaired surrogate, a
+    /// number beyond the stores' range, an object naming a field twice. Fields are named under
+    /// <paramref name="path"/>.
+    /// </summary>
+    /// <exception cref="ApiProblemException">The problem to answer with.</exception>
+    public static void Screen(JsonElement element, string path)
+    {
+        var errors = new ValidationErrors();
+        var numbers = new ValidationErrors();
+        var duplicates = new ValidationErrors();
+        StorableText.Collect(element, path, errors, numbers, duplicates);
+        if (!errors.IsEmpty)
+        {
+            throw new ApiProblemException(StatusCodes.Status400BadRequest, ProblemCodes.InvalidCharacter, "Invalid character",
+                "A string in the body holds a character that cannot be stored.", errors.ToDictionary());
+        }
+        if (!numbers.IsEmpty)
+        {
+            throw new ApiProblemException(StatusCodes.Status400BadRequest, ProblemCodes.InvalidNumber, "Invalid number",
+                "A number in the body cannot be stored.", numbers.ToDictionary());
+        }
+        if (!duplicates.IsEmpty)
+        {
+            throw new ApiProblemException(StatusCodes.Status400BadRequest, ProblemCodes.DuplicateField, "Duplicate field",
+                "The body names a field more than once.", duplicates.ToDictionary());
+        }
     }
 
     /// <summary>400 <c>body_required</c>.</summary>

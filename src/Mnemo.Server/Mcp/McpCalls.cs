@@ -4,7 +4,9 @@ using Microsoft.AspNetCore.Mvc;
 using ModelContextProtocol.Protocol;
 using Mnemo.Json;
 using Mnemo.Problems;
+using Mnemo.Server.Json;
 using Mnemo.Server.Problems;
+using Mnemo.Validation;
 using Mnemo.Storage;
 
 namespace Mnemo.Server.Mcp;
@@ -12,8 +14,8 @@ namespace Mnemo.Server.Mcp;
 /// <summary>
 /// Runs a tool's call and answers it as MCP does: the result as structured content (the same
 /// snake_case JSON as the REST answer) and as text; a failure as a tool error (<c>isError</c>)
-/// whose structured content is the REST problem — the same status, <c>code</c>, title, detail and
-/// field errors — so a client handles both surfaces alike. Nothing a client sends becomes a
+/// whose text says <c>code: detail</c> and then gives the REST problem as JSON — the same status,
+/// <c>code</c>, title, detail and field errors — so a client handles both surfaces alike. Nothing a client sends becomes a
 /// protocol-level failure; Mnemo's own faults are logged and answered as <c>internal_error</c>.
 /// </summary>
 public sealed partial class McpCalls(MnemoDatabase database, ILogger<McpCalls> logger)
@@ -29,6 +31,31 @@ public sealed partial class McpCalls(MnemoDatabase database, ILogger<McpCalls> l
         catch (Exception exception) when (!(exception is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
             return Failed(tool, exception);
+        }
+    }
+
+    /// <summary>
+    /// Null when every argument could be stored, else the tool error to answer with, before the
+    /// arguments reach a tool (as the API screens every query string and body): a NUL in a
+    /// question would otherwise reach PostgreSQL, which refuses it with a server error.
+    /// </summary>
+    public CallToolResult? Screen(string tool, IDictionary<string, JsonElement>? arguments)
+    {
+        try
+        {
+            foreach (var (name, value) in arguments ?? new Dictionary<string, JsonElement>())
+            {
+                if (!StorableText.IsStorable(name))
+                {
+                    throw ApiProblems.InvalidField("arguments", StorableText.Rule);
+                }
+                JsonRequests.Screen(value, name);
+            }
+            return null;
+        }
+        catch (ApiProblemException problem)
+        {
+            return Failed(tool, problem);
         }
     }
 
@@ -53,12 +80,16 @@ public sealed partial class McpCalls(MnemoDatabase database, ILogger<McpCalls> l
             LogFailed(logger, exception, tool);
         }
         var problem = Problem(details);
-        var json = JsonSerializer.SerializeToElement(problem, MnemoJsonContext.Default.ProblemResponse);
+        // Not as structured content: clients check that against the tool's output schema, the
+        // success's, even on an error (the TypeScript SDK fails the whole call when it does not match).
         return new CallToolResult
         {
             IsError = true,
-            Content = [new TextContentBlock { Text = $"{problem.Code}: {problem.Detail ?? problem.Title}" + FieldErrors(problem) }],
-            StructuredContent = json,
+            Content =
+            [
+                new TextContentBlock { Text = $"{problem.Code}: {problem.Detail ?? problem.Title}" + FieldErrors(problem) },
+                new TextContentBlock { Text = JsonSerializer.Serialize(problem, MnemoJsonContext.Default.ProblemResponse) },
+            ],
         };
     }
 

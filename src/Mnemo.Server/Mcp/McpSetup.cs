@@ -21,7 +21,10 @@ public static class McpSetup
         services.AddMcpServer(options => options.ServerInfo = new() { Name = "mnemo", Version = typeof(McpSetup).Assembly.GetName().Version?.ToString() ?? "1" })
             .WithHttpTransport(transport => transport.Stateless = true)
             .WithTools<MemoryTools>(ToolJson)
-            .WithResources<MemoryResources>();
+            .WithResources<MemoryResources>()
+            .WithRequestFilters(filters => filters.AddCallToolFilter(next => async (request, cancellationToken) =>
+                request.Services!.GetRequiredService<McpCalls>().Screen(request.Params?.Name ?? "?", request.Params?.Arguments)
+                    ?? await next(request, cancellationToken)));
         return services;
     }
 

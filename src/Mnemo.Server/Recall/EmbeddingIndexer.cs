@@ -25,6 +25,7 @@ public sealed partial class EmbeddingIndexer(
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(2);
     private const int CallsPerThread = 16;
+    private const int MaxClaim = 512;
     private const int MaxAttempts = 3;
     // A claim's calls under steady load: 32 calls / 2 threads x 5 s, within the lease.
     private static readonly TimeSpan MaxRest = TimeSpan.FromSeconds(5);
@@ -32,7 +33,8 @@ public sealed partial class EmbeddingIndexer(
     private const double BusyShareToRest = 0.5;
     private readonly Channel<bool> _nudges = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly EmbeddingOptions _options = options.Value.Embeddings;
-    private int ClaimSize => _options.BatchSize * _options.Threads * CallsPerThread;
+    // Bounded whatever the options: a claim must end well within its lease.
+    private int ClaimSize => Math.Min(_options.BatchSize * _options.Threads * CallsPerThread, MaxClaim);
 
     private readonly Lock _waitersGate = new();
     private readonly List<(long After, TaskCompletionSource Empty)> _waiters = [];

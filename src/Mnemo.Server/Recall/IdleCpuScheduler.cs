@@ -16,6 +16,8 @@ namespace Mnemo.Server.Recall;
 public sealed partial class IdleCpuScheduler : TaskScheduler, IDisposable
 {
     private const int SchedIdle = 5; // SCHED_IDLE; with a thread id, sched_setscheduler sets that one thread.
+    private const int ProcessPriority = 0; // PRIO_PROCESS: with a thread id, setpriority sets that one thread.
+    private const int Lowest = 19;
     private readonly BlockingCollection<Task> _work = [];
     private readonly Thread[] _threads;
 
@@ -62,9 +64,13 @@ public sealed partial class IdleCpuScheduler : TaskScheduler, IDisposable
     {
         if (OperatingSystem.IsLinux())
         {
-            // Lowering one's own priority needs no privilege; failing to is harmless.
+            // Lowering one's own priority needs no privilege. Where SCHED_IDLE is refused (musl's
+            // sched_setscheduler is not implemented), the lowest nice value is the next best.
             var noPriority = 0; // struct sched_param { int sched_priority; }, 0 for SCHED_IDLE
-            _ = SetScheduler(GetThreadId(), SchedIdle, ref noPriority);
+            if (SetScheduler(GetThreadId(), SchedIdle, ref noPriority) != 0)
+            {
+                _ = SetPriority(ProcessPriority, GetThreadId(), Lowest);
+            }
         }
         foreach (var task in _work.GetConsumingEnumerable())
         {
@@ -74,6 +80,9 @@ public sealed partial class IdleCpuScheduler : TaskScheduler, IDisposable
 
     [LibraryImport("libc", EntryPoint = "sched_setscheduler")]
     private static partial int SetScheduler(int threadId, int policy, ref int parameters);
+
+    [LibraryImport("libc", EntryPoint = "setpriority")]
+    private static partial int SetPriority(int which, int who, int priority);
 
     [LibraryImport("libc", EntryPoint = "gettid")]
     private static partial int GetThreadId();

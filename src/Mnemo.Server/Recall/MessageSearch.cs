@@ -59,6 +59,11 @@ public sealed class MessageSearch(IMessageStore messages, IRecallStore recall, E
             // The embeddings endpoint is down: a hybrid search answers by keyword and says so.
             semanticState = unavailable.State;
         }
+        catch
+        {
+            await Task.WhenAny(keywordSearch); // not left running unobserved
+            throw;
+        }
         if (asked == "semantic" && questionVector is null)
         {
             throw new SemanticSearchUnavailableException(embeddings.State);
@@ -68,6 +73,7 @@ public sealed class MessageSearch(IMessageStore messages, IRecallStore recall, E
         var semanticSearch = questionVector is null
             ? Task.FromResult<IReadOnlyList<NearMessage>>([])
             : NearestAsync(tenantId, userId, filter, questionVector, depth, cancellationToken);
+        await Task.WhenAll(keywordSearch, semanticSearch).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         var keyword = await keywordSearch;
         var semantic = await semanticSearch;
 

@@ -250,9 +250,21 @@ public sealed partial class MessageStore(MnemoDatabase database, TimeProvider ti
             matchesCommand.With("user_id", userId);
         }
         RecallFilters.Bind(filter, matchesCommand);
-        var (matches, corpus) = await matchesCommand.ListBothAsync(
-            reader => new KeywordRanking.Match(reader.GetInt64(0), reader.GetString(1)), reader => reader.GetInt64(0), cancellationToken);
-        var ranked = KeywordRanking.Rank(matches, corpus.Single(), limit, offset);
+        long corpus;
+        var matches = new List<KeywordRanking.Match>();
+        await using (var reader = await matchesCommand.ReaderAsync(cancellationToken))
+        {
+            corpus = await reader.ReadAsync(cancellationToken) ? reader.GetInt64(0) : 0;
+            await reader.NextResultAsync(cancellationToken);
+            // Read while the budget lasts: the index marks each row only as it is read.
+            for (var budget = KeywordRanking.MaxMarkedChars; budget > 0 && await reader.ReadAsync(cancellationToken);)
+            {
+                var match = reader.GetString(1);
+                matches.Add(new KeywordRanking.Match(reader.GetInt64(0), reader.IsDBNull(2) ? match : KeywordRanking.OwnMarksOnly(match, reader.GetString(2))));
+                budget -= match.Length;
+            }
+        }
+        var ranked = KeywordRanking.Rank(matches, corpus, limit, offset);
         if (ranked.Count == 0)
         {
             return [];

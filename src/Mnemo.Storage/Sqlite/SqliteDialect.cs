@@ -57,13 +57,15 @@ public sealed class SqliteDialect : SqlDialect
     {
         ArgumentNullException.ThrowIfNull(filterOn);
         var owner = forUser ? "AND {0}.user_id = @user_id" : "";
+        // The content itself only where it holds the marks' own characters, to tell them apart.
         return $"""
-            SELECT m.seq, highlight(messages_fts, 0, char(1), char(2))
+            SELECT COUNT(*) FROM messages c WHERE c.tenant_id = @tenant_id {string.Format(CultureInfo.InvariantCulture, owner, "c")};
+            SELECT m.seq, highlight(messages_fts, 0, char(1), char(2)),
+                   CASE WHEN instr(m.content, char(1)) > 0 OR instr(m.content, char(2)) > 0 THEN m.content END
             FROM messages_fts JOIN messages m ON m.seq = messages_fts.rowid
             WHERE messages_fts MATCH @query AND m.tenant_id = @tenant_id {string.Format(CultureInfo.InvariantCulture, owner, "m")} {filterOn("m")}
             ORDER BY messages_fts.rowid DESC
             LIMIT @limit;
-            SELECT COUNT(*) FROM messages c WHERE c.tenant_id = @tenant_id {string.Format(CultureInfo.InvariantCulture, owner, "c")};
             """;
     }
 

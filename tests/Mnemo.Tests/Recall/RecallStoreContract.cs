@@ -171,6 +171,23 @@ public abstract class RecallStoreContract(StoreFixture fixture)
     }
 
     [Fact]
+    public async Task Characters_a_message_shares_with_the_indexs_marks_neither_lift_its_rank_nor_reach_its_snippet()
+    {
+        // SQLite's ranking reads the matches with the matched words marked by \u0001 and \u0002;
+        // a message holding those characters itself must not pass its other words off as matches.
+        var tenant = await TestTenants.CreateAsync(fixture.Database);
+        await _messages.AppendAsync(tenant, "u", [Say("trip trip to the mountains"), Say("trip \u0001 alpha beta gamma \u0002 delta \u0001")], CancellationToken.None);
+
+        var hits = await _messages.SearchAsync(tenant, "u", "trip", RecallFilter.None, 10, 0, CancellationToken.None);
+
+        Assert.Equal("trip trip to the mountains", hits[0].Message.Content);
+        var crafted = hits[1].Snippet ?? (await _messages.SnippetsAsync(tenant, "trip", [hits[1].Message.Seq], CancellationToken.None))[hits[1].Message.Seq];
+        Assert.Equal(1, Count(crafted, "<mark>"));
+        Assert.Equal(1, Count(crafted, "</mark>"));
+        Assert.Contains("<mark>trip</mark>", crafted, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_long_message_is_snippeted_around_its_matches()
     {
         var tenant = await TestTenants.CreateAsync(fixture.Database);
@@ -182,6 +199,7 @@ public abstract class RecallStoreContract(StoreFixture fixture)
         var snippet = hit.Snippet ?? (await _messages.SnippetsAsync(tenant, "zanzibar", [hit.Message.Seq], CancellationToken.None))[hit.Message.Seq];
 
         Assert.Contains("<mark>Zanzibar</mark>", snippet, StringComparison.Ordinal);
+        Assert.Equal(Count(snippet, "<mark>"), Count(snippet, "</mark>"));
         Assert.DoesNotContain("before0 ", snippet, StringComparison.Ordinal);
         Assert.DoesNotContain("after39", snippet, StringComparison.Ordinal);
         Assert.True(snippet.Length < hit.Message.Content.Length / 2, snippet);
@@ -211,6 +229,8 @@ public abstract class RecallStoreContract(StoreFixture fixture)
 
     /// <summary>A question vector of the stored ones' size (its direction does not matter to these tests).</summary>
     private static readonly float[] Question = Enumerable.Repeat(1f / MathF.Sqrt(384), 384).ToArray();
+
+    private static int Count(string text, string part) => (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;
 
     private static NewMessage Say(string content, string role = "user") => new() { Role = role, Content = content };
 }
