@@ -138,7 +138,7 @@ public sealed class ServerProcess
     /// The server's build beside the calling assembly's: artifacts/bin/&lt;project&gt;/&lt;configuration&gt;/
     /// is the layout, so it is artifacts/bin/Mnemo.Server/&lt;the same configuration&gt;/.
     /// </summary>
-    private static string ServerDll()
+    public static string ServerDll()
     {
         var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var path = Path.Combine(output.Parent!.Parent!.FullName, "Mnemo.Server", output.Name, "Mnemo.Server.dll");

@@ -7,6 +7,7 @@ using Mnemo.Json;
 using Mnemo.Messages;
 using Mnemo.Retention;
 using Mnemo.Server.Hosting;
+using Mnemo.Server.Mcp;
 using Mnemo.Server.Privacy;
 using Mnemo.Server.Recall;
 using Mnemo.Storage;
@@ -36,6 +37,7 @@ internal static class Commands
         root.Subcommands.Add(Users(console));
         root.Subcommands.Add(Import(console));
         root.Subcommands.Add(Search(console));
+        root.Subcommands.Add(Mcp(console));
         root.Subcommands.Add(Doctor(console));
         return root;
     }
@@ -200,6 +202,51 @@ internal static class Commands
             return 0;
         }, cancellationToken));
         return new Command("search", "Recall: search messages, rebuild vectors.") { find, reindex };
+    }
+
+    private static Command Mcp(CliConsole console)
+    {
+        var tenant = new Option<string>("--tenant") { Description = "the tenant whose memory the tools serve, with every scope", Required = true };
+        var command = new Command("mcp", "Serve the MCP tools over stdio on this store, for one tenant (for desktop clients that start a process).") { tenant };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            ServerSettings settings;
+            try
+            {
+                settings = ServerSettings.Load(Configuration(parse));
+            }
+            catch (MnemoConfigurationException exception)
+            {
+                await console.Error.WriteLineAsync($"mnemo: configuration error: {exception.Message}");
+                return 2;
+            }
+            var tenantId = parse.GetValue(tenant)!;
+            var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+            // Standard output carries the protocol alone: every log line goes to standard error.
+            builder.Logging.AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning);
+            builder.Services.AddMnemoCore(settings);
+            builder.Services.AddHostedService(provider => provider.GetRequiredService<EmbeddingIndexer>());
+            builder.Services.AddSingleton(new McpLocalCaller(tenantId));
+            builder.Services.AddMcpServer().WithStdioServerTransport();
+            using var host = builder.Build();
+            try
+            {
+                await host.Services.GetRequiredService<MigrationRunner>().ApplyAsync(cancellationToken);
+                if (await host.Services.GetRequiredService<ITenantStore>().GetAsync(tenantId, cancellationToken) is null)
+                {
+                    await console.Error.WriteLineAsync($"mnemo: tenant '{tenantId}' does not exist (create it with 'mnemo tenants create {tenantId}')");
+                    return 1;
+                }
+            }
+            catch (Exception exception) when (exception is System.Data.Common.DbException or MigrationChecksumException or TimeoutException or IOException)
+            {
+                await console.Error.WriteLineAsync($"mnemo: {exception.Message}");
+                return 1;
+            }
+            await host.RunAsync(cancellationToken);
+            return 0;
+        });
+        return command;
     }
 
     private static Command Users(CliConsole console)

@@ -13,7 +13,7 @@ namespace Mnemo.Server.Mcp;
 /// for any user of its tenant within its scopes; an end-user token acts for its own user only,
 /// and only reads, as it does on the REST API.
 /// </summary>
-public sealed class McpAccess(IHttpContextAccessor httpContextAccessor)
+public sealed class McpAccess(IHttpContextAccessor httpContextAccessor, McpLocalCaller? local = null)
 {
     /// <summary>
     /// The tenant and user a call on <paramref name="userId"/> acts for, with <paramref name="scope"/>
@@ -52,10 +52,17 @@ public sealed class McpAccess(IHttpContextAccessor httpContextAccessor)
 
     private (string TenantId, Caller Caller) Current()
     {
-        // The /mcp policy left the tenant scope on every request it admitted.
-        var scope = httpContextAccessor.HttpContext?.Features.Get<TenantScope>()
-            ?? throw new InvalidOperationException("An MCP tool ran outside a request admitted by the tenant-caller policy.");
-        return (scope.TenantId, scope.Caller);
+        // Over HTTP the /mcp policy left the tenant scope on every request it admitted; over
+        // stdio (mnemo mcp) the tools act for the tenant the command was started for.
+        if (httpContextAccessor.HttpContext is { } http)
+        {
+            var scope = http.Features.Get<TenantScope>()
+                ?? throw new InvalidOperationException("An MCP tool ran outside a request admitted by the tenant-caller policy.");
+            return (scope.TenantId, scope.Caller);
+        }
+        return local is not null
+            ? (local.TenantId, new Caller { TenantId = local.TenantId, Scopes = ApiKeyScopes.All })
+            : throw new InvalidOperationException("An MCP tool ran with neither an HTTP request nor a local caller.");
     }
 
     private static ApiProblemException Forbidden(string code, string detail) =>
@@ -64,3 +71,9 @@ public sealed class McpAccess(IHttpContextAccessor httpContextAccessor)
 
 /// <summary>The tenant and user a tool call acts for.</summary>
 public sealed record McpActor(string TenantId, string UserId);
+
+/// <summary>
+/// Who the tools act for over stdio (<c>mnemo mcp --tenant</c>): the tenant, with every scope, as
+/// its admin key would. Whoever can start the process can read the store it opens anyway.
+/// </summary>
+public sealed record McpLocalCaller(string TenantId);

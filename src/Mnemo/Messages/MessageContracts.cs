@@ -168,7 +168,7 @@ public sealed record SearchResult
 
     /// <summary>
     /// How well it matched, higher is better: the keyword relevance, the cosine (semantic), or the
-    /// fused reciprocal-rank score (hybrid). Comparable within one search only.
+    /// sum of the two rankings' z-scores (hybrid). Comparable within one search only.
     /// </summary>
     public required double Score { get; init; }
 
