@@ -46,6 +46,30 @@ public sealed class McpStdioTests
     }
 
     [Fact]
+    public async Task The_stdio_server_forwards_to_a_mnemo_server_with_the_key_from_the_environment()
+    {
+        await using var server = await MnemoTestServer.StartAsync(await TestStores.CreateEmptyAsync(Backend.Sqlite));
+        var (_, rest) = await server.NewTenantAsync();
+        await rest.Messages.AppendAsync("u", new Mnemo.Messages.AppendMessagesRequest { Role = "user", Content = "The cat is called Miso" });
+
+        await using var mcp = await McpClient.CreateAsync(new StdioClientTransport(new StdioClientTransportOptions
+        {
+            Command = "dotnet",
+            Arguments = [ServerProcess.ServerDll(), "mcp", "--url", server.Address.ToString()],
+            EnvironmentVariables = new Dictionary<string, string?> { ["MNEMO_API_KEY"] = rest.ApiKey },
+        }));
+        var tools = await mcp.ListToolsAsync();
+        var recalled = await mcp.CallToolAsync("recall", new Dictionary<string, object?> { ["user_id"] = "u", ["query"] = "cat" });
+        var refused = await mcp.CallToolAsync("erase_user", new Dictionary<string, object?> { ["user_id"] = "u", ["confirm"] = "someone else" });
+
+        Assert.Equal(11, tools.Count);
+        Assert.Equal("The cat is called Miso", recalled.StructuredContent!.Value.GetProperty("results")[0].GetProperty("message").GetProperty("content").GetString());
+        Assert.True(refused.IsError);
+        Assert.StartsWith("validation_failed", Text(refused), StringComparison.Ordinal);
+        Assert.Single((await rest.Messages.ListAsync("u")).Messages);
+    }
+
+    [Fact]
     public async Task The_stdio_server_refuses_a_tenant_the_store_does_not_have()
     {
         var storage = await TestStores.CreateEmptyAsync(Backend.Sqlite);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.IO.Pipelines;
 using System.Text.Json;
+using ModelContextProtocol.Client;
 using Mnemo.ApiKeys;
 using Mnemo.Erasure;
 using Mnemo.Json;
@@ -206,10 +207,34 @@ internal static class Commands
 
     private static Command Mcp(CliConsole console)
     {
-        var tenant = new Option<string>("--tenant") { Description = "the tenant whose memory the tools serve, with every scope", Required = true };
-        var command = new Command("mcp", "Serve the MCP tools over stdio on this store, for one tenant (for desktop clients that start a process).") { tenant };
+        var tenant = new Option<string?>("--tenant") { Description = "serve this store's tools for this tenant, with every scope" };
+        var url = new Option<string?>("--url") { Description = $"forward to this Mnemo server's /mcp instead, with the key in {McpForwarding.KeyVariable}" };
+        var command = new Command("mcp", "Serve the MCP tools over stdio (for desktop clients that start a process): this store's for one tenant, or a Mnemo server's.")
+        {
+            tenant, url,
+        };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            var (tenantId, address) = (parse.GetValue(tenant), parse.GetValue(url));
+            if ((tenantId is null) == (address is null))
+            {
+                await console.Error.WriteLineAsync("mnemo: give --tenant (this store) or --url (a Mnemo server), one of them");
+                return 2;
+            }
+            Uri? server = null;
+            if (address is not null && !(Uri.TryCreate(address, UriKind.Absolute, out server) && server.Scheme is "http" or "https"))
+            {
+                await console.Error.WriteLineAsync($"mnemo: --url must be an http or https address, not '{address}'");
+                return 2;
+            }
+            var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+            // Standard output carries the protocol alone: every log line goes to standard error.
+            builder.Logging.AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning);
+            var mcp = builder.Services.AddMcpServer().WithStdioServerTransport();
+            if (server is not null)
+            {
+                return await ForwardAsync(console, builder, mcp, server, cancellationToken);
+            }
             ServerSettings settings;
             try
             {
@@ -220,19 +245,14 @@ internal static class Commands
                 await console.Error.WriteLineAsync($"mnemo: configuration error: {exception.Message}");
                 return 2;
             }
-            var tenantId = parse.GetValue(tenant)!;
-            var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-            // Standard output carries the protocol alone: every log line goes to standard error.
-            builder.Logging.AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning);
             builder.Services.AddMnemoCore(settings);
             builder.Services.AddHostedService(provider => provider.GetRequiredService<EmbeddingIndexer>());
-            builder.Services.AddSingleton(new McpLocalCaller(tenantId));
-            builder.Services.AddMcpServer().WithStdioServerTransport();
+            builder.Services.AddSingleton(new McpLocalCaller(tenantId!));
             using var host = builder.Build();
             try
             {
                 await host.Services.GetRequiredService<MigrationRunner>().ApplyAsync(cancellationToken);
-                if (await host.Services.GetRequiredService<ITenantStore>().GetAsync(tenantId, cancellationToken) is null)
+                if (await host.Services.GetRequiredService<ITenantStore>().GetAsync(tenantId!, cancellationToken) is null)
                 {
                     await console.Error.WriteLineAsync($"mnemo: tenant '{tenantId}' does not exist (create it with 'mnemo tenants create {tenantId}')");
                     return 1;
@@ -247,6 +267,32 @@ internal static class Commands
             return 0;
         });
         return command;
+    }
+
+    private static async Task<int> ForwardAsync(CliConsole console, HostApplicationBuilder builder, IMcpServerBuilder mcp, Uri server, CancellationToken cancellationToken)
+    {
+        if (Environment.GetEnvironmentVariable(McpForwarding.KeyVariable) is not { Length: > 0 } key)
+        {
+            await console.Error.WriteLineAsync($"mnemo: set {McpForwarding.KeyVariable} to a key (or user token) of {server}");
+            return 2;
+        }
+        McpClient remote;
+        try
+        {
+            remote = await McpForwarding.ConnectAsync(server, key, cancellationToken);
+        }
+        catch (Exception exception) when (exception is HttpRequestException or ModelContextProtocol.McpException or TimeoutException)
+        {
+            await console.Error.WriteLineAsync($"mnemo: cannot reach {McpForwarding.Endpoint(server)}: {exception.Message}");
+            return 1;
+        }
+        await using (remote)
+        {
+            mcp.ForwardTo(remote);
+            using var host = builder.Build();
+            await host.RunAsync(cancellationToken);
+        }
+        return 0;
     }
 
     private static Command Users(CliConsole console)
