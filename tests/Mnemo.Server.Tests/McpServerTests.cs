@@ -113,6 +113,10 @@ public abstract class McpServerTests(ServerFixture fixture)
         await ErrorAsync(mcp, "recall", new() { ["user_id"] = "u", ["query"] = new string('q', 501) }, 400, "validation_failed");
         await ErrorAsync(mcp, "recall", new() { ["user_id"] = "u", ["query"] = "x", ["cursor"] = "forged" }, 400, "invalid_cursor");
         await ErrorAsync(mcp, "get_profile", new() { ["user_id"] = "nobody" }, 404, "not_found");
+        // The arguments a tool takes, no others (the SDK would drop them silently), and the required ones.
+        await ErrorAsync(mcp, "recall", new() { ["user_id"] = "u", ["query"] = "x", ["modus"] = "keyword" }, 400, "unknown_fields");
+        await ErrorAsync(mcp, "recall", new() { ["user_id"] = "u" }, 400, "validation_failed");
+        await ErrorAsync(mcp, "erase_user", new() { ["user_id"] = "u" }, 400, "validation_failed");
         await ErrorAsync(mcp, "add_insight", new() { ["user_id"] = "u", ["topic"] = "t", ["content"] = "c", ["confidence"] = 7.5 }, 400, "validation_failed");
 
         await Expect.ProblemAsync(HttpStatusCode.NotFound, "not_found", () => rest.Messages.ListAsync("u"));

@@ -35,27 +35,63 @@ public sealed partial class McpCalls(MnemoDatabase database, ILogger<McpCalls> l
     }
 
     /// <summary>
-    /// Null when every argument could be stored, else the tool error to answer with, before the
-    /// arguments reach a tool (as the API screens every query string and body): a NUL in a
-    /// question would otherwise reach PostgreSQL, which refuses it with a server error.
+    /// Null when the arguments are what <paramref name="tool"/> takes and every one could be
+    /// stored, else the tool error to answer with, before the arguments reach a tool (as the API
+    /// checks every body and query string): an argument the tool does not take is refused (the
+    /// SDK would drop it silently), a required one missing is named, and a NUL in a question
+    /// would otherwise reach PostgreSQL, which refuses it with a server error.
     /// </summary>
-    public CallToolResult? Screen(string tool, IDictionary<string, JsonElement>? arguments)
+    public CallToolResult? Screen(string name, Tool? tool, IDictionary<string, JsonElement>? arguments)
     {
+        arguments ??= new Dictionary<string, JsonElement>();
         try
         {
-            foreach (var (name, value) in arguments ?? new Dictionary<string, JsonElement>())
+            foreach (var (argument, value) in arguments)
             {
-                if (!StorableText.IsStorable(name))
+                if (!StorableText.IsStorable(argument))
                 {
                     throw ApiProblems.InvalidField("arguments", StorableText.Rule);
                 }
-                JsonRequests.Screen(value, name);
+                JsonRequests.Screen(value, argument);
+            }
+            if (tool is not null)
+            {
+                CheckNames(tool.InputSchema, arguments);
             }
             return null;
         }
-        catch (ApiProblemException problem)
+        catch (Exception exception) when (exception is ApiProblemException or RequestValidationException)
         {
-            return Failed(tool, problem);
+            return Failed(name, exception);
+        }
+    }
+
+    private static void CheckNames(JsonElement schema, IDictionary<string, JsonElement> arguments)
+    {
+        var known = schema.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object
+            ? properties.EnumerateObject().Select(property => property.Name).ToHashSet(StringComparer.Ordinal)
+            : [];
+        var unknown = new ValidationErrors();
+        foreach (var argument in arguments.Keys.Where(argument => !known.Contains(argument)))
+        {
+            unknown.Add(argument, "is not an argument of this tool");
+        }
+        if (!unknown.IsEmpty)
+        {
+            throw new ApiProblemException(StatusCodes.Status400BadRequest, ProblemCodes.UnknownFields, "Unknown fields",
+                "The call names arguments that this tool does not take.", unknown.ToDictionary());
+        }
+        var missing = new ValidationErrors();
+        if (schema.TryGetProperty("required", out var required) && required.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var argument in required.EnumerateArray().Select(name => name.GetString()!).Where(name => !arguments.ContainsKey(name)))
+            {
+                missing.Add(argument, "is required");
+            }
+        }
+        if (!missing.IsEmpty)
+        {
+            throw new RequestValidationException(missing);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using ModelContextProtocol;
+using ModelContextProtocol.Server;
 using Mnemo.Json;
 using Mnemo.Server.Access;
 
@@ -23,7 +24,8 @@ public static class McpSetup
             .WithTools<MemoryTools>(ToolJson)
             .WithResources<MemoryResources>()
             .WithRequestFilters(filters => filters.AddCallToolFilter(next => async (request, cancellationToken) =>
-                request.Services!.GetRequiredService<McpCalls>().Screen(request.Params?.Name ?? "?", request.Params?.Arguments)
+                request.Services!.GetRequiredService<McpCalls>().Screen(
+                    request.Params?.Name ?? "?", (request.MatchedPrimitive as McpServerTool)?.ProtocolTool, request.Params?.Arguments)
                     ?? await next(request, cancellationToken)));
         return services;
     }
