@@ -21,7 +21,7 @@ namespace Mnemo.Server.Tests;
 /// </summary>
 public sealed class OpenAIEmbeddingsTests : IAsyncLifetime
 {
-    private const int Dimensions = 16;
+    private const int Dimensions = 64;
     private WebApplication? _fake;
     private MnemoTestServer? _server;
     private int _requests;
@@ -146,7 +146,14 @@ public sealed class OpenAIEmbeddingsTests : IAsyncLifetime
         var vector = new float[Dimensions];
         foreach (var word in text.ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
-            vector[(int)((uint)string.GetHashCode(word.AsSpan(), StringComparison.Ordinal) % Dimensions)] += 1;
+            // FNV-1a: the same bucket in every run (string.GetHashCode is seeded per process, and a
+            // collision between a question's word and another message's made the ranking flaky).
+            var hash = 2166136261u;
+            foreach (var character in word)
+            {
+                hash = (hash ^ character) * 16777619u;
+            }
+            vector[(int)(hash % Dimensions)] += 1;
         }
         var length = MathF.Sqrt(vector.Sum(value => value * value));
         return length == 0 ? vector : [.. vector.Select(value => value / length)];
