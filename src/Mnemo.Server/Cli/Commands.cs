@@ -235,14 +235,8 @@ internal static class Commands
             {
                 return await ForwardAsync(console, builder, mcp, server, cancellationToken);
             }
-            ServerSettings settings;
-            try
+            if (await SettingsAsync(parse, console) is not { } settings)
             {
-                settings = ServerSettings.Load(Configuration(parse));
-            }
-            catch (MnemoConfigurationException exception)
-            {
-                await console.Error.WriteLineAsync($"mnemo: configuration error: {exception.Message}");
                 return 2;
             }
             builder.Services.AddMnemoCore(settings);
@@ -424,14 +418,8 @@ internal static class Commands
     private static async Task<int> RunAsync(
         ParseResult parse, CliConsole console, Func<IServiceProvider, CancellationToken, Task<int>> work, CancellationToken cancellationToken, bool migrate = true)
     {
-        ServerSettings settings;
-        try
+        if (await SettingsAsync(parse, console) is not { } settings)
         {
-            settings = ServerSettings.Load(Configuration(parse));
-        }
-        catch (MnemoConfigurationException exception)
-        {
-            await console.Error.WriteLineAsync($"mnemo: configuration error: {exception.Message}");
             return 2;
         }
         await using var services = Services(settings);
@@ -447,6 +435,20 @@ internal static class Commands
         {
             await console.Error.WriteLineAsync($"mnemo: {exception.Message}");
             return 1;
+        }
+    }
+
+    /// <summary>The settings, or null after saying on standard error what is wrong with the configuration.</summary>
+    private static async Task<ServerSettings?> SettingsAsync(ParseResult parse, CliConsole console)
+    {
+        try
+        {
+            return ServerSettings.Load(Configuration(parse));
+        }
+        catch (MnemoConfigurationException exception)
+        {
+            await console.Error.WriteLineAsync($"mnemo: configuration error: {exception.Message}");
+            return null;
         }
     }
 

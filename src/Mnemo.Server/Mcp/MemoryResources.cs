@@ -5,6 +5,7 @@ using ModelContextProtocol.Server;
 using Mnemo.ApiKeys;
 using Mnemo.Json;
 using Mnemo.Server.Memory;
+using Mnemo.Server.Problems;
 
 namespace Mnemo.Server.Mcp;
 
@@ -31,9 +32,9 @@ internal sealed class MemoryResources(McpAccess access, MemoryProfiles profiles)
         {
             var actor = access.ForUser(userId, ApiKeyScopes.Read);
             return await profiles.GetAsync(actor.TenantId, actor.UserId, cancellationToken)
-                ?? throw new McpException($"not_found: User '{actor.UserId}' does not exist.");
+                ?? throw ApiProblems.NotFoundError(ApiProblems.UserNotFoundDetail(actor.UserId));
         }
-        catch (Problems.ApiProblemException problem)
+        catch (ApiProblemException problem)
         {
             throw new McpException($"{problem.Code}: {problem.Detail ?? problem.Title}");
         }

@@ -9,7 +9,6 @@ using Mnemo.Insights;
 using Mnemo.Json;
 using Mnemo.Memory;
 using Mnemo.Messages;
-using Mnemo.Problems;
 using Mnemo.Server.Conversations;
 using Mnemo.Server.Insights;
 using Mnemo.Server.Json;
@@ -117,7 +116,7 @@ internal sealed class MemoryTools(
         {
             var actor = access.ForUser(user_id, ApiKeyScopes.Read);
             return await conversations.GetAsync(actor.TenantId, actor.UserId, conversation_id, cancellationToken)
-                ?? throw NotFound(ConversationReading.NotFoundDetail(actor.UserId, conversation_id));
+                ?? throw ApiProblems.NotFoundError(ConversationReading.NotFoundDetail(actor.UserId, conversation_id));
         }, cancellationToken);
 
     [McpServerTool(Name = "get_profile", Title = "Get the profile", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false,
@@ -199,7 +198,7 @@ internal sealed class MemoryTools(
             var actor = access.ForUser(user_id, ApiKeyScopes.Write);
             return Guid.TryParse(message_id, out var id) && await messages.DeleteAsync(actor.TenantId, actor.UserId, id, cancellationToken)
                 ? new DeletedResponse { Deleted = 1 }
-                : throw NotFound($"User '{actor.UserId}' has no message '{message_id}'.");
+                : throw ApiProblems.NotFoundError(ApiProblems.MessageNotFoundDetail(actor.UserId, message_id));
         }, cancellationToken);
 
     [McpServerTool(Name = "erase_user", Title = "Erase a user", ReadOnly = false, Destructive = true, Idempotent = true, OpenWorld = false,
@@ -229,9 +228,5 @@ internal sealed class MemoryTools(
         where T : class =>
         JsonRequests.Read<T>(JsonSerializer.SerializeToElement(request, typeInfo));
 
-    private static ApiProblemException UserNotFound(McpActor actor) =>
-        new(StatusCodes.Status404NotFound, ProblemCodes.NotFound, "Not found", $"User '{actor.UserId}' does not exist.");
-
-    private static ApiProblemException NotFound(string detail) =>
-        new(StatusCodes.Status404NotFound, ProblemCodes.NotFound, "Not found", detail);
+    private static ApiProblemException UserNotFound(McpActor actor) => ApiProblems.NotFoundError(ApiProblems.UserNotFoundDetail(actor.UserId));
 }

@@ -84,5 +84,5 @@ public static class MessageEndpoints
             : ApiProblems.UserNotFound(user_id);
 
     private static ProblemHttpResult MessageNotFound(string userId, string messageId) =>
-        ApiProblems.NotFound($"User '{userId}' has no message '{messageId}'.");
+        ApiProblems.NotFound(ApiProblems.MessageNotFoundDetail(userId, messageId));
 }

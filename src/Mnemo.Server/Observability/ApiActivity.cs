@@ -39,11 +39,8 @@ public sealed class ApiActivity
         }
     }
 
-    /// <summary>
-    /// Busy time so far, in <see cref="Stopwatch"/> ticks, the current stretch included: two readings
-    /// and the wall time between them give the share of that time the API was busy.
-    /// </summary>
-    public long BusyTicks()
+    /// <summary>Busy time so far, in <see cref="Stopwatch"/> ticks, the current stretch included.</summary>
+    private long BusyTicks()
     {
         lock (_gate)
         {

@@ -15,7 +15,17 @@ public static class ApiProblems
         Create(StatusCodes.Status404NotFound, ProblemCodes.NotFound, "Not found", detail);
 
     /// <summary>404 for a user the tenant does not have.</summary>
-    public static ProblemHttpResult UserNotFound(string userId) => NotFound($"User '{userId}' does not exist.");
+    public static ProblemHttpResult UserNotFound(string userId) => NotFound(UserNotFoundDetail(userId));
+
+    /// <summary>The detail of a missing user's 404.</summary>
+    public static string UserNotFoundDetail(string userId) => $"User '{userId}' does not exist.";
+
+    /// <summary>The detail of a missing message's 404.</summary>
+    public static string MessageNotFoundDetail(string userId, string messageId) => $"User '{userId}' has no message '{messageId}'.";
+
+    /// <summary>404 for a missing resource, to throw where no result is returned (the MCP tools).</summary>
+    public static ApiProblemException NotFoundError(string detail) =>
+        new(StatusCodes.Status404NotFound, ProblemCodes.NotFound, "Not found", detail);
 
     /// <summary>404 for a campaign the tenant does not have.</summary>
     public static ProblemHttpResult CampaignNotFound(string campaignId) => NotFound($"Campaign '{campaignId}' does not exist.");
