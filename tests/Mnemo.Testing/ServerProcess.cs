@@ -134,15 +134,18 @@ public sealed class ServerProcess
         process.WaitForExit();
     }
 
+    /// <summary>The server's build beside the calling assembly's (see <see cref="BuiltDll"/>).</summary>
+    public static string ServerDll() => BuiltDll("Mnemo.Server");
+
     /// <summary>
-    /// The server's build beside the calling assembly's: artifacts/bin/&lt;project&gt;/&lt;configuration&gt;/
-    /// is the layout, so it is artifacts/bin/Mnemo.Server/&lt;the same configuration&gt;/.
+    /// A project's build beside the calling assembly's: artifacts/bin/&lt;project&gt;/&lt;configuration&gt;/
+    /// is the layout, so it is artifacts/bin/<paramref name="project"/>/&lt;the same configuration&gt;/.
     /// </summary>
-    public static string ServerDll()
+    public static string BuiltDll(string project)
     {
         var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var path = Path.Combine(output.Parent!.Parent!.FullName, "Mnemo.Server", output.Name, "Mnemo.Server.dll");
-        return File.Exists(path) ? path : throw new FileNotFoundException($"Mnemo.Server is not built in the {output.Name} configuration.", path);
+        var path = Path.Combine(output.Parent!.Parent!.FullName, project, output.Name, project + ".dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException($"{project} is not built in the {output.Name} configuration.", path);
     }
 
     private static int FreePort()
