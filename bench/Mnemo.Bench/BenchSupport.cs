@@ -44,6 +44,9 @@ internal sealed class BenchServer : IAsyncDisposable
 
     public MnemoClient Admin => new(_http, MnemoTestServer.AdminKey);
 
+    /// <summary>The server's root address.</summary>
+    public Uri Address => _process.Address;
+
     public async Task<(string TenantId, MnemoClient Client)> NewTenantAsync()
     {
         var (tenantId, apiKey) = await _process.NewTenantAsync("bench");

@@ -16,6 +16,8 @@
 //       (LoCoMo conversations loaded one user each; recall@k of keyword, semantic and hybrid search and an in-process BM25)
 //   dotnet run -c Release --project bench/Mnemo.Bench -- recall-latency [--backend sqlite|postgres] [--model ...] [--sizes 1000,10000,100000]
 //       (search p50/p95 for one user with 1,000, 10,000 and 100,000 messages)
+//   dotnet run -c Release --project bench/Mnemo.Bench -- mcp-overhead [--backend sqlite|postgres] [--messages 1000] [--requests 500]
+//       (the same search for the same user through the MCP tool recall and through REST, alternating: p50/p95 of each)
 //   dotnet run -c Release --project bench/Mnemo.Bench -- serve [--backend postgres|sqlite] [--concurrency 32] [--seconds 10]
 //       (append's store and server kept up with its wrk commands printed, for profiling by hand)
 using Mnemo.Bench;
@@ -44,10 +46,13 @@ switch (mode)
     case "recall-latency":
         await RecallLatencyBench.RunAsync(options);
         return 0;
+    case "mcp-overhead":
+        await McpOverheadBench.RunAsync(options);
+        return 0;
     case "serve":
         await ServeMode.RunAsync(options);
         return 0;
     default:
-        await Console.Error.WriteLineAsync($"unknown benchmark '{mode}': use context, append, scale, crash, retention, recall, recall-latency or serve");
+        await Console.Error.WriteLineAsync($"unknown benchmark '{mode}': use context, append, scale, crash, retention, recall, recall-latency, mcp-overhead or serve");
         return 2;
 }

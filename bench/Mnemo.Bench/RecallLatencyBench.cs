@@ -6,7 +6,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
-using Mnemo.Messages;
 using Mnemo.Storage;
 using Mnemo.Testing;
 
@@ -15,14 +14,6 @@ namespace Mnemo.Bench;
 /// <summary>The <c>recall-latency</c> benchmark.</summary>
 internal static class RecallLatencyBench
 {
-    private static readonly string[] Words =
-        ["trip", "Lisbon", "hotel", "dinner", "pasta", "kitten", "adopted", "painting", "sunrise", "support", "group", "school", "budget",
-         "meeting", "birthday", "guitar", "hiking", "mountains", "beach", "novel", "sailors", "garden", "tomatoes", "concert", "tickets"];
-
-    private static readonly string[] Questions =
-        ["When did I book the hotel?", "What pet did I adopt?", "Which concert tickets did I buy?", "What did I paint last week?",
-         "Where do we go hiking?", "What is in the garden?", "Who plays the guitar?", "How was the school meeting?"];
-
     public static async Task RunAsync(BenchOptions options)
     {
         var model = options.Model ?? "snowflake-arctic-embed-xs";
@@ -40,17 +31,7 @@ internal static class RecallLatencyBench
             });
             var (tenantId, client) = await server.NewTenantAsync();
             var random = new Random(size);
-            for (var start = 0; start < size; start += 100)
-            {
-                await client.Messages.AppendAsync("u", new AppendMessagesRequest
-                {
-                    Messages = [.. Enumerable.Range(start, Math.Min(100, size - start)).Select(i => new MessageInput
-                    {
-                        Role = i % 2 == 0 ? "user" : "assistant",
-                        Content = $"message {i}: " + string.Join(' ', Enumerable.Range(0, 12).Select(_ => Words[random.Next(Words.Length)])),
-                    })],
-                });
-            }
+            await SyntheticHistory.AppendAsync(client, "u", size, random);
             await WriteVectorsAsync(storage, tenantId, model, random);
             while ((await client.Messages.SearchStatusAsync()).Semantic != "ready")
             {
@@ -62,7 +43,7 @@ internal static class RecallLatencyBench
                 for (var i = 0; i < 200; i++)
                 {
                     var timer = Stopwatch.StartNew();
-                    await client.Messages.SearchAsync("u", Questions[i % Questions.Length], limit: 10, options: new Client.MessageSearchOptions { Mode = mode });
+                    await client.Messages.SearchAsync("u", SyntheticHistory.Questions[i % SyntheticHistory.Questions.Length], limit: 10, options: new Client.MessageSearchOptions { Mode = mode });
                     if (i >= 20)
                     {
                         times.Add(timer.Elapsed.TotalMilliseconds); // the first 20 warm up
