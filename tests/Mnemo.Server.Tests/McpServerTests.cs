@@ -118,6 +118,16 @@ public abstract class McpServerTests(ServerFixture fixture)
         await ErrorAsync(mcp, "recall", new() { ["user_id"] = "u" }, 400, "validation_failed");
         await ErrorAsync(mcp, "erase_user", new() { ["user_id"] = "u" }, 400, "validation_failed");
         await ErrorAsync(mcp, "add_insight", new() { ["user_id"] = "u", ["topic"] = "t", ["content"] = "c", ["confidence"] = 7.5 }, 400, "validation_failed");
+        // Wrong JSON types and formats, at any depth, get the REST answer, not the SDK's binding error.
+        await ErrorAsync(mcp, "recall", new() { ["user_id"] = "u", ["query"] = "x", ["limit"] = "ten" }, 400, "validation_failed");
+        await ErrorAsync(mcp, "recall", new() { ["user_id"] = "u", ["query"] = "x", ["limit"] = 1e20 }, 400, "validation_failed");
+        await ErrorAsync(mcp, "recall", new() { ["user_id"] = "u", ["query"] = null }, 400, "validation_failed");
+        await ErrorAsync(mcp, "update_profile", new() { ["user_id"] = "u", ["preferred_topics"] = "music" }, 400, "validation_failed");
+        await ErrorAsync(mcp, "remember", new() { ["user_id"] = "u", ["messages"] = "hello" }, 400, "validation_failed");
+        await ErrorAsync(mcp, "remember", new() { ["user_id"] = "u", ["messages"] = new object[] { new { role = "user", content = 5 } } }, 400, "validation_failed");
+        await ErrorAsync(mcp, "remember", new() { ["user_id"] = "u", ["messages"] = new object[] { new { role = "user", content = "x", colour = "red" } } }, 400, "unknown_fields");
+        await ErrorAsync(mcp, "remember", new() { ["user_id"] = "u", ["messages"] = new object[] { new { role = "user", content = "x", conversation_id = "not-a-uuid" } } }, 400, "validation_failed");
+        await ErrorAsync(mcp, "remember", new() { ["user_id"] = "u", ["messages"] = new object[] { new { role = "user", content = "x", created_at = "yesterday" } } }, 400, "validation_failed");
 
         await Expect.ProblemAsync(HttpStatusCode.NotFound, "not_found", () => rest.Messages.ListAsync("u"));
     }
@@ -222,6 +232,7 @@ public abstract class McpServerTests(ServerFixture fixture)
         var text = string.Join(' ', result.Content.OfType<TextContentBlock>().Select(block => block.Text));
         Assert.True(result.IsError == true, $"{tool} succeeded: {text}");
         Assert.Null(result.StructuredContent); // it would not match the tool's output schema
+        Assert.True(result.Content.Count == 2, $"{tool}: not a problem: {text}");
         var problem = JsonDocument.Parse(result.Content.OfType<TextContentBlock>().Last().Text).RootElement;
         Assert.True(code == problem.GetProperty("code").GetString(), $"{tool}: expected {code}, got {text}");
         Assert.Equal(status, problem.GetProperty("status").GetInt32());

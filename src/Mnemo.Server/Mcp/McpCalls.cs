@@ -38,7 +38,8 @@ public sealed partial class McpCalls(MnemoDatabase database, ILogger<McpCalls> l
     /// Null when the arguments are what <paramref name="tool"/> takes and every one could be
     /// stored, else the tool error to answer with, before the arguments reach a tool (as the API
     /// checks every body and query string): an argument the tool does not take is refused (the
-    /// SDK would drop it silently), a required one missing is named, and a NUL in a question
+    /// SDK would drop it silently), a required one missing or a wrongly typed one is named
+    /// (<see cref="ToolArguments"/>), and a NUL in a question
     /// would otherwise reach PostgreSQL, which refuses it with a server error.
     /// </summary>
     public CallToolResult? Screen(string name, Tool? tool, IDictionary<string, JsonElement>? arguments)
@@ -56,7 +57,7 @@ public sealed partial class McpCalls(MnemoDatabase database, ILogger<McpCalls> l
             }
             if (tool is not null)
             {
-                CheckNames(tool.InputSchema, arguments);
+                ToolArguments.Check(tool.InputSchema, arguments);
             }
             return null;
         }
@@ -66,32 +67,24 @@ public sealed partial class McpCalls(MnemoDatabase database, ILogger<McpCalls> l
         }
     }
 
-    private static void CheckNames(JsonElement schema, IDictionary<string, JsonElement> arguments)
+    /// <summary>
+    /// The result of <paramref name="invoke"/>, unless the SDK fails to bind the arguments to the
+    /// tool's parameters: what the input schema cannot say, and <see cref="ToolArguments"/>
+    /// therefore does not check (a <c>created_at</c> that is no date), throws there, and the SDK
+    /// would answer with its own text and no code. A tool answers its own failures through
+    /// <see cref="RunAsync"/>, so what is thrown here is a binding failure: a 400.
+    /// </summary>
+    public async ValueTask<CallToolResult> BindAsync(string name, Func<ValueTask<CallToolResult>> invoke)
     {
-        var known = schema.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object
-            ? properties.EnumerateObject().Select(property => property.Name).ToHashSet(StringComparer.Ordinal)
-            : [];
-        var unknown = new ValidationErrors();
-        foreach (var argument in arguments.Keys.Where(argument => !known.Contains(argument)))
+        ArgumentNullException.ThrowIfNull(invoke);
+        try
         {
-            unknown.Add(argument, "is not an argument of this tool");
+            return await invoke();
         }
-        if (!unknown.IsEmpty)
+        catch (Exception exception) when (exception is JsonException or ArgumentException)
         {
-            throw new ApiProblemException(StatusCodes.Status400BadRequest, ProblemCodes.UnknownFields, "Unknown fields",
-                "The call names arguments that this tool does not take.", unknown.ToDictionary());
-        }
-        var missing = new ValidationErrors();
-        if (schema.TryGetProperty("required", out var required) && required.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var argument in required.EnumerateArray().Select(name => name.GetString()!).Where(name => !arguments.ContainsKey(name)))
-            {
-                missing.Add(argument, "is required");
-            }
-        }
-        if (!missing.IsEmpty)
-        {
-            throw new RequestValidationException(missing);
+            var where = exception is JsonException { Path: { } path } ? $" (at {path} of its value)" : string.Empty;
+            return Failed(name, ApiProblems.InvalidField("arguments", $"an argument has the wrong type or format{where}"));
         }
     }
 

@@ -24,9 +24,12 @@ public static class McpSetup
             .WithTools<MemoryTools>(ToolJson)
             .WithResources<MemoryResources>()
             .WithRequestFilters(filters => filters.AddCallToolFilter(next => async (request, cancellationToken) =>
-                request.Services!.GetRequiredService<McpCalls>().Screen(
-                    request.Params?.Name ?? "?", (request.MatchedPrimitive as McpServerTool)?.ProtocolTool, request.Params?.Arguments)
-                    ?? await next(request, cancellationToken)));
+            {
+                var calls = request.Services!.GetRequiredService<McpCalls>();
+                var name = request.Params?.Name ?? "?";
+                return calls.Screen(name, (request.MatchedPrimitive as McpServerTool)?.ProtocolTool, request.Params?.Arguments)
+                    ?? await calls.BindAsync(name, () => next(request, cancellationToken));
+            }));
         return services;
     }
 
