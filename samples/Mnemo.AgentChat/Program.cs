@@ -34,8 +34,8 @@ var agent = model.AsAIAgent(new ChatClientAgentOptions
     ChatOptions = new ChatOptions { Instructions = "You are a helpful assistant. Use what you remember about the user when it helps." },
     // This chat's turns, in a Mnemo conversation started on the first turn.
     ChatHistoryProvider = new MnemoChatHistoryProvider(mnemo, _ => new MnemoMemoryScope(userId)),
-    // What the user said in earlier chats; the history provider already stores the turns.
-    AIContextProviders = [new MnemoContextProvider(mnemo, _ => new MnemoMemoryScope(userId), new MnemoMemoryOptions { StoreTurns = false })],
+    // What the user said in earlier chats (the history provider stores the turns).
+    AIContextProviders = [new MnemoContextProvider(mnemo, _ => new MnemoMemoryScope(userId))],
 });
 var session = await agent.CreateSessionAsync();
 

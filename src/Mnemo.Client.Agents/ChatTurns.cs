@@ -9,13 +9,14 @@ namespace Mnemo.Client.Agents;
 internal static class ChatTurns
 {
     /// <summary>
-    /// What Mnemo stores of <paramref name="messages"/>: the text of each message in a role Mnemo
-    /// knows. Messages without text (a tool call alone, an image) are left out — Mnemo keeps what
-    /// was said, not the machinery of a call.
+    /// What Mnemo stores of <paramref name="messages"/>: the text of what the user and the
+    /// assistant said. Messages without text (a tool call alone, an image), tool results and
+    /// system prompts are left out — Mnemo keeps what was said, not the machinery of a call,
+    /// and a tool result read back without its call would be refused by the model's API.
     /// </summary>
     public static List<MessageInput> ToInputs(IEnumerable<ChatMessage> messages, Guid? conversationId) =>
         messages
-            .Where(message => MessageRoles.IsKnown(message.Role.Value) && !string.IsNullOrWhiteSpace(message.Text))
+            .Where(message => IsSaid(message.Role.Value) && !string.IsNullOrWhiteSpace(message.Text))
             .Select(message => new MessageInput
             {
                 Role = message.Role.Value,
@@ -24,9 +25,10 @@ internal static class ChatTurns
             })
             .ToList();
 
-    /// <summary>A stored message as the model reads it.</summary>
-    public static ChatMessage ToChatMessage(Message message) =>
-        new(new ChatRole(message.Role), message.Content) { MessageId = message.Id.ToString(), CreatedAt = message.CreatedAt };
+    /// <summary>The stored messages the model reads back as history: what the user and the assistant said.</summary>
+    public static IEnumerable<ChatMessage> ToHistory(IEnumerable<Message> messages) =>
+        messages.Where(message => IsSaid(message.Role)).Select(message =>
+            new ChatMessage(new ChatRole(message.Role), message.Content) { MessageId = message.Id.ToString(), CreatedAt = message.CreatedAt });
 
     /// <summary>
     /// The messages of the turn being made: those after the last answer of the model. A chat
@@ -43,14 +45,16 @@ internal static class ChatTurns
                 break;
             }
         }
-        return request.Skip(lastAnswer + 1).Where(message => message.Role != ChatRole.System);
+        return request.Skip(lastAnswer + 1);
     }
 
     /// <summary>The latest user message's text, the question memory should answer; null when there is none.</summary>
     public static string? LatestQuestion(IEnumerable<ChatMessage> messages) =>
         messages.LastOrDefault(message => message.Role == ChatRole.User && !string.IsNullOrWhiteSpace(message.Text))?.Text is { } text
-            ? Clip(text.Trim(), MaxQueryChars)
+            ? Clip(Storable(text.Trim()), MaxQueryChars)
             : null;
+
+    private static bool IsSaid(string role) => role is "user" or "assistant";
 
     /// <summary>The context call's <c>query</c> takes at most this many characters.</summary>
     private const int MaxQueryChars = 500;
@@ -89,7 +93,7 @@ internal static class ChatTurns
         var end = Limits.MaxContentBytes - Encoding.UTF8.GetByteCount(Cut);
         while (end > 0 && (bytes[end] & 0xC0) == 0x80)
         {
-            end--; // not inside a character's bytes
+            end--; // a UTF-8 continuation byte: the cut would split a character
         }
         return Encoding.UTF8.GetString(bytes, 0, end) + Cut;
     }

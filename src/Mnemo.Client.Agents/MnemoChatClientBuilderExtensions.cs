@@ -1,5 +1,6 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Mnemo.Client.Agents;
 
@@ -23,7 +24,11 @@ public static class MnemoChatClientBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var options = new MnemoMemoryOptions();
         configure?.Invoke(options);
-        options.Checked();
-        return builder.Use((inner, services) => new MnemoMemoryChatClient(inner, client ?? services.GetRequiredService<MnemoClient>(), options));
+        options = options.Checked();
+        return builder.Use((inner, services) =>
+        {
+            options.Logger ??= services.GetService<ILoggerFactory>()?.CreateLogger<MnemoMemoryChatClient>();
+            return new MnemoMemoryChatClient(inner, client ?? services.GetRequiredService<MnemoClient>(), options);
+        });
     }
 }

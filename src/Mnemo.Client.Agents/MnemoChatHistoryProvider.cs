@@ -13,8 +13,10 @@ namespace Mnemo.Client.Agents;
 /// one on its first turn and keeps its id in the session state.
 /// </summary>
 /// <remarks>
-/// Only text is kept (see <c>MessageInput</c>): a tool call and its result are not history here.
-/// Messages that context providers add for one call are not stored.
+/// Only what the user and the assistant said is kept: a tool call and its result, and system
+/// prompts, are not history here. Messages that context providers add for one call are not
+/// stored. A session belongs to one user (see <see cref="MnemoContextProvider"/>); two runs of
+/// one new session at once may each start a conversation.
 /// </remarks>
 /// <example>
 /// <code>
@@ -55,10 +57,11 @@ public sealed class MnemoChatHistoryProvider : ChatHistoryProvider
     /// <inheritdoc />
     public override IReadOnlyList<string> StateKeys => [_scope.StateKey];
 
-    /// <summary>The user and conversation a session's history is kept in (the conversation is null until its first turn).</summary>
+    /// <summary>The user and conversation a session's history is kept in (saved in the session on first use; the conversation is null until its first turn).</summary>
     public MnemoMemoryScope ScopeOf(AgentSession? session) => _scope.GetOrInitializeState(session);
 
     /// <inheritdoc />
+    /// <remarks>A conversation or user deleted meanwhile (or erased) has no history: the session starts afresh.</remarks>
     protected override async ValueTask<IEnumerable<ChatMessage>> ProvideChatHistoryAsync(InvokingContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -67,23 +70,44 @@ public sealed class MnemoChatHistoryProvider : ChatHistoryProvider
         {
             return [];
         }
-        var page = await _client.Messages.ListAsync(scope.UserId, _maxMessages, conversationId: conversationId, cancellationToken: cancellationToken)
-            .ConfigureAwait(false);
-        return page.Messages.Select(ChatTurns.ToChatMessage);
+        try
+        {
+            var page = await _client.Messages.ListAsync(scope.UserId, _maxMessages, conversationId: conversationId, cancellationToken: cancellationToken)
+                .ConfigureAwait(false);
+            return ChatTurns.ToHistory(page.Messages);
+        }
+        catch (MnemoApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return [];
+        }
     }
 
     /// <inheritdoc />
-    /// <remarks>A failure to store throws: history that silently lost a turn would mislead the next one.</remarks>
+    /// <remarks>
+    /// A failure to store throws: history that silently lost a turn would mislead the next one.
+    /// When the session's conversation is gone (deleted, expired, its user erased), the turn
+    /// starts a new one.
+    /// </remarks>
     protected override async ValueTask StoreChatHistoryAsync(InvokedContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
+        var turn = context.RequestMessages.Concat(context.ResponseMessages ?? []).ToList();
         var scope = ScopeOf(context.Session);
-        if (scope.ConversationId is null)
+        if (scope.ConversationId is not null)
         {
-            scope = scope with { ConversationId = await StartConversationAsync(scope.UserId, cancellationToken).ConfigureAwait(false) };
-            _scope.SaveState(context.Session, scope);
+            try
+            {
+                await _memory.StoreAsync(scope, turn, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (MnemoApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
+            {
+                // The conversation is gone: the turn goes to a new one.
+            }
         }
-        await _memory.StoreAsync(scope, context.RequestMessages.Concat(context.ResponseMessages ?? []), cancellationToken).ConfigureAwait(false);
+        scope = scope with { ConversationId = await StartConversationAsync(scope.UserId, cancellationToken).ConfigureAwait(false) };
+        _scope.SaveState(context.Session, scope);
+        await _memory.StoreAsync(scope, turn, cancellationToken).ConfigureAwait(false);
     }
 
     private static bool IsFromCaller(ChatMessage message) =>

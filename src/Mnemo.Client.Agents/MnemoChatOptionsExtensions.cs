@@ -22,20 +22,29 @@ public static class MnemoChatOptionsExtensions
         return named;
     }
 
-    /// <summary>The call's scope, and the options without it for the inner client.</summary>
+    /// <summary>
+    /// The call's scope, and the options without it for the inner client. A scope key holding
+    /// anything but what <see cref="WithMnemoUser"/> puts there is refused rather than read as
+    /// "no user named", which would use the default user's memory.
+    /// </summary>
     internal static (MnemoMemoryScope Scope, ChatOptions? Inner) TakeScope(ChatOptions? options, MnemoMemoryOptions defaults)
     {
-        if (options?.AdditionalProperties?.TryGetValue(UserKey, out var named) is true && named is string userId)
+        var properties = options?.AdditionalProperties;
+        if (properties is null || !(properties.ContainsKey(UserKey) || properties.ContainsKey(ConversationKey)))
         {
-            var conversationId = options.AdditionalProperties.TryGetValue(ConversationKey, out var conversation) ? conversation as Guid? : null;
-            var inner = options.Clone();
-            inner.AdditionalProperties!.Remove(UserKey);
-            inner.AdditionalProperties.Remove(ConversationKey);
-            return (new MnemoMemoryScope(userId, conversationId), inner);
+            return defaults.UserId is { } defaultUser
+                ? (new MnemoMemoryScope(defaultUser, defaults.ConversationId), options)
+                : throw new InvalidOperationException(
+                    "No Mnemo user for this call: set MnemoMemoryOptions.UserId, or pass options.WithMnemoUser(userId).");
         }
-        return defaults.UserId is { } defaultUser
-            ? (new MnemoMemoryScope(defaultUser, defaults.ConversationId), options)
-            : throw new InvalidOperationException(
-                "No Mnemo user for this call: set MnemoMemoryOptions.UserId, or pass options.WithMnemoUser(userId).");
+        if (properties.GetValueOrDefault(UserKey) is not string { Length: > 0 } userId
+            || properties.GetValueOrDefault(ConversationKey) is not (null or Guid))
+        {
+            throw new InvalidOperationException($"'{UserKey}' and '{ConversationKey}' are set only by WithMnemoUser(userId, conversationId).");
+        }
+        var inner = options!.Clone();
+        inner.AdditionalProperties!.Remove(UserKey);
+        inner.AdditionalProperties.Remove(ConversationKey);
+        return (new MnemoMemoryScope(userId, properties.GetValueOrDefault(ConversationKey) as Guid?), inner);
     }
 }

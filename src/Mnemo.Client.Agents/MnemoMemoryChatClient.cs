@@ -8,7 +8,10 @@ namespace Mnemo.Client.Agents;
 /// for the latest user message goes in as a system message; after it the turn is stored — the
 /// messages after the model's last answer in the request, and the new answer.
 /// </summary>
-/// <remarks>Built by <see cref="MnemoChatClientBuilderExtensions.UseMnemoMemory"/>.</remarks>
+/// <remarks>
+/// Built by <see cref="MnemoChatClientBuilderExtensions.UseMnemoMemory"/>. A streamed answer is
+/// stored once the stream has been read to its end; a stream abandoned before it stores nothing.
+/// </remarks>
 public sealed class MnemoMemoryChatClient : DelegatingChatClient
 {
     private readonly MnemoMemory _memory;

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Mnemo.Client.Agents;
 
@@ -15,17 +14,25 @@ public sealed class MnemoMemoryOptions
     /// </summary>
     public int RecentMessages { get; set; }
 
-    /// <summary>Characters of messages the memory may hold (the server's default, 8,000, when null).</summary>
+    /// <summary>Characters of messages the memory may hold, 0 to 1,000,000 (the server's default, 8,000, when null).</summary>
     public int? MaxChars { get; set; }
 
     /// <summary>The first line of the memory the model is given.</summary>
     public string Heading { get; set; } = "## What you remember about this user";
 
     /// <summary>
-    /// Whether each turn (the new user messages and the model's answer) is stored in Mnemo after
-    /// the call. Turn it off when a <see cref="MnemoChatHistoryProvider"/> on the same agent stores them.
+    /// Whether each turn (the caller's new user and assistant messages, and the model's answer) is
+    /// stored in Mnemo after the call. The context provider never stores when the agent keeps its
+    /// history with a <see cref="MnemoChatHistoryProvider"/>, which stores the turns itself. Turn it
+    /// off for a client holding a user's token: those only read.
     /// </summary>
     public bool StoreTurns { get; set; } = true;
+
+    /// <summary>
+    /// How long reading the memory, or storing a turn, may take (retries included) before the
+    /// model call goes on without it; default 10 seconds.
+    /// </summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// For <see cref="MnemoChatClientBuilderExtensions.UseMnemoMemory"/>: the user when a call
@@ -36,17 +43,26 @@ public sealed class MnemoMemoryOptions
     /// <summary>For <see cref="MnemoChatClientBuilderExtensions.UseMnemoMemory"/>: the conversation turns are stored in, if any.</summary>
     public Guid? ConversationId { get; set; }
 
-    /// <summary>Where failures to read or store memory are reported; the model call goes on without memory.</summary>
-    public ILogger Logger { get; set; } = NullLogger.Instance;
+    /// <summary>
+    /// Where failures to read or store memory are reported; the model call goes on without memory.
+    /// <see cref="MnemoChatClientBuilderExtensions.UseMnemoMemory"/> takes the service provider's when none is set.
+    /// </summary>
+    public ILogger? Logger { get; set; }
 
+    /// <summary>A checked copy: later changes to these options do not reach a client built with them.</summary>
     internal MnemoMemoryOptions Checked()
     {
         ArgumentOutOfRangeException.ThrowIfNegative(RelevantLimit);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(RelevantLimit, 50);
         ArgumentOutOfRangeException.ThrowIfNegative(RecentMessages);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(RecentMessages, 200);
+        if (MaxChars is { } maxChars)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(maxChars, nameof(MaxChars));
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(maxChars, 1_000_000, nameof(MaxChars));
+        }
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(Timeout, TimeSpan.Zero);
         ArgumentNullException.ThrowIfNull(Heading);
-        ArgumentNullException.ThrowIfNull(Logger);
-        return this;
+        return (MnemoMemoryOptions)MemberwiseClone();
     }
 }

@@ -15,8 +15,10 @@ namespace Mnemo.Server.Mcp;
 /// Runs a tool's call and answers it as MCP does: the result as structured content (the same
 /// snake_case JSON as the REST answer) and as text; a failure as a tool error (<c>isError</c>)
 /// whose text says <c>code: detail</c> and then gives the REST problem as JSON — the same status,
-/// <c>code</c>, title, detail and field errors — so a client handles both surfaces alike. Nothing a client sends becomes a
-/// protocol-level failure; Mnemo's own faults are logged and answered as <c>internal_error</c>.
+/// <c>code</c>, title, detail and field errors — so a client handles both surfaces alike. Whatever
+/// arguments a call carries get a tool result (only a request the SDK cannot read as JSON-RPC —
+/// arguments that are not an object, JSON nested past 64 levels — gets a JSON-RPC error from the
+/// SDK); Mnemo's own faults are logged and answered as <c>internal_error</c>.
 /// </summary>
 public sealed partial class McpCalls(MnemoDatabase database, ILogger<McpCalls> logger)
 {
@@ -81,9 +83,9 @@ public sealed partial class McpCalls(MnemoDatabase database, ILogger<McpCalls> l
         {
             return await invoke();
         }
-        catch (Exception exception) when (exception is JsonException or ArgumentException)
+        catch (JsonException exception)
         {
-            var where = exception is JsonException { Path: { } path } ? $" (at {path} of its value)" : string.Empty;
+            var where = exception.Path is { } path ? $" (at {path} of its value)" : string.Empty;
             return Failed(name, ApiProblems.InvalidField("arguments", $"an argument has the wrong type or format{where}"));
         }
     }
