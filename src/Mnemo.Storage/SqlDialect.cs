@@ -41,20 +41,22 @@ public abstract class SqlDialect
     /// <summary>
     /// Keyword search over messages, ranked by relevance, any word of the query matching (stop
     /// words ignored, words stemmed): selects <paramref name="messageColumns"/> (of alias <c>m</c>),
-    /// then a relevance where higher is better.
+    /// then a relevance where higher is better, over the newest <c>@max_matches</c> matches (see
+    /// <see cref="Recall.KeywordRanking"/>).
     /// <paramref name="filterOn"/> gives the filter's conditions (each starting with AND) for a table alias.
-    /// Parameters: <c>@tenant_id</c>, <c>@user_id</c> (when <paramref name="forUser"/>), <c>@query</c>, <c>@limit</c>, <c>@offset</c>.
+    /// Parameters: <c>@tenant_id</c>, <c>@user_id</c> (when <paramref name="forUser"/>), <c>@query</c>,
+    /// <c>@max_matches</c>, <c>@limit</c>, <c>@offset</c>.
     /// </summary>
     /// <remarks>Null where the backend cannot rank by the searcher's own messages: the store then ranks <see cref="FullTextMatchesSql"/>'s matches itself.</remarks>
     public virtual string? FullTextSearchSql(string messageColumns, bool forUser, Func<string, string> filterOn) => null;
 
     /// <summary>
-    /// Keyword matches to rank in process (where <see cref="FullTextSearchSql"/> is null): first
-    /// how many messages the user (or the tenant) has; then each match's <c>seq</c>, its content
-    /// with the matched words between <see cref="Recall.KeywordRanking.MarkStart"/> and
-    /// <see cref="Recall.KeywordRanking.MarkEnd"/>, and its plain content where that holds those
-    /// characters itself (else null), newest first, at most <c>@limit</c>. Parameters as
-    /// <see cref="FullTextSearchSql"/>'s, without <c>@offset</c>.
+    /// Keyword matches to rank in process (where <see cref="FullTextSearchSql"/> is null): each
+    /// match's <c>seq</c>, its content with the matched words between
+    /// <see cref="Recall.KeywordRanking.MarkStart"/> and <see cref="Recall.KeywordRanking.MarkEnd"/>,
+    /// and its plain content where that holds those characters itself (else null), newest first,
+    /// at most <c>@limit</c>. Parameters as <see cref="FullTextSearchSql"/>'s, without
+    /// <c>@offset</c> and <c>@max_matches</c>.
     /// </summary>
     public virtual string FullTextMatchesSql(bool forUser, Func<string, string> filterOn) => throw new NotSupportedException();
 

@@ -208,6 +208,7 @@ public sealed partial class MessageStore(MnemoDatabase database, TimeProvider ti
         }
         await using var command = session.Command(rankedInSql)
             .With("query", backendQuery)
+            .With("max_matches", KeywordRanking.MaxMatches)
             .With("limit", limit)
             .With("offset", offset);
         if (userId is not null)
@@ -250,20 +251,33 @@ public sealed partial class MessageStore(MnemoDatabase database, TimeProvider ti
             matchesCommand.With("user_id", userId);
         }
         RecallFilters.Bind(filter, matchesCommand);
-        long corpus;
         var matches = new List<KeywordRanking.Match>();
+        var budget = KeywordRanking.MaxMarkedChars;
         await using (var reader = await matchesCommand.ReaderAsync(cancellationToken))
         {
-            corpus = await reader.ReadAsync(cancellationToken) ? reader.GetInt64(0) : 0;
-            await reader.NextResultAsync(cancellationToken);
             // Read while the budget lasts: the index marks each row only as it is read.
-            for (var budget = KeywordRanking.MaxMarkedChars; budget > 0 && await reader.ReadAsync(cancellationToken);)
+            while (budget > 0 && await reader.ReadAsync(cancellationToken))
             {
                 var match = reader.GetString(1);
                 matches.Add(new KeywordRanking.Match(reader.GetInt64(0), reader.IsDBNull(2) ? match : KeywordRanking.OwnMarksOnly(match, reader.GetString(2))));
                 budget -= match.Length;
             }
         }
+        if (matches.Count == 0)
+        {
+            return [];
+        }
+        // The statistics' corpus: the messages as old as the oldest match read, or all when every match was.
+        var everyMatch = matches.Count < KeywordRanking.MaxMatches && budget > 0;
+        var window = everyMatch ? long.MinValue : matches[^1].Seq;
+        await using var corpusCommand = session.Command(
+            $"SELECT COUNT(*) FROM messages c WHERE c.tenant_id = @tenant_id {(userId is null ? "" : "AND c.user_id = @user_id")} AND c.seq >= @from_seq")
+            .With("from_seq", window);
+        if (userId is not null)
+        {
+            corpusCommand.With("user_id", userId);
+        }
+        var corpus = Convert.ToInt64(await corpusCommand.ScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
         var ranked = KeywordRanking.Rank(matches, corpus, limit, offset);
         if (ranked.Count == 0)
         {

@@ -61,14 +61,17 @@ public sealed class PostgresDialect : SqlDialect
                 FROM messages found, q
                 WHERE found.tenant_id = @tenant_id {string.Format(System.Globalization.CultureInfo.InvariantCulture, owner, "found")} AND found.search @@ q.query {filterOn("found")}
                 ORDER BY found.seq DESC
-                LIMIT 5000),
+                LIMIT @max_matches),
+            -- Each match's query words and how often each occurs: the query's lexemes marked with
+            -- weight A (to_tsvector gives every lexeme D) and only those kept, so that a match
+            -- unnests its one or two query words rather than all its words.
             tf AS (
                 SELECT matched.seq, matched.len, term.lexeme, coalesce(array_length(term.positions, 1), 1) AS tf
-                FROM matched, q, unnest(matched.search) term
-                WHERE term.lexeme = ANY (q.terms)),
+                FROM matched, q, unnest(ts_filter(setweight(matched.search, 'A', q.terms), ARRAY['a']::"char"[])) term),
             df AS (SELECT lexeme, count(*)::float8 AS df FROM tf GROUP BY lexeme),
             corpus AS (
-                SELECT (SELECT count(*) FROM messages c WHERE c.tenant_id = @tenant_id {string.Format(System.Globalization.CultureInfo.InvariantCulture, owner, "c")})::float8 AS n,
+                SELECT (SELECT count(*) FROM messages c WHERE c.tenant_id = @tenant_id {string.Format(System.Globalization.CultureInfo.InvariantCulture, owner, "c")}
+                          AND ((SELECT count(*) FROM matched) < @max_matches OR c.seq >= (SELECT min(seq) FROM matched)))::float8 AS n,
                        (SELECT avg(len) FROM matched)::float8 AS avgdl),
             hit AS (
                 SELECT tf.seq, sum(ln(1 + ((corpus.n - df.df + 0.5) / (df.df + 0.5))) * tf.tf * 2.2

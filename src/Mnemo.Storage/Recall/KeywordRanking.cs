@@ -7,8 +7,7 @@ namespace Mnemo.Storage.Recall;
 /// statistics from the searcher's own messages only. SQLite's FTS5 <c>bm25()</c> takes its word
 /// weights from the whole index, every tenant's messages included: a score would tell a tenant how
 /// often a word occurs in other tenants' messages. Here a word's weight is its inverse document
-/// frequency among the matches (which hold every message carrying it, up to
-/// <see cref="MaxMatches"/>) against the user's (or, tenant-wide, the tenant's) message count.
+/// frequency among the matches against the user's (or, tenant-wide, the tenant's) message count.
 /// </summary>
 /// <remarks>
 /// A word is its lower-cased form as it appears: the index matched "groups" for "group" (it
@@ -16,8 +15,14 @@ namespace Mnemo.Storage.Recall;
 /// </remarks>
 internal static class KeywordRanking
 {
-    /// <summary>At most this many of the newest matches are ranked (as PostgreSQL's search does).</summary>
-    public const int MaxMatches = 5000;
+    /// <summary>
+    /// At most this many of the newest matches are ranked, on both backends: a search's cost
+    /// grows with the matches it reads (about 10 µs each), and a long history's commonest words
+    /// match thousands of messages. When there are more, the statistics are those of the window
+    /// the matches span — the messages as old as the oldest match read — so a word's weight is
+    /// its density there, not its count against the whole history.
+    /// </summary>
+    public const int MaxMatches = 2000;
 
     /// <summary>
     /// And at most about this many characters of them: a search reads every match it ranks, and

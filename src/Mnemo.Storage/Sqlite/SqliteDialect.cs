@@ -59,7 +59,6 @@ public sealed class SqliteDialect : SqlDialect
         var owner = forUser ? "AND {0}.user_id = @user_id" : "";
         // The content itself only where it holds the marks' own characters, to tell them apart.
         return $"""
-            SELECT COUNT(*) FROM messages c WHERE c.tenant_id = @tenant_id {string.Format(CultureInfo.InvariantCulture, owner, "c")};
             SELECT m.seq, highlight(messages_fts, 0, char(1), char(2)),
                    CASE WHEN instr(m.content, char(1)) > 0 OR instr(m.content, char(2)) > 0 THEN m.content END
             FROM messages_fts JOIN messages m ON m.seq = messages_fts.rowid
