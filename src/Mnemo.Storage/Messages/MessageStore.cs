@@ -268,11 +268,14 @@ public sealed partial class MessageStore(MnemoDatabase database, TimeProvider ti
             return [];
         }
         // The statistics' corpus: the messages as old as the oldest match read, or all when every match was.
+        // (SQLite also ends the window when the character budget runs out; PostgreSQL has none.)
         var everyMatch = matches.Count < KeywordRanking.MaxMatches && budget > 0;
-        var window = everyMatch ? long.MinValue : matches[^1].Seq;
         await using var corpusCommand = session.Command(
-            $"SELECT COUNT(*) FROM messages c WHERE c.tenant_id = @tenant_id {(userId is null ? "" : "AND c.user_id = @user_id")} AND c.seq >= @from_seq")
-            .With("from_seq", window);
+            $"SELECT COUNT(*) FROM messages c WHERE c.tenant_id = @tenant_id {(userId is null ? "" : "AND c.user_id = @user_id")} {(everyMatch ? "" : "AND c.seq >= @from_seq")}");
+        if (!everyMatch)
+        {
+            corpusCommand.With("from_seq", matches[^1].Seq);
+        }
         if (userId is not null)
         {
             corpusCommand.With("user_id", userId);

@@ -46,7 +46,8 @@ public sealed class PostgresDialect : SqlDialect
     /// is its inverse document frequency among the user's messages (the tenant's, tenant-wide), so
     /// a word most messages carry (a speaker's name) counts for little. Term frequencies and
     /// lengths come from the stored tsvector (distinct lexemes stand for the length). At most the
-    /// newest 5,000 matches are scored.
+    /// newest <c>@max_matches</c> matches are scored, with the statistics of the window they span
+    /// (see <see cref="Recall.KeywordRanking.MaxMatches"/>).
     /// </remarks>
     public override string FullTextSearchSql(string messageColumns, bool forUser, Func<string, string> filterOn)
     {
@@ -62,16 +63,16 @@ public sealed class PostgresDialect : SqlDialect
                 WHERE found.tenant_id = @tenant_id {string.Format(System.Globalization.CultureInfo.InvariantCulture, owner, "found")} AND found.search @@ q.query {filterOn("found")}
                 ORDER BY found.seq DESC
                 LIMIT @max_matches),
-            -- Each match's query words and how often each occurs: the query's lexemes marked with
-            -- weight A (to_tsvector gives every lexeme D) and only those kept, so that a match
-            -- unnests its one or two query words rather than all its words.
+            -- Each match's query words and how often each occurs: every lexeme weighted D, then the
+            -- query's marked A and only those kept, so that a match unnests its one or two query
+            -- words rather than all its words.
             tf AS (
                 SELECT matched.seq, matched.len, term.lexeme, coalesce(array_length(term.positions, 1), 1) AS tf
-                FROM matched, q, unnest(ts_filter(setweight(matched.search, 'A', q.terms), ARRAY['a']::"char"[])) term),
+                FROM matched, q, unnest(ts_filter(setweight(setweight(matched.search, 'D'), 'A', q.terms), ARRAY['a']::"char"[])) term),
             df AS (SELECT lexeme, count(*)::float8 AS df FROM tf GROUP BY lexeme),
             corpus AS (
                 SELECT (SELECT count(*) FROM messages c WHERE c.tenant_id = @tenant_id {string.Format(System.Globalization.CultureInfo.InvariantCulture, owner, "c")}
-                          AND ((SELECT count(*) FROM matched) < @max_matches OR c.seq >= (SELECT min(seq) FROM matched)))::float8 AS n,
+                          AND c.seq >= CASE WHEN (SELECT count(*) FROM matched) < @max_matches THEN 0 ELSE (SELECT min(seq) FROM matched) END)::float8 AS n,
                        (SELECT avg(len) FROM matched)::float8 AS avgdl),
             hit AS (
                 SELECT tf.seq, sum(ln(1 + ((corpus.n - df.df + 0.5) / (df.df + 0.5))) * tf.tf * 2.2

@@ -171,6 +171,37 @@ public abstract class RecallStoreContract(StoreFixture fixture)
     }
 
     [Fact]
+    public async Task Past_the_newest_two_thousand_matches_a_word_is_weighed_by_the_window_they_span()
+    {
+        // Two words a message, so a match's score is its word's weight alone. The newest 2,000
+        // of 2,100 "apple" messages span 4,000 of u's messages (apples and pears alternate), so
+        // the weight is ln(1 + (4000 - 2000 + 0.5) / (2000 + 0.5)) = ln 2 — not the whole
+        // history's (u's 500 older pears, the neighbour's 300), and not 5,000 matches'.
+        var tenant = await TestTenants.CreateAsync(fixture.Database);
+        foreach (var batch in Enumerable.Range(0, 300).Chunk(100))
+        {
+            await _messages.AppendAsync(tenant, "v", [.. batch.Select(i => Say($"pear {i}"))], CancellationToken.None);
+        }
+        foreach (var batch in Enumerable.Range(0, 500).Chunk(100))
+        {
+            await _messages.AppendAsync(tenant, "u", [.. batch.Select(i => Say($"pear {i}"))], CancellationToken.None);
+        }
+        foreach (var batch in Enumerable.Range(0, 2100).Chunk(50))
+        {
+            await _messages.AppendAsync(tenant, "u", [.. batch.SelectMany(i => new[] { Say($"apple {i}"), Say($"pear {i}") })], CancellationToken.None);
+        }
+
+        var mine = await _messages.SearchAsync(tenant, "u", "apple", RecallFilter.None, 5, 0, CancellationToken.None);
+        var tenantWide = await _messages.SearchAsync(tenant, null, "apple", RecallFilter.None, 5, 0, CancellationToken.None);
+
+        foreach (var hits in new[] { mine, tenantWide })
+        {
+            Assert.Equal(["apple 2099", "apple 2098", "apple 2097", "apple 2096", "apple 2095"], hits.Select(hit => hit.Message.Content));
+            Assert.All(hits, hit => Assert.Equal(Math.Log(2), hit.Rank, 9));
+        }
+    }
+
+    [Fact]
     public async Task Characters_a_message_shares_with_the_indexs_marks_neither_lift_its_rank_nor_reach_its_snippet()
     {
         // SQLite's ranking reads the matches with the matched words marked by \u0001 and \u0002;
