@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Threading.Channels;
+using Mnemo.Diagnostics;
 
 namespace Mnemo.Storage;
 
@@ -80,6 +82,13 @@ internal sealed class GroupCommit : IAsyncDisposable
             // A stable order of keys (tenant/user) in every batch on every node: the keys' locks
             // are then always taken in the same order, so two batches never deadlock on each other.
             var ordered = batch.OrderBy(item => item.LockKey, StringComparer.Ordinal).ToList();
+            // One span for the batch, a trace of its own linked to each caller's: a batch has many
+            // parents (and the worker may be running in the context of the call that woke it).
+            Activity.Current = null;
+            using var span = MnemoTracing.Source.StartActivity(
+                "mnemo.group_commit", ActivityKind.Internal, parentContext: default,
+                links: ordered.Where(item => item.Caller != default).Select(item => new ActivityLink(item.Caller)));
+            span?.SetTag("mnemo.batch.size", ordered.Count);
             try
             {
                 if (ordered.Count == 1 || !await WriteTogetherAsync(ordered))
@@ -183,6 +192,9 @@ internal sealed class GroupCommit : IAsyncDisposable
     private abstract class PendingWrite(string lockKey)
     {
         public string LockKey { get; } = lockKey;
+
+        /// <summary>The span of the call that queued it (the batch's span links to it).</summary>
+        public ActivityContext Caller { get; } = Activity.Current?.Context ?? default;
 
         /// <summary>Items with the same writer are written together.</summary>
         public abstract object Writer { get; }

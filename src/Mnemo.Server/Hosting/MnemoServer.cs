@@ -103,6 +103,7 @@ public static class MnemoServer
         var settings = ServerSettings.Load(builder.Configuration);
 
         ConfigureServices(builder, settings);
+        builder.AddMnemoOpenTelemetry();
         var app = builder.Build();
         ConfigurePipeline(app);
         // Created now, so it listens from the first request on.

@@ -119,6 +119,8 @@ public sealed partial class EmbeddingIndexer(
         {
             return 0;
         }
+        using var span = Mnemo.Diagnostics.MnemoTracing.Source.StartActivity("mnemo.index_batch");
+        span?.SetTag("mnemo.messages", pending.Count);
         var model = embeddings.Model!;
         var calls = new ConcurrentQueue<PendingEmbedding[]>(pending.OrderBy(message => message.Content.Length).Chunk(_options.BatchSize));
         var embedded = await Task.WhenAll(Enumerable.Range(0, _options.Threads).Select(_ => EmbedCallsAsync(generator, model, calls, cancellationToken)));

@@ -26,6 +26,7 @@ public sealed partial class RetentionWorker(
             {
                 try
                 {
+                    using var span = Mnemo.Diagnostics.MnemoTracing.Source.StartActivity("mnemo.retention_pass");
                     if (await engine.RunPassAsync(NodeId, stoppingToken) is { } counts)
                     {
                         metrics.RetentionPass(counts);

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text;
 using Mnemo.Campaigns;
+using Mnemo.Diagnostics;
 using Mnemo.Events;
 using Mnemo.Json;
 using Mnemo.Messages;
@@ -27,10 +28,13 @@ public sealed partial class MessageStore
     private readonly PlainAppendWriter _plainAppends = new(timeProvider);
 
     /// <inheritdoc />
-    public Task<AppendResult> AppendAsync(string tenantId, string userId, IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken)
+    public async Task<AppendResult> AppendAsync(string tenantId, string userId, IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        return database.GroupWriteAsync(LockKey(tenantId, userId), new Append(tenantId, userId, messages), _plainAppends, cancellationToken);
+        using var span = MnemoTracing.Source.StartActivity("mnemo.append");
+        span?.SetTag(MnemoTracing.TenantId, tenantId);
+        span?.SetTag("mnemo.messages", messages.Count);
+        return await database.GroupWriteAsync(LockKey(tenantId, userId), new Append(tenantId, userId, messages), _plainAppends, cancellationToken);
     }
 
     /// <inheritdoc />

@@ -1,3 +1,4 @@
+using Mnemo.Diagnostics;
 using Mnemo.Tasks;
 using Mnemo.Time;
 
@@ -162,6 +163,8 @@ public sealed class TaskStore(MnemoDatabase database, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(taskTypes);
         var typeFilter = taskTypes.Count == 0 ? "1 = 1" : $"task_type IN ({string.Join(", ", taskTypes.Select((_, i) => $"@type{i}"))})";
+        using var span = MnemoTracing.Source.StartActivity("mnemo.task_lease");
+        span?.SetTag(MnemoTracing.TenantId, tenantId);
         return database.WriteAsync(tenantId, async (session, token) =>
         {
             var now = timeProvider.GetUtcNowMicroseconds();
