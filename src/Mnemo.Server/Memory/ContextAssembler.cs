@@ -10,8 +10,8 @@ namespace Mnemo.Server.Memory;
 /// <summary>
 /// What an assistant prompts with on every turn — profile, memory summary, insights and the most
 /// recent messages within a message and character budget and, given a query, the messages that
-/// best answer it — for every caller (the context endpoint, and later the MCP tools and agent
-/// integrations). Null: the tenant has no such user.
+/// best answer it — for every caller (the context endpoint, the MCP tools, and the agent
+/// integrations through the typed client). Null: the tenant has no such user.
 /// </summary>
 public sealed class ContextAssembler(IContextReader contexts, TenantSettingsCache tenantSettings, MessageSearch search)
 {

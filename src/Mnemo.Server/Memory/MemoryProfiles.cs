@@ -7,7 +7,7 @@ namespace Mnemo.Server.Memory;
 
 /// <summary>
 /// A user's memory profile and its compression, the way every caller does them (the memory
-/// endpoints, and later the MCP tools): the tenant's default profile for users who have none yet,
+/// endpoints, and the MCP tools): the tenant's default profile for users who have none yet,
 /// and seed 003's read, write and compression metrics. Null or <see cref="ProfileWrite.UserMissing"/>:
 /// the tenant has no such user.
 /// </summary>

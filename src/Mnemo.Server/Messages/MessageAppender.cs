@@ -10,7 +10,7 @@ namespace Mnemo.Server.Messages;
 
 /// <summary>
 /// Appending to a history, the one way every caller does it (the messages, memory-events and
-/// campaign endpoints, the command-line import, and later the MCP tools): request items checked
+/// campaign endpoints, the command-line import, and the MCP tools): request items checked
 /// against the injected clock and turned into messages with their idempotency keys, the
 /// group-committed append, then the follow-up work — the user seen, the metrics, and the
 /// summarization trigger — only when something new was stored.

@@ -5,7 +5,7 @@ namespace Mnemo.Server.Recall;
 
 /// <summary>
 /// Message search, the one use case behind the HTTP search, the context's relevant messages and
-/// (later) the MCP recall tool. <c>keyword</c> ranks by relevance with any word matching;
+/// the MCP recall tool. <c>keyword</c> ranks by relevance with any word matching;
 /// <c>semantic</c> by the cosine of the question's vector and the messages'; <c>hybrid</c> fuses
 /// the two by their scores, each list's normalised to z-scores (CombSUM over zero-mean, unit-variance
 /// scores, Montague and Aslam 2001), so neither scale has to be calibrated against the other and a
