@@ -13,7 +13,7 @@ public static class MnemoDatabaseFactory
         ArgumentNullException.ThrowIfNull(storage);
         return storage.Provider switch
         {
-            StorageProvider.Postgres => new PostgresDatabase(storage.ConnectionString),
+            StorageProvider.Postgres => new PostgresDatabase(storage.ConnectionString, storage.Pooler, storage.MigrationConnectionString),
             StorageProvider.Sqlite => new SqliteDatabase(storage.ConnectionString),
             _ => throw new ArgumentOutOfRangeException(nameof(storage), storage.Provider, "Not a storage provider."),
         };

@@ -34,22 +34,36 @@ public static class TestStores
         return root;
     });
 
-    /// <summary>Settings for a new empty database of <paramref name="backend"/>.</summary>
-    public static async Task<ResolvedStorage> CreateEmptyAsync(Backend backend)
+    /// <summary>
+    /// Settings for a new empty database of <paramref name="backend"/>; for PostgreSQL
+    /// <paramref name="behindPgBouncer"/>, reached through PgBouncer in transaction pooling (and
+    /// migrated directly).
+    /// </summary>
+    public static async Task<ResolvedStorage> CreateEmptyAsync(Backend backend, bool behindPgBouncer = false)
     {
         if (backend == Backend.Postgres)
         {
             var server = await PostgresServer.GetAsync();
-            return new ResolvedStorage(StorageProvider.Postgres, await server.CreateDatabaseAsync());
+            var direct = await server.CreateDatabaseAsync();
+            if (!behindPgBouncer)
+            {
+                return new ResolvedStorage(StorageProvider.Postgres, direct);
+            }
+            var bouncer = await PgBouncer.InFrontOfAsync(direct);
+            return new ResolvedStorage(StorageProvider.Postgres, bouncer.Through(direct))
+            {
+                Pooler = ConnectionPooler.PgBouncer,
+                MigrationConnectionString = direct,
+            };
         }
         var file = Path.Combine(SqliteRoot.Value, $"{Guid.NewGuid():N}.db");
         return new ResolvedStorage(StorageProvider.Sqlite, $"Data Source={file}");
     }
 
-    /// <summary>A migrated database of <paramref name="backend"/>.</summary>
-    public static async Task<MnemoDatabase> CreateMigratedAsync(Backend backend)
+    /// <summary>A migrated database of <paramref name="backend"/> (see <see cref="CreateEmptyAsync"/>).</summary>
+    public static async Task<MnemoDatabase> CreateMigratedAsync(Backend backend, bool behindPgBouncer = false)
     {
-        var database = MnemoDatabaseFactory.Create(await CreateEmptyAsync(backend));
+        var database = MnemoDatabaseFactory.Create(await CreateEmptyAsync(backend, behindPgBouncer));
         await new Storage.Migrations.MigrationRunner(database, TimeProvider.System).ApplyAsync(CancellationToken.None);
         return database;
     }

@@ -129,14 +129,14 @@ public sealed class PostgresServer
             "PostgreSQL binaries not found under /usr/lib/postgresql/*/bin; install postgresql (.ci/run does) or set MNEMO_TEST_POSTGRES.");
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static async Task RunAsync(string program, IReadOnlyList<string> arguments, bool asPostgres)
+    internal static async Task RunAsync(string program, IReadOnlyList<string> arguments, bool asPostgres)
     {
         var start = new ProcessStartInfo
         {

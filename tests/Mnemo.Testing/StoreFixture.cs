@@ -4,7 +4,7 @@ using Mnemo.Storage;
 namespace Mnemo.Testing;
 
 /// <summary>One migrated database per test class and backend; test classes isolate further by fresh tenant ids.</summary>
-public abstract class StoreFixture(Backend backend) : IAsyncLifetime
+public abstract class StoreFixture(Backend backend, bool behindPgBouncer = false) : IAsyncLifetime
 {
     private MnemoDatabase? _database;
 
@@ -15,7 +15,7 @@ public abstract class StoreFixture(Backend backend) : IAsyncLifetime
     public MnemoDatabase Database => _database ?? throw new InvalidOperationException("The fixture has not started.");
 
     /// <inheritdoc />
-    public async Task InitializeAsync() => _database = await TestStores.CreateMigratedAsync(Backend);
+    public async Task InitializeAsync() => _database = await TestStores.CreateMigratedAsync(Backend, behindPgBouncer);
 
     /// <inheritdoc />
     public async Task DisposeAsync()
@@ -32,6 +32,9 @@ public sealed class SqliteStoreFixture() : StoreFixture(Backend.Sqlite);
 
 /// <summary>A migrated PostgreSQL database.</summary>
 public sealed class PostgresStoreFixture() : StoreFixture(Backend.Postgres);
+
+/// <summary>A migrated PostgreSQL database reached through PgBouncer in transaction pooling.</summary>
+public sealed class PgBouncerStoreFixture() : StoreFixture(Backend.Postgres, behindPgBouncer: true);
 
 /// <summary>Unique ids so tests never depend on each other's rows.</summary>
 public static class TestIds

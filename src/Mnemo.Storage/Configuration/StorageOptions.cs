@@ -8,6 +8,29 @@ public sealed class StorageOptions
 
     /// <summary>An ADO.NET connection string, or a <c>postgres://</c> URL.</summary>
     public string? ConnectionString { get; set; }
+
+    /// <summary>
+    /// What stands between Mnemo and PostgreSQL: <c>none</c> (default) or <c>pgbouncer</c>, in
+    /// transaction pooling — then no server-side prepared statements, and migrations over
+    /// <see cref="MigrationConnectionString"/>.
+    /// </summary>
+    public string? Pooler { get; set; }
+
+    /// <summary>
+    /// PostgreSQL itself, not through a pooler, for migrations (their lock is a session's);
+    /// required with <see cref="Pooler"/> <c>pgbouncer</c>, else the connection string is used.
+    /// </summary>
+    public string? MigrationConnectionString { get; set; }
+}
+
+/// <summary>What pools PostgreSQL's connections besides Npgsql.</summary>
+public enum ConnectionPooler
+{
+    /// <summary>Nothing: Mnemo talks to PostgreSQL.</summary>
+    None,
+
+    /// <summary>PgBouncer in transaction pooling: no session state survives a transaction.</summary>
+    PgBouncer,
 }
 
 /// <summary>The storage backends.</summary>
@@ -23,6 +46,12 @@ public enum StorageProvider
 /// <summary>The backend and connection string in force after every source has been considered.</summary>
 public sealed record ResolvedStorage(StorageProvider Provider, string ConnectionString)
 {
+    /// <summary>The pooler in front of PostgreSQL.</summary>
+    public ConnectionPooler Pooler { get; init; }
+
+    /// <summary>PostgreSQL directly, for migrations; null to migrate over <see cref="ConnectionString"/>.</summary>
+    public string? MigrationConnectionString { get; init; }
+
     /// <summary>The provider as configuration spells it: <c>sqlite</c> or <c>postgres</c>.</summary>
     public string ProviderName => Provider == StorageProvider.Postgres ? "postgres" : "sqlite";
 

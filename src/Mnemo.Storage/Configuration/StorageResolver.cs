@@ -63,7 +63,23 @@ public static class StorageResolver
         {
             throw new StorageConfigurationException("The postgres provider needs Mnemo:Storage:ConnectionString, DATABASE_URL, IDENTITY_DATABASE_URL or POSTGRES_HOST.");
         }
-        return new ResolvedStorage(StorageProvider.Postgres, IsPostgresUrl(postgres) ? FromUrl(postgres) : Validate(postgres));
+        var pooler = options.Pooler?.Trim().ToLowerInvariant() switch
+        {
+            null or "" or "none" => ConnectionPooler.None,
+            "pgbouncer" => ConnectionPooler.PgBouncer,
+            _ => throw new StorageConfigurationException($"Mnemo:Storage:Pooler must be 'none' or 'pgbouncer', not '{options.Pooler}'."),
+        };
+        var migrations = options.MigrationConnectionString;
+        if (pooler == ConnectionPooler.PgBouncer && string.IsNullOrWhiteSpace(migrations))
+        {
+            throw new StorageConfigurationException(
+                "Mnemo:Storage:Pooler 'pgbouncer' needs Mnemo:Storage:MigrationConnectionString, straight to PostgreSQL: migrations hold a session's lock, which transaction pooling does not keep.");
+        }
+        return new ResolvedStorage(StorageProvider.Postgres, IsPostgresUrl(postgres) ? FromUrl(postgres) : Validate(postgres))
+        {
+            Pooler = pooler,
+            MigrationConnectionString = string.IsNullOrWhiteSpace(migrations) ? null : IsPostgresUrl(migrations) ? FromUrl(migrations) : Validate(migrations),
+        };
     }
 
     /// <summary>The variables that may name the database by URL, in the order they are read.</summary>

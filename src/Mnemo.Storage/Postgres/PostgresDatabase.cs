@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Mnemo.Storage.Configuration;
 using Npgsql;
 
 namespace Mnemo.Storage.Postgres;
@@ -12,14 +13,22 @@ public sealed class PostgresDatabase : MnemoDatabase
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _unpooledConnectionString;
 
-    /// <summary>Creates the data source for <paramref name="connectionString"/>; nothing is opened yet.</summary>
-    public PostgresDatabase(string connectionString)
+    /// <summary>
+    /// Creates the data source for <paramref name="connectionString"/>, through <paramref name="pooler"/>,
+    /// migrating over <paramref name="migrationConnectionString"/> when given; nothing is opened yet.
+    /// </summary>
+    public PostgresDatabase(string connectionString, ConnectionPooler pooler = ConnectionPooler.None, string? migrationConnectionString = null)
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
-        // Every statement on the hot paths is a fixed text: let Npgsql prepare each once per
-        // connection (parse and plan once) unless the operator chose otherwise.
-        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        if (pooler == ConnectionPooler.PgBouncer)
         {
+            // A statement prepared on one server connection is unknown on the next transaction's.
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 0;
+        }
+        else if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            // Every statement on the hot paths is a fixed text: let Npgsql prepare each once per
+            // connection (parse and plan once) unless the operator chose otherwise.
             builder.ConnectionStringBuilder.MaxAutoPrepare = 128;
         }
         // Mnemo keeps no session state on pooled connections (no SET, LISTEN or temp tables;
@@ -27,7 +36,10 @@ public sealed class PostgresDatabase : MnemoDatabase
         // every reuse (seven statements, from UNLISTEN to RESET ALL) is skipped. The one
         // session-level lock, the migration lock, is taken on a connection outside the pool.
         builder.ConnectionStringBuilder.NoResetOnClose = true;
-        _unpooledConnectionString = new NpgsqlConnectionStringBuilder(builder.ConnectionString) { Pooling = false, Multiplexing = false }.ConnectionString;
+        _unpooledConnectionString = new NpgsqlConnectionStringBuilder(migrationConnectionString ?? builder.ConnectionString)
+        {
+            Pooling = false, Multiplexing = false,
+        }.ConnectionString;
         _dataSource = builder.Build();
     }
 

@@ -27,6 +27,22 @@ public sealed class StorageResolverTests
     }
 
     [Fact]
+    public void Pgbouncer_pooling_needs_a_migration_connection_straight_to_postgresql()
+    {
+        var options = new StorageOptions { Provider = "postgres", ConnectionString = "Host=bouncer;Port=6432;Database=mnemo", Pooler = "PgBouncer" };
+
+        var refused = Assert.Throws<StorageConfigurationException>(() => Resolve(options));
+        options.MigrationConnectionString = "postgres://mnemo@db.local:5432/mnemo";
+        var resolved = Resolve(options);
+
+        Assert.Contains("Mnemo:Storage:MigrationConnectionString", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(ConnectionPooler.PgBouncer, resolved.Pooler);
+        Assert.Equal(("db.local", 5432), (new NpgsqlConnectionStringBuilder(resolved.MigrationConnectionString).Host, new NpgsqlConnectionStringBuilder(resolved.MigrationConnectionString).Port));
+        Assert.Throws<StorageConfigurationException>(() => Resolve(new StorageOptions { Provider = "postgres", ConnectionString = "Host=db", Pooler = "pgpool" }));
+        Assert.Equal(ConnectionPooler.None, Resolve(new StorageOptions { Provider = "postgres", ConnectionString = "Host=db" }).Pooler);
+    }
+
+    [Fact]
     public void The_seed_postgres_variables_build_a_connection_string()
     {
         var resolved = Resolve(new StorageOptions(), new()

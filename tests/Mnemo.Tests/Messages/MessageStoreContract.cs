@@ -331,3 +331,6 @@ public abstract class MessageStoreContract(StoreFixture fixture)
 public sealed class SqliteMessageStoreTests(SqliteStoreFixture fixture) : MessageStoreContract(fixture), IClassFixture<SqliteStoreFixture>;
 
 public sealed class PostgresMessageStoreTests(PostgresStoreFixture fixture) : MessageStoreContract(fixture), IClassFixture<PostgresStoreFixture>;
+
+/// <summary>The same contract through PgBouncer in transaction pooling (<c>Mnemo__Storage__Pooler=pgbouncer</c>).</summary>
+public sealed class PgBouncerMessageStoreTests(PgBouncerStoreFixture fixture) : MessageStoreContract(fixture), IClassFixture<PgBouncerStoreFixture>;

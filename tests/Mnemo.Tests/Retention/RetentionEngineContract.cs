@@ -142,3 +142,6 @@ public abstract class RetentionEngineContract(StoreFixture fixture)
 public sealed class SqliteRetentionEngineTests(SqliteStoreFixture fixture) : RetentionEngineContract(fixture), IClassFixture<SqliteStoreFixture>;
 
 public sealed class PostgresRetentionEngineTests(PostgresStoreFixture fixture) : RetentionEngineContract(fixture), IClassFixture<PostgresStoreFixture>;
+
+/// <summary>The same contract through PgBouncer in transaction pooling (<c>Mnemo__Storage__Pooler=pgbouncer</c>).</summary>
+public sealed class PgBouncerRetentionEngineTests(PgBouncerStoreFixture fixture) : RetentionEngineContract(fixture), IClassFixture<PgBouncerStoreFixture>;

@@ -146,3 +146,6 @@ public abstract class TaskStoreContract(StoreFixture fixture)
 public sealed class SqliteTaskStoreTests(SqliteStoreFixture fixture) : TaskStoreContract(fixture), IClassFixture<SqliteStoreFixture>;
 
 public sealed class PostgresTaskStoreTests(PostgresStoreFixture fixture) : TaskStoreContract(fixture), IClassFixture<PostgresStoreFixture>;
+
+/// <summary>The same contract through PgBouncer in transaction pooling (<c>Mnemo__Storage__Pooler=pgbouncer</c>).</summary>
+public sealed class PgBouncerTaskStoreTests(PgBouncerStoreFixture fixture) : TaskStoreContract(fixture), IClassFixture<PgBouncerStoreFixture>;
