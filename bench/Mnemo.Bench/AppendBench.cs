@@ -18,12 +18,14 @@ internal static partial class AppendBench
 
     public static async Task RunAsync(BenchOptions options)
     {
-        var storage = await DurableStoreAsync(options.Backend);
+        var storage = await DurableStoreAsync(options.Backend, options.ThroughPgBouncer);
+        // The database itself (not through PgBouncer): for settling it and for pgbench's baseline.
+        var direct = storage.MigrationConnectionString ?? storage.ConnectionString;
         // --indexing off: no embedding model, so no recall indexer beside the appends (for the append ratio with it on and off).
         var server = await ServerProcess.StartAsync(storage, environment: options.Indexing
             ? null
             : new Dictionary<string, string> { ["Mnemo__Embeddings__Provider"] = "none" });
-        Console.WriteLine($"recall indexing {(options.Indexing ? "on" : "off")}");
+        Console.WriteLine($"recall indexing {(options.Indexing ? "on" : "off")}, {(options.ThroughPgBouncer ? "through PgBouncer (transaction pooling)" : "straight to the database")}");
         WrkRun appends, reads;
         CpuUse appendCpu, readCpu;
         double peakRssMb;
@@ -54,9 +56,9 @@ internal static partial class AppendBench
         if (options.Backend == Backend.Postgres)
         {
             await SettleAsync(storage);
-            pgbenchInsert = await PgbenchAsync(storage.ConnectionString, options.Concurrency, options.Seconds, tenantId, insert: true);
+            pgbenchInsert = await PgbenchAsync(direct, options.Concurrency, options.Seconds, tenantId, insert: true);
             await SettleAsync(storage);
-            pgbenchSelect = await PgbenchAsync(storage.ConnectionString, options.Concurrency, options.Seconds, tenantId, insert: false);
+            pgbenchSelect = await PgbenchAsync(direct, options.Concurrency, options.Seconds, tenantId, insert: false);
         }
         static double PerRequestUs(double seconds, double requests) => seconds / requests * 1e6;
 
@@ -101,16 +103,23 @@ internal static partial class AppendBench
 
     /// <summary>
     /// A fresh store as production would run it: PostgreSQL on a cluster of its own with the
-    /// default durability (the test clusters run without fsync), or an SQLite file.
+    /// default durability (the test clusters run without fsync), reached directly or
+    /// <paramref name="throughPgBouncer"/> (transaction pooling), or an SQLite file.
     /// </summary>
-    internal static async Task<ResolvedStorage> DurableStoreAsync(Backend backend)
+    internal static async Task<ResolvedStorage> DurableStoreAsync(Backend backend, bool throughPgBouncer = false)
     {
         if (backend == Backend.Sqlite)
         {
             return await TestStores.CreateEmptyAsync(Backend.Sqlite);
         }
         var cluster = await PostgresServer.StartDurableAsync();
-        return new ResolvedStorage(StorageProvider.Postgres, await cluster.CreateDatabaseAsync());
+        var direct = await cluster.CreateDatabaseAsync();
+        if (!throughPgBouncer)
+        {
+            return new ResolvedStorage(StorageProvider.Postgres, direct);
+        }
+        var bouncer = await PgBouncer.InFrontOfAsync(direct);
+        return new ResolvedStorage(StorageProvider.Postgres, bouncer.Through(direct)) { Pooler = ConnectionPooler.PgBouncer, MigrationConnectionString = direct };
     }
 
     /// <summary>
@@ -124,7 +133,7 @@ internal static partial class AppendBench
         {
             return;
         }
-        await using var connection = new NpgsqlConnection(storage.ConnectionString);
+        await using var connection = new NpgsqlConnection(storage.MigrationConnectionString ?? storage.ConnectionString);
         await connection.OpenAsync();
         foreach (var sql in new[] { "VACUUM ANALYZE", "CHECKPOINT" })
         {

@@ -7,7 +7,9 @@ using Mnemo.Testing;
 namespace Mnemo.Bench;
 
 /// <summary>Command-line options.</summary>
-internal sealed record BenchOptions(Backend Backend, int Messages, int Requests, int Concurrency, int Expired, int Seconds, string? Data, string? Model, bool Indexing, string? Threads, int[] Sizes)
+internal sealed record BenchOptions(
+    Backend Backend, int Messages, int Requests, int Concurrency, int Expired, int Seconds, string? Data, string? Model, bool Indexing, string? Threads, int[] Sizes,
+    bool ThroughPgBouncer)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -22,7 +24,8 @@ internal sealed record BenchOptions(Backend Backend, int Messages, int Requests,
         return new BenchOptions(backend, Number("messages", 10_000), Number("requests", 2_000), Number("concurrency", 1),
             Number("expired", 1_000_000), Number("seconds", 10), values.GetValueOrDefault("data"), values.GetValueOrDefault("model"),
             values.GetValueOrDefault("indexing", "on") == "on", values.GetValueOrDefault("threads"),
-            [.. values.GetValueOrDefault("sizes", "1000,10000,100000").Split(',').Select(size => int.Parse(size, CultureInfo.InvariantCulture))]);
+            [.. values.GetValueOrDefault("sizes", "1000,10000,100000").Split(',').Select(size => int.Parse(size, CultureInfo.InvariantCulture))],
+            values.GetValueOrDefault("pooler", "none") == "pgbouncer");
     }
 }
 

@@ -6,7 +6,7 @@
 //
 //   dotnet run -c Release --project bench/Mnemo.Bench -- context [--backend postgres|sqlite]
 //       [--messages 10000] [--requests 2000] [--concurrency 1]
-//   dotnet run -c Release --project bench/Mnemo.Bench -- append [--backend postgres|sqlite] [--concurrency 32] [--seconds 10]
+//   dotnet run -c Release --project bench/Mnemo.Bench -- append [--backend postgres|sqlite] [--concurrency 32] [--seconds 10] [--pooler none|pgbouncer]
 //   dotnet run -c Release --project bench/Mnemo.Bench -- scale [--messages 10000000] [--concurrency 32] [--seconds 10]
 //   dotnet run -c Release --project bench/Mnemo.Bench -- crash [--backend postgres|sqlite] [--concurrency 16] [--seconds 6]
 //   dotnet run -c Release --project bench/Mnemo.Bench -- retention [--expired 1000000]

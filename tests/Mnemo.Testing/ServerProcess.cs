@@ -54,6 +54,11 @@ public sealed class ServerProcess
         start.Environment["Mnemo__AdminKey"] = MnemoTestServer.AdminKey;
         start.Environment["Mnemo__Storage__Provider"] = storage.ProviderName;
         start.Environment["Mnemo__Storage__ConnectionString"] = storage.ConnectionString;
+        if (storage.Pooler == ConnectionPooler.PgBouncer)
+        {
+            start.Environment["Mnemo__Storage__Pooler"] = "pgbouncer";
+            start.Environment["Mnemo__Storage__MigrationConnectionString"] = storage.MigrationConnectionString;
+        }
         start.Environment["Mnemo__Retention__Enabled"] = "false";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
