@@ -67,6 +67,24 @@ internal sealed class GroupCommit : IAsyncDisposable
         await Task.WhenAll(_workers);
     }
 
+    /// <summary>
+    /// The batch's span when anyone listens (nothing is built otherwise): a trace of its own
+    /// linked to each caller's, because a batch has many parents (and the worker may be running
+    /// in the context of the call that woke it).
+    /// </summary>
+    private static Activity? TraceBatch(List<PendingWrite> batch)
+    {
+        if (!MnemoTracing.Source.HasListeners())
+        {
+            return null;
+        }
+        Activity.Current = null;
+        var span = MnemoTracing.Source.StartActivity("mnemo.group_commit", ActivityKind.Internal, parentContext: default,
+            links: [.. batch.Where(item => item.Caller != default).Select(item => new ActivityLink(item.Caller))]);
+        span?.SetTag("mnemo.batch.size", batch.Count);
+        return span;
+    }
+
     private Channel<PendingWrite> QueueOf(string lockKey) =>
         _queues[(StringComparer.Ordinal.GetHashCode(lockKey) & int.MaxValue) % _queues.Length];
 
@@ -82,13 +100,7 @@ internal sealed class GroupCommit : IAsyncDisposable
             // A stable order of keys (tenant/user) in every batch on every node: the keys' locks
             // are then always taken in the same order, so two batches never deadlock on each other.
             var ordered = batch.OrderBy(item => item.LockKey, StringComparer.Ordinal).ToList();
-            // One span for the batch, a trace of its own linked to each caller's: a batch has many
-            // parents (and the worker may be running in the context of the call that woke it).
-            Activity.Current = null;
-            using var span = MnemoTracing.Source.StartActivity(
-                "mnemo.group_commit", ActivityKind.Internal, parentContext: default,
-                links: ordered.Where(item => item.Caller != default).Select(item => new ActivityLink(item.Caller)));
-            span?.SetTag("mnemo.batch.size", ordered.Count);
+            using var span = TraceBatch(ordered);
             try
             {
                 if (ordered.Count == 1 || !await WriteTogetherAsync(ordered))

@@ -2,11 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Mnemo.Server.Tests;
 
@@ -26,10 +22,7 @@ public sealed class AgentChatSampleTests(SqliteServerFixture fixture) : IClassFi
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _model = builder.Build();
-        _model.MapPost("/v1/chat/completions", async (HttpContext context) =>
+        _model = await LoopbackApp.StartAsync(app => app.MapPost("/v1/chat/completions", async (HttpContext context) =>
         {
             using var body = await JsonDocument.ParseAsync(context.Request.Body);
             lock (_requests)
@@ -44,9 +37,8 @@ public sealed class AgentChatSampleTests(SqliteServerFixture fixture) : IClassFi
                     $$"""data: {"id":"c1","object":"chat.completion.chunk","created":0,"model":"fake","choices":[{"index":0,"delta":{{chunk}},"finish_reason":{{finish}}}]}""" + "\n\n");
             }
             await context.Response.WriteAsync("data: [DONE]\n\n");
-        });
-        await _model.StartAsync();
-        _modelAddress = new Uri(_model.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        }));
+        _modelAddress = new Uri(LoopbackApp.AddressOf(_model));
     }
 
     public async Task DisposeAsync()

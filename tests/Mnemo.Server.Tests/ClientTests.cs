@@ -1,8 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Mnemo.Client;
@@ -16,10 +14,7 @@ public sealed class ClientTests
     private static async Task<(WebApplication App, Uri Address, Dictionary<string, int> Calls)> FlakyServerAsync(int failures)
     {
         var calls = new Dictionary<string, int>(StringComparer.Ordinal);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        app.Run(async context =>
+        var app = await LoopbackApp.StartAsync(routes => routes.Run(async context =>
         {
             int count;
             lock (calls)
@@ -34,10 +29,8 @@ public sealed class ClientTests
             context.Response.StatusCode = context.Request.Method == "POST" ? StatusCodes.Status201Created : StatusCodes.Status200OK;
             context.Response.ContentType = "application/json";
             await context.Response.WriteAsync(context.Request.Method == "POST" ? """{"messages":[],"next_cursor":null}""" : """{"status":"ok"}""");
-        });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return (app, new Uri(address), calls);
+        }));
+        return (app, new Uri(LoopbackApp.AddressOf(app)), calls);
     }
 
     [Fact]

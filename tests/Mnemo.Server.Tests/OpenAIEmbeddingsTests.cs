@@ -2,9 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Mnemo.Client;
@@ -33,10 +30,7 @@ public sealed class OpenAIEmbeddingsTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var fake = WebApplication.CreateSlimBuilder();
-        fake.WebHost.UseUrls("http://127.0.0.1:0");
-        _fake = fake.Build();
-        _fake.MapPost("/v1/embeddings", async (HttpContext context) =>
+        _fake = await LoopbackApp.StartAsync(app => app.MapPost("/v1/embeddings", async (HttpContext context) =>
         {
             Interlocked.Increment(ref _requests);
             if (_hang)
@@ -64,9 +58,8 @@ public sealed class OpenAIEmbeddingsTests : IAsyncLifetime
                 ["model"] = "fake-embed",
                 ["usage"] = new Dictionary<string, int> { ["prompt_tokens"] = texts.Count, ["total_tokens"] = texts.Count },
             });
-        });
-        await _fake.StartAsync();
-        var address = _fake.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        }));
+        var address = LoopbackApp.AddressOf(_fake);
         _server = await MnemoTestServer.StartAsync(await TestStores.CreateEmptyAsync(Backend.Sqlite), new Dictionary<string, string?>
         {
             ["Mnemo:Embeddings:Provider"] = "openai",

@@ -2,11 +2,7 @@ using System.Globalization;
 using System.Text;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Mnemo.Server.Tests;
 
@@ -21,12 +17,14 @@ internal sealed record ReceivedSpan(string TraceId, string SpanId, string Parent
 /// </summary>
 internal sealed class OtlpReceiver : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly List<ReceivedSpan> _spans = [];
+    private WebApplication? _app;
 
-    private OtlpReceiver(WebApplication app) => _app = app;
+    private OtlpReceiver()
+    {
+    }
 
-    public Uri Address => new(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+    public Uri Address => new(LoopbackApp.AddressOf(_app!));
 
     public IReadOnlyList<ReceivedSpan> Spans
     {
@@ -41,26 +39,26 @@ internal sealed class OtlpReceiver : IAsyncDisposable
 
     public static async Task<OtlpReceiver> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var receiver = new OtlpReceiver(builder.Build());
-        receiver._app.MapPost("/v1/traces", async (HttpContext context) =>
+        var receiver = new OtlpReceiver();
+        receiver._app = await LoopbackApp.StartAsync(app =>
         {
-            using var body = new MemoryStream();
-            await context.Request.Body.CopyToAsync(body);
-            var spans = ReadRequest(body.ToArray());
-            lock (receiver._spans)
+            app.MapPost("/v1/traces", async (HttpContext context) =>
             {
-                receiver._spans.AddRange(spans);
-            }
-            return Results.Bytes([], "application/x-protobuf");
+                using var body = new MemoryStream();
+                await context.Request.Body.CopyToAsync(body);
+                var spans = ReadRequest(body.ToArray());
+                lock (receiver._spans)
+                {
+                    receiver._spans.AddRange(spans);
+                }
+                return Results.Bytes([], "application/x-protobuf");
+            });
+            app.MapPost("/v1/{signal}", () => Results.Bytes([], "application/x-protobuf")); // metrics, logs
         });
-        receiver._app.MapPost("/v1/{signal}", () => Results.Bytes([], "application/x-protobuf")); // metrics, logs
-        await receiver._app.StartAsync();
         return receiver;
     }
 
-    public ValueTask DisposeAsync() => _app.DisposeAsync();
+    public ValueTask DisposeAsync() => _app?.DisposeAsync() ?? ValueTask.CompletedTask;
 
     // ExportTraceServiceRequest.resource_spans = 1; ResourceSpans.scope_spans = 2; ScopeSpans.spans = 2.
     private static IEnumerable<ReceivedSpan> ReadRequest(byte[] request) =>

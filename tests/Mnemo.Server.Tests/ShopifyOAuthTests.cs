@@ -3,11 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Web;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Mnemo.Server.Tests;
 
@@ -25,10 +21,7 @@ public sealed class ShopifyOAuthTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var fake = WebApplication.CreateSlimBuilder();
-        fake.WebHost.UseUrls("http://127.0.0.1:0");
-        _fakeShopify = fake.Build();
-        _fakeShopify.MapPost("/{shop}/admin/oauth/access_token", async (string shop, HttpContext context) =>
+        _fakeShopify = await LoopbackApp.StartAsync(app => app.MapPost("/{shop}/admin/oauth/access_token", async (string shop, HttpContext context) =>
         {
             switch (shop)
             {
@@ -40,9 +33,8 @@ public sealed class ShopifyOAuthTests : IAsyncLifetime
                 default:
                     return Results.Json(new Dictionary<string, string> { ["access_token"] = $"shpat_{shop}", ["scope"] = "read_products" });
             }
-        });
-        await _fakeShopify.StartAsync();
-        var fakeAddress = _fakeShopify.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        }));
+        var fakeAddress = LoopbackApp.AddressOf(_fakeShopify);
 
         _server = await MnemoTestServer.StartAsync(await TestStores.CreateEmptyAsync(Backend.Sqlite), new Dictionary<string, string?>
         {

@@ -1,8 +1,5 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Mnemo.Client;
 using Mnemo.Server.Hosting;
 using Mnemo.Storage.Configuration;
@@ -75,7 +72,7 @@ public sealed class MnemoTestServer : IAsyncDisposable
                 configure?.Invoke(builder);
             });
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var address = LoopbackApp.AddressOf(app);
         return new MnemoTestServer(app, new Uri(address));
     }
 

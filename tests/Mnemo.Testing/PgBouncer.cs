@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Npgsql;
 
 namespace Mnemo.Testing;
@@ -6,7 +7,8 @@ namespace Mnemo.Testing;
 /// <summary>
 /// Debian's PgBouncer in transaction pooling in front of a test PostgreSQL (every database of it),
 /// started once per test process from a configuration of its own in a temp directory (as the
-/// postgres user when running as root, which PgBouncer refuses), stopped when the process exits.
+/// postgres user when running as root, which PgBouncer refuses), ready once it says it listens,
+/// stopped when the process exits.
 /// </summary>
 public sealed class PgBouncer
 {
@@ -38,7 +40,6 @@ public sealed class PgBouncer
         var root = Directory.CreateTempSubdirectory("mnemo-pgbouncer-").FullName;
         var port = PostgresServer.FreePort();
         var configuration = Path.Combine(root, "pgbouncer.ini");
-        var pidFile = Path.Combine(root, "pgbouncer.pid");
         await File.WriteAllTextAsync(Path.Combine(root, "userlist.txt"), "\"postgres\" \"\"\n");
         await File.WriteAllTextAsync(configuration, $"""
             [databases]
@@ -53,54 +54,45 @@ public sealed class PgBouncer
             max_client_conn = 1000
             default_pool_size = 20
             ignore_startup_parameters = extra_float_digits,options
-            logfile = {Path.Combine(root, "pgbouncer.log")}
-            pidfile = {pidFile}
             """);
         var asRoot = Environment.UserName == "root";
         if (asRoot)
         {
             await PostgresServer.RunAsync("chown", ["-R", "postgres", root], asPostgres: false);
         }
-        await PostgresServer.RunAsync(binary, ["-d", configuration], asRoot);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        // In the foreground, a child of this process: it says on standard error when it listens.
+        var start = new ProcessStartInfo(asRoot ? "runuser" : binary) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var argument in (string[])(asRoot ? ["-u", "postgres", "--", binary, configuration] : [configuration]))
         {
-            if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid))
+            start.ArgumentList.Add(argument);
+        }
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start PgBouncer.");
+        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var said = new ConcurrentQueue<string>();
+        process.ErrorDataReceived += (_, line) =>
+        {
+            if (line.Data is { } text)
             {
-                try
+                said.Enqueue(text);
+                if (text.Contains("listening on 127.0.0.1", StringComparison.Ordinal))
                 {
-                    System.Diagnostics.Process.GetProcessById(pid).Kill();
-                }
-                catch (Exception exception) when (exception is ArgumentException or InvalidOperationException)
-                {
-                    // Gone already.
+                    listening.TrySetResult();
                 }
             }
         };
-        var bouncer = new PgBouncer(port);
-        await bouncer.WaitUntilListeningAsync();
-        return bouncer;
-    }
-
-    /// <summary>
-    /// Returns once a connection through it answers: <c>-d</c> returns when the daemon has forked,
-    /// which may be before it listens.
-    /// </summary>
-    private async Task WaitUntilListeningAsync()
-    {
-        var probe = new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = Port, Username = "postgres", Database = "postgres", Pooling = false, Timeout = 2 };
-        var deadline = TimeProvider.System.GetTimestamp() + (TimeProvider.System.TimestampFrequency * 15);
-        while (true)
+        process.Exited += (_, _) => listening.TrySetException(
+            new InvalidOperationException($"PgBouncer exited ({process.ExitCode}): {string.Join('\n', said)}"));
+        process.EnableRaisingEvents = true;
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
-            try
+            if (!process.HasExited)
             {
-                await using var connection = new NpgsqlConnection(probe.ConnectionString);
-                await connection.OpenAsync();
-                return;
+                process.Kill(entireProcessTree: true);
             }
-            catch (NpgsqlException) when (TimeProvider.System.GetTimestamp() < deadline)
-            {
-                await Task.Delay(50);
-            }
-        }
+        };
+        await listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        return new PgBouncer(port);
     }
 }
