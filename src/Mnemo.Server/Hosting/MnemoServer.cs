@@ -106,8 +106,8 @@ public static class MnemoServer
         builder.AddMnemoOpenTelemetry();
         var app = builder.Build();
         ConfigurePipeline(app);
-        // Created now, so it listens from the first request on.
-        app.Services.GetRequiredService<PrometheusExporter>();
+        // Created now, so it counts from the first migration and request on.
+        app.Services.GetRequiredService<OpenTelemetry.Metrics.MeterProvider>();
         try
         {
             await app.Services.GetRequiredService<StoreInitializer>().InitializeAsync(CancellationToken.None);
@@ -239,7 +239,6 @@ public static class MnemoServer
         services.AddSingleton<ApiKeyCache>();
         services.AddSingleton<MnemoMetrics>();
         services.AddSingleton<ApiActivity>();
-        services.AddSingleton<PrometheusExporter>();
         services.AddSingleton<ActivityTracker>();
         services.AddSingleton<ActivityFlusher>();
         services.AddSingleton<IRecallStore, RecallStore>();

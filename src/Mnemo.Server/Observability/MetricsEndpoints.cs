@@ -7,9 +7,12 @@ namespace Mnemo.Server.Observability;
 /// <summary><c>/metrics</c>, and the middleware that measures every request by route template.</summary>
 public static class MetricsEndpoints
 {
-    /// <summary>Maps <c>/metrics</c>: open from loopback (unless <c>Mnemo:Metrics:OpenOnLoopback</c> is false), the platform key from anywhere else.</summary>
-    public static RouteHandlerBuilder MapMetrics(this IEndpointRouteBuilder routes) =>
-        routes.MapGet("/metrics", (PrometheusExporter exporter) => Results.Text(exporter.Scrape(), PrometheusExporter.ContentType))
+    /// <summary>
+    /// Maps <c>/metrics</c> (OpenTelemetry's Prometheus exporter, see <see cref="OpenTelemetrySetup"/>):
+    /// open from loopback (unless <c>Mnemo:Metrics:OpenOnLoopback</c> is false), the platform key from anywhere else.
+    /// </summary>
+    public static IEndpointConventionBuilder MapMetrics(this IEndpointRouteBuilder routes) =>
+        routes.MapPrometheusScrapingEndpoint("/metrics")
             .RequireAuthorization(AccessPolicies.Metrics)
             .ExcludeFromDescription();
 

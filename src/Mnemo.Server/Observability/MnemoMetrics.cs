@@ -3,8 +3,8 @@ using System.Diagnostics.Metrics;
 namespace Mnemo.Server.Observability;
 
 /// <summary>
-/// Mnemo's instruments, with seed 003's names so its dashboards keep working. Exported at
-/// <c>/metrics</c> once the exporter lands; recorded from now on.
+/// Mnemo's instruments, with seed 003's names so its dashboards keep working; exported at
+/// <c>/metrics</c> and over OTLP (<see cref="OpenTelemetrySetup"/>).
 /// </summary>
 public sealed class MnemoMetrics : IDisposable
 {

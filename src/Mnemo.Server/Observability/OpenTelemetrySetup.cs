@@ -8,45 +8,59 @@ using OpenTelemetry.Trace;
 namespace Mnemo.Server.Observability;
 
 /// <summary>
-/// OpenTelemetry, exported over OTLP when the standard variable <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>
-/// is set (with <c>OTEL_EXPORTER_OTLP_PROTOCOL</c>, <c>OTEL_SERVICE_NAME</c> and the others the SDK
-/// reads): traces of ASP.NET Core, HttpClient, Npgsql and Mnemo's own spans
-/// (<see cref="MnemoTracing"/>), the metrics of ASP.NET Core and Mnemo, and the logs. Without it
-/// nothing is collected, so a server nobody traces pays nothing for it.
+/// OpenTelemetry. Metrics always: Mnemo's meters (seed 003's names), the stores' and ASP.NET
+/// Core's, served at <c>/metrics</c> by OpenTelemetry's Prometheus exporter. Traces and logs, and
+/// metrics over OTLP as well, when the standard variable <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set
+/// (with <c>OTEL_EXPORTER_OTLP_PROTOCOL</c>, <c>OTEL_SERVICE_NAME</c> and the others the SDK
+/// reads): ASP.NET Core, HttpClient, Npgsql and Mnemo's own spans (<see cref="MnemoTracing"/>).
+/// Without it no span is made, so a server nobody traces pays nothing for tracing.
 /// </summary>
+/// <remarks>
+/// A MeterProvider listens to meters by name, so every server in one process feeds every
+/// provider's <c>/metrics</c>. A deployment runs one server a process; tests that count read a
+/// server started as a process of its own.
+/// </remarks>
 public static class OpenTelemetrySetup
 {
-    /// <summary>The variable that turns export on.</summary>
+    /// <summary>The variable that turns OTLP export on.</summary>
     public const string EndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
-    /// <summary>Adds OpenTelemetry when <see cref="EndpointVariable"/> is configured.</summary>
+    /// <summary>Adds OpenTelemetry: the Prometheus metrics always, OTLP when <see cref="EndpointVariable"/> is configured.</summary>
     public static void AddMnemoOpenTelemetry(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        if (string.IsNullOrWhiteSpace(builder.Configuration[EndpointVariable]))
+        var exportOtlp = !string.IsNullOrWhiteSpace(builder.Configuration[EndpointVariable]);
+        var version = typeof(OpenTelemetrySetup).Assembly.GetName().Version?.ToString();
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(serviceName: "mnemo", serviceVersion: version))
+            .WithMetrics(metrics =>
+            {
+                metrics
+                    .AddMeter(MnemoMetrics.MeterName, Storage.StoreMetrics.MeterName)
+                    .AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddPrometheusExporter();
+                if (exportOtlp)
+                {
+                    metrics.AddOtlpExporter();
+                }
+            });
+        if (!exportOtlp)
         {
             return;
         }
-        var version = typeof(OpenTelemetrySetup).Assembly.GetName().Version?.ToString();
-        builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(serviceName: "mnemo", serviceVersion: version))
-            .WithTracing(tracing => tracing
-                .AddSource(MnemoTracing.SourceName)
-                .AddAspNetCoreInstrumentation(aspNetCore =>
-                {
-                    aspNetCore.Filter = context => !IsProbe(context.Request.Path);
-                    // The path names users and messages; its route template says the same without them.
-                    aspNetCore.EnrichWithHttpResponse = (activity, response) =>
-                        activity.SetTag("url.path", (response.HttpContext.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)");
-                })
-                .AddHttpClientInstrumentation()
-                .AddNpgsql()
-                .AddOtlpExporter())
-            .WithMetrics(metrics => metrics
-                .AddMeter(MnemoMetrics.MeterName)
-                .AddAspNetCoreInstrumentation()
-                .AddHttpClientInstrumentation()
-                .AddOtlpExporter());
+        telemetry.WithTracing(tracing => tracing
+            .AddSource(MnemoTracing.SourceName)
+            .AddAspNetCoreInstrumentation(aspNetCore =>
+            {
+                aspNetCore.Filter = context => !IsProbe(context.Request.Path);
+                // The path names users and messages; its route template says the same without them.
+                aspNetCore.EnrichWithHttpResponse = (activity, response) =>
+                    activity.SetTag("url.path", (response.HttpContext.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)");
+            })
+            .AddHttpClientInstrumentation()
+            .AddNpgsql()
+            .AddOtlpExporter());
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;
