@@ -24,6 +24,8 @@ fi
 
 started=$(date +%s)
 log=$(mktemp)
+# Every response a test receives is checked against the OpenAPI document and written down here.
+find artifacts -name openapi-responses.tsv -delete 2>/dev/null
 dotnet test "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
@@ -33,6 +35,11 @@ read -r passed failed < <(sed -n -E 's/.*(Passed|Failed)! +- +Failed: +([0-9]+),
     | awk '{ p += $1; f += $2 } END { print p + 0, f + 0 }')
 rm -f "$log"
 echo "test: dotnet test exited ${status} after $(( $(date +%s) - started ))s"
+checks=$(find artifacts -name openapi-responses.tsv 2>/dev/null)
+if [ -n "$checks" ]; then
+    cat $checks | awk -F'\t' '{ n++; ops[$1]; pairs[$1 " " $2]; if ($3 != "ok") bad++ }
+        END { printf "test: OpenAPI: %d responses checked against the document (%d operations, %d operation-status pairs), %d not as documented\n", n, length(ops), length(pairs), bad + 0 }'
+fi
 echo "${passed} passed, ${failed} failed"
 if [ "$status" -ne 0 ] || [ "$passed" -eq 0 ] || [ "$failed" -ne 0 ]; then
     exit 1

@@ -18,7 +18,8 @@ public sealed class MnemoTestServer : IAsyncDisposable
     {
         _app = app;
         Address = address;
-        Http = new HttpClient { BaseAddress = address };
+        // Every response is checked against the server's OpenAPI document.
+        Http = new HttpClient(new OpenApi.ContractCheckingHandler(address)) { BaseAddress = address };
     }
 
     public Uri Address { get; }

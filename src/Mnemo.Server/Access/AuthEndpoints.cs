@@ -18,9 +18,11 @@ public static class AuthEndpoints
         var group = routes.MapGroup("/api/v1/auth").WithTags("Auth");
         group.MapPost("/login", LoginAsync).Accepts<LoginRequest>("application/json").RequireTenant(ApiKeyScopes.Write);
         // The session's own token is the credential: no key.
-        var sessions = group.MapGroup("").AllowAnonymous();
+        var sessions = group.MapGroup("").AllowAnonymous()
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         sessions.MapPost("/refresh", RefreshAsync).Accepts<RefreshRequest>("application/json");
-        sessions.MapPost("/logout", LogoutAsync).Accepts<RefreshRequest>("application/json");
+        // The body is optional: the session's access token as a bearer token does as well.
+        sessions.MapPost("/logout", LogoutAsync).Accepts<RefreshRequest>(isOptional: true, "application/json");
         return group;
     }
 

@@ -18,7 +18,7 @@ public static class CampaignEndpoints
     public static RouteGroupBuilder MapCampaigns(this IEndpointRouteBuilder routes)
     {
         var (group, reads, writes) = routes.MapTenantGroups("/api/v1/campaigns", "Campaigns");
-        writes.MapPost("/", CreateAsync).Accepts<CreateCampaignRequest>("application/json");
+        writes.MapPost("/", CreateAsync).Accepts<CreateCampaignRequest>("application/json").ProducesProblem(StatusCodes.Status409Conflict);
         reads.MapGet("/", ListAsync);
         reads.MapGet("/{campaign_id}", GetAsync);
         writes.MapPut("/{campaign_id}", UpdateAsync).Accepts<UpdateCampaignRequest>("application/json");

@@ -167,6 +167,8 @@ public static class MnemoServer
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, MnemoJsonContext.Default);
             // The context's own options carry it, but these are ASP.NET's: timestamps as ...Z here too.
             json.SerializerOptions.Converters.Add(new UtcTimestampConverter());
+            // Numbers are numbers: a body's "0" is refused, so the document must not say a string will do.
+            json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
         });
         services.Configure<RouteHandlerOptions>(routing => routing.ThrowOnBadRequest = true);
         services.AddMnemoProblems();
@@ -177,12 +179,7 @@ public static class MnemoServer
             Timeout = settings.Options.Limits.RequestTimeout,
             TimeoutStatusCode = StatusCodes.Status504GatewayTimeout,
         });
-        services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info.Title = "Mnemo API";
-            document.Info.Version = "v1";
-            return Task.CompletedTask;
-        }));
+        services.AddMnemoOpenApi();
 
         services.AddMnemoCore(settings);
         services.AddHostedService(provider => provider.GetRequiredService<ActivityFlusher>());

@@ -20,7 +20,8 @@ public static class MemoryEndpoints
     {
         var (group, reads, writes) = routes.MapTenantGroups("/api/v1/users/{user_id}/memory", "Memory", userTokensRead: true);
         reads.MapGet("/profile", GetProfileAsync);
-        writes.MapPut("/profile", UpdateProfileAsync).Accepts<UpdateProfileRequest>("application/json");
+        writes.MapPut("/profile", UpdateProfileAsync).Accepts<UpdateProfileRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
         writes.MapDelete("/profile", ResetProfileAsync);
         writes.MapPost("/events", AppendEventsAsync).Accepts<AppendMemoryEventsRequest>("application/json");
         reads.MapGet("/events", ListEventsAsync);

@@ -1,3 +1,4 @@
+using Microsoft.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Mnemo.ApiKeys;
 using Mnemo.Erasure;
@@ -15,7 +16,15 @@ public static class PrivacyEndpoints
     {
         var group = routes.MapGroup("/api/v1/users/{user_id}").WithTags("Privacy");
         // An export streams for as long as the history takes; the request timeout does not apply.
-        group.MapGet("/export", ExportAsync).RequireTenant(ApiKeyScopes.Read).AllowUserTokens().DisableRequestTimeout();
+        group.MapGet("/export", ExportAsync)
+            .Produces<UserExportDocument>(StatusCodes.Status200OK, "application/json")
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                // ?format=csv: the messages as CSV, one row each.
+                operation.Responses?["200"].Content?.Add("text/csv", new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String } });
+                return Task.CompletedTask;
+            })
+            .RequireTenant(ApiKeyScopes.Read).AllowUserTokens().DisableRequestTimeout();
         group.MapDelete("/", EraseAsync).RequireTenant(ApiKeyScopes.Write);
         var erasures = routes.MapGroup("/api/v1/erasures").WithTags("Privacy").RequireTenant(ApiKeyScopes.Admin);
         erasures.MapGet("/", ListErasuresAsync);

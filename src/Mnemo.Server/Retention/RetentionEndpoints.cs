@@ -11,7 +11,7 @@ public static class RetentionEndpoints
 {
     /// <summary>Maps the endpoint.</summary>
     public static IEndpointConventionBuilder MapRetention(this IEndpointRouteBuilder routes) =>
-        routes.MapPost("/api/v1/admin/retention/run", RunAsync).WithTags("Admin").RequirePlatform().DisableRequestTimeout();
+        routes.MapPost("/api/v1/admin/retention/run", RunAsync).WithTags("Admin").RequirePlatform().DisableRequestTimeout().ProducesProblem(StatusCodes.Status409Conflict);
 
     private static async Task<Results<Ok<RetentionCounts>, ProblemHttpResult>> RunAsync(
         IRetentionEngine engine, Observability.MnemoMetrics metrics, CancellationToken cancellationToken)

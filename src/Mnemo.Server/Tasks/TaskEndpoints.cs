@@ -23,12 +23,12 @@ public static class TaskEndpoints
         reads.MapGet("/", ListAsync);
         writes.MapPost("/claim", ClaimNextAsync).Accepts<ClaimNextTasksRequest>("application/json");
         reads.MapGet("/{task_id}", GetAsync);
-        writes.MapPut("/{task_id}", UpdateAsync).Accepts<UpdateTaskRequest>("application/json");
-        writes.MapDelete("/{task_id}", DeleteAsync);
-        writes.MapPost("/{task_id}/claim", ClaimAsync).Accepts<ClaimTaskRequest>("application/json");
-        writes.MapPost("/{task_id}/heartbeat", HeartbeatAsync).Accepts<TaskHolderRequest>("application/json");
-        writes.MapPost("/{task_id}/complete", CompleteAsync).Accepts<TaskHolderRequest>("application/json");
-        writes.MapPost("/{task_id}/fail", FailAsync).Accepts<TaskHolderRequest>("application/json");
+        writes.MapPut("/{task_id}", UpdateAsync).Accepts<UpdateTaskRequest>("application/json").ProducesProblem(StatusCodes.Status409Conflict);
+        writes.MapDelete("/{task_id}", DeleteAsync).ProducesProblem(StatusCodes.Status409Conflict);
+        writes.MapPost("/{task_id}/claim", ClaimAsync).Accepts<ClaimTaskRequest>("application/json").ProducesProblem(StatusCodes.Status409Conflict);
+        writes.MapPost("/{task_id}/heartbeat", HeartbeatAsync).Accepts<TaskHolderRequest>("application/json").ProducesProblem(StatusCodes.Status409Conflict);
+        writes.MapPost("/{task_id}/complete", CompleteAsync).Accepts<TaskHolderRequest>("application/json").ProducesProblem(StatusCodes.Status409Conflict);
+        writes.MapPost("/{task_id}/fail", FailAsync).Accepts<TaskHolderRequest>("application/json").ProducesProblem(StatusCodes.Status409Conflict);
         return group;
     }
 

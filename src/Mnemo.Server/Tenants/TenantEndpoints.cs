@@ -18,7 +18,7 @@ public static class TenantEndpoints
     public static RouteGroupBuilder MapTenants(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/tenants").WithTags("Tenants").RequirePlatform();
-        group.MapPost("/", CreateAsync).Accepts<CreateTenantRequest>("application/json");
+        group.MapPost("/", CreateAsync).Accepts<CreateTenantRequest>("application/json").ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/", ListAsync);
         group.MapGet("/{tenant_id}", GetAsync);
         group.MapPut("/{tenant_id}", UpdateAsync).Accepts<UpdateTenantRequest>("application/json");

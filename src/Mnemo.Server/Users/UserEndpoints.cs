@@ -17,8 +17,8 @@ public static class UserEndpoints
     public static RouteGroupBuilder MapUsers(this IEndpointRouteBuilder routes)
     {
         var (group, reads, writes) = routes.MapTenantGroups("/api/v1/users", "Users", userTokensRead: true);
-        writes.MapPost("/", CreateAsync).Accepts<CreateUserRequest>("application/json");
-        writes.MapPost("/resolve", ResolveAsync).Accepts<ResolveUserRequest>("application/json");
+        writes.MapPost("/", CreateAsync).Accepts<CreateUserRequest>("application/json").ProducesProblem(StatusCodes.Status409Conflict);
+        writes.MapPost("/resolve", ResolveAsync).Accepts<ResolveUserRequest>("application/json").ProducesProblem(StatusCodes.Status409Conflict);
         reads.MapGet("/", ListAsync);
         reads.MapGet("/{user_id}", GetAsync);
         writes.MapPut("/{user_id}", UpdateAsync).Accepts<UpdateUserRequest>("application/json");

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Diagnostics.CodeAnalysis;
 using Mnemo.Validation;
 
@@ -7,9 +8,13 @@ namespace Mnemo.ApiKeys;
 public sealed record CreateApiKeyRequest : IValidatable
 {
     /// <summary>What the key is for.</summary>
+    [Required]
+    [StringLength(200, MinimumLength = 1)]
     public string? Name { get; init; }
 
     /// <summary>Scopes: any of <c>read</c>, <c>write</c>, <c>admin</c>; defaults to read and write.</summary>
+    [MinLength(1)]
+    [AllowedValues(ApiKeyScopes.Read, ApiKeyScopes.Write, ApiKeyScopes.Admin)]
     public IReadOnlyList<string>? Scopes { get; init; }
 
     /// <inheritdoc />

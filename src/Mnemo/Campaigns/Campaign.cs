@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Mnemo.Messages;
 using Mnemo.Validation;
@@ -102,12 +103,16 @@ public sealed record MigrationResult
 public sealed record CreateCampaignRequest : IValidatable
 {
     /// <summary>The id.</summary>
+    [Required]
+    [RegularExpression(@"^(?![Rr][Ee][Ss][Oo][Ll][Vv][Ee]$)[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$")]
     public string? Id { get; init; }
 
     /// <summary>Name (defaults to the id).</summary>
+    [StringLength(Limits.MaxShortText)]
     public string? Name { get; init; }
 
     /// <summary>Participant lifetime in days (defaults to the tenant's).</summary>
+    [Range(1, CampaignRules.MaxTtlDays)]
     public int? TtlDays { get; init; }
 
     /// <summary>Free-form JSON object.</summary>
@@ -131,12 +136,15 @@ public sealed record CreateCampaignRequest : IValidatable
 public sealed record UpdateCampaignRequest : IValidatable
 {
     /// <summary>The new display name; unchanged when null.</summary>
+    [StringLength(Limits.MaxShortText)]
     public string? Name { get; init; }
 
     /// <summary>Participant lifetime in days; 0 returns to the tenant's.</summary>
+    [Range(0, CampaignRules.MaxTtlDays)]
     public int? TtlDays { get; init; }
 
     /// <summary><c>active</c> or <c>ended</c>.</summary>
+    [AllowedValues("active", "ended")]
     public string? Status { get; init; }
 
     /// <summary>Metadata (replaces).</summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Mnemo.Messages;
 using Mnemo.Validation;
@@ -8,9 +9,12 @@ namespace Mnemo.Campaigns;
 public sealed record SystemContextRequest : IValidatable
 {
     /// <summary>The system user (created when missing).</summary>
+    [Required]
+    [RegularExpression(@"^(?![Rr][Ee][Ss][Oo][Ll][Vv][Ee]$)[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$")]
     public string? UserId { get; init; }
 
     /// <summary>Context, merged key by key into the stored one.</summary>
+    [Required]
     public JsonElement? Context { get; init; }
 
     /// <summary>Metadata, merged key by key.</summary>
@@ -35,15 +39,20 @@ public sealed record SystemContextRequest : IValidatable
 public sealed record CampaignContextRequest : IValidatable
 {
     /// <summary>The participant.</summary>
+    [Required]
+    [RegularExpression(@"^(?![Rr][Ee][Ss][Oo][Ll][Vv][Ee]$)[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$")]
     public string? UserId { get; init; }
 
     /// <summary>The campaign (must exist).</summary>
+    [Required]
+    [StringLength(Limits.MaxShortText, MinimumLength = 1)]
     public string? CampaignId { get; init; }
 
     /// <summary>Context, merged key by key.</summary>
     public JsonElement? Context { get; init; }
 
     /// <summary>The participant's own lifetime in days.</summary>
+    [Range(1, CampaignRules.MaxTtlDays)]
     public int? TtlDays { get; init; }
 
     /// <summary>Replace the context instead of merging.</summary>
@@ -66,6 +75,7 @@ public sealed record CampaignContextRequest : IValidatable
 public sealed record UpdateUserContextRequest : IValidatable
 {
     /// <summary>Metadata, merged key by key.</summary>
+    [Required]
     public JsonElement? Metadata { get; init; }
 
     /// <summary>Must be the caller's tenant when sent.</summary>
@@ -87,9 +97,13 @@ public sealed record UpdateUserContextRequest : IValidatable
 public sealed record MigrateUserRequest : IValidatable
 {
     /// <summary>The participant to migrate.</summary>
+    [Required]
+    [RegularExpression(@"^(?![Rr][Ee][Ss][Oo][Ll][Vv][Ee]$)[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$")]
     public string? UserId { get; init; }
 
     /// <summary>Their campaign.</summary>
+    [Required]
+    [StringLength(Limits.MaxShortText, MinimumLength = 1)]
     public string? CampaignId { get; init; }
 
     /// <summary>Must be the caller's tenant when sent.</summary>
@@ -107,6 +121,7 @@ public sealed record MigrateUserRequest : IValidatable
 public sealed record SetParticipantTtlRequest : IValidatable
 {
     /// <summary>Expire this many days from now (and use this TTL on later writes).</summary>
+    [Range(1, CampaignRules.MaxTtlDays)]
     public int? TtlDays { get; init; }
 
     /// <summary>Expire at this time, whatever is written later.</summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Mnemo.Validation;
 
@@ -7,6 +8,7 @@ namespace Mnemo.Conversations;
 public sealed record CreateConversationRequest : IValidatable
 {
     /// <summary>The workflow that runs it.</summary>
+    [StringLength(Limits.MaxShortText)]
     public string? WorkflowName { get; init; }
 
     /// <summary>Free-form JSON object.</summary>
@@ -32,6 +34,7 @@ public sealed record CreateConversationRequest : IValidatable
 public sealed record UpdateConversationRequest : IValidatable
 {
     /// <summary><c>ended</c> ends the conversation.</summary>
+    [AllowedValues(ConversationStatus.Ended)]
     public string? Status { get; init; }
 
     /// <summary>New metadata (replaces).</summary>

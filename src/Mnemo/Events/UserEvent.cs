@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Mnemo.Validation;
 
@@ -54,6 +55,8 @@ public readonly record struct EventPosition(DateTimeOffset CreatedAt, Guid Id);
 public sealed record CreateEventRequest : IValidatable
 {
     /// <summary>What happened.</summary>
+    [Required]
+    [StringLength(Limits.MaxShortText, MinimumLength = 1)]
     public string? EventType { get; init; }
 
     /// <summary>Free-form JSON object.</summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Mnemo.Validation;
 
 namespace Mnemo.Insights;
@@ -50,18 +51,25 @@ public sealed record SubtopicSummary(string Subtopic, long Count);
 public sealed record CreateInsightRequest : IValidatable
 {
     /// <summary>The new topic; unchanged when null.</summary>
+    [Required]
+    [StringLength(Limits.MaxShortText, MinimumLength = 1)]
     public string? Topic { get; init; }
 
     /// <summary>The new subtopic; unchanged when null.</summary>
+    [StringLength(Limits.MaxShortText)]
     public string? Subtopic { get; init; }
 
     /// <summary>What was learned.</summary>
+    [Required]
+    [MinLength(1)]
     public string? Content { get; init; }
 
     /// <summary>How sure, from 0 to 1.</summary>
+    [Range(0d, 1d)]
     public double? Confidence { get; init; }
 
     /// <summary>Where it came from.</summary>
+    [StringLength(Limits.MaxShortText)]
     public string? Source { get; init; }
 
     /// <inheritdoc />

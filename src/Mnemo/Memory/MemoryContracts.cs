@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Mnemo.Messages;
 using Mnemo.Validation;
 
@@ -7,15 +8,19 @@ namespace Mnemo.Memory;
 public sealed record UpdateProfileRequest : IValidatable
 {
     /// <summary>Language code.</summary>
+    [StringLength(ProfileFields.MaxLanguage, MinimumLength = 1)]
     public string? Language { get; init; }
 
     /// <summary>The new persona; unchanged when null.</summary>
+    [StringLength(ProfileFields.MaxText, MinimumLength = 1)]
     public string? Persona { get; init; }
 
     /// <summary>The new tone; unchanged when null.</summary>
+    [StringLength(ProfileFields.MaxText, MinimumLength = 1)]
     public string? Tone { get; init; }
 
     /// <summary>Preferred topics (replace).</summary>
+    [MaxLength(ProfileFields.MaxTopics)]
     public IReadOnlyList<string>? PreferredTopics { get; init; }
 
     /// <inheritdoc />
@@ -26,6 +31,9 @@ public sealed record UpdateProfileRequest : IValidatable
 public sealed record AppendMemoryEventsRequest : IValidatable
 {
     /// <summary>The events, oldest first.</summary>
+    [Required]
+    [MinLength(1)]
+    [MaxLength(Limits.MaxBatch)]
     public IReadOnlyList<MessageInput>? Events { get; init; }
 
     /// <inheritdoc />
@@ -67,9 +75,13 @@ public sealed record MemoryEventCountResponse
 public sealed record CompressMemoryRequest : IValidatable
 {
     /// <summary>The summary of what is deleted (and of any earlier summary).</summary>
+    [Required]
+    [MinLength(1)]
     public string? Summary { get; init; }
 
     /// <summary>How many of the newest messages to keep.</summary>
+    [Required]
+    [Range(0, 100_000)]
     public int? KeepLastN { get; init; }
 
     /// <inheritdoc />

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Mnemo.Validation;
 
 namespace Mnemo.Memory;
@@ -9,15 +10,19 @@ public sealed record ProfileDefaults
     public static ProfileDefaults Mnemo { get; } = new() { Language = "en", Persona = "assistant", Tone = "neutral", PreferredTopics = [] };
 
     /// <summary>Language code, e.g. <c>en</c>, <c>ru</c>.</summary>
+    [StringLength(ProfileFields.MaxLanguage, MinimumLength = 1)]
     public string? Language { get; init; }
 
     /// <summary>Who the assistant is to this user.</summary>
+    [StringLength(ProfileFields.MaxText, MinimumLength = 1)]
     public string? Persona { get; init; }
 
     /// <summary>How the assistant speaks.</summary>
+    [StringLength(ProfileFields.MaxText, MinimumLength = 1)]
     public string? Tone { get; init; }
 
     /// <summary>Topics the user likes.</summary>
+    [MaxLength(ProfileFields.MaxTopics)]
     public IReadOnlyList<string>? PreferredTopics { get; init; }
 
     /// <summary>Value equality, topics compared item by item (a record compares lists by reference).</summary>

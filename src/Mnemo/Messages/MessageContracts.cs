@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text;
 using System.Text.Json;
 using Mnemo.Validation;
@@ -8,21 +9,26 @@ namespace Mnemo.Messages;
 public record MessageInput
 {
     /// <summary><c>user</c>, <c>assistant</c>, <c>system</c> or <c>tool</c>.</summary>
-    public string? Role { get; init; }
+    [Required]
+    [AllowedValues("user", "assistant", "system", "tool")]
+    public virtual string? Role { get; init; }
 
     /// <summary>What was said (at most 64 KiB of UTF-8).</summary>
-    public string? Content { get; init; }
+    [Required]
+    public virtual string? Content { get; init; }
 
     /// <summary>Free-form JSON object (at most 16 KiB).</summary>
     public JsonElement? Metadata { get; init; }
 
     /// <summary>Labels for filtering and search; the stored ones are replaced when given.</summary>
+    [MaxLength(Limits.MaxTags)]
     public IReadOnlyList<string>? Tags { get; init; }
 
     /// <summary>The user's conversation this message belongs to.</summary>
     public Guid? ConversationId { get; init; }
 
     /// <summary>A retry of an append with the same key returns the first result.</summary>
+    [StringLength(200, MinimumLength = 1)]
     public string? IdempotencyKey { get; init; }
 
     /// <summary>For imports: when it was said (at most 5 minutes in the future).</summary>
@@ -75,7 +81,18 @@ public record MessageInput
 /// </summary>
 public sealed record AppendMessagesRequest : MessageInput, IValidatable
 {
+    // Overridden only to drop [Required]: role and content are required here only without 'messages'.
+
+    /// <inheritdoc />
+    [AllowedValues("user", "assistant", "system", "tool")]
+    public override string? Role { get; init; }
+
+    /// <inheritdoc />
+    public override string? Content { get; init; }
+
     /// <summary>A batch.</summary>
+    [MinLength(1)]
+    [MaxLength(Limits.MaxBatch)]
     public IReadOnlyList<MessageInput>? Messages { get; init; }
 
     /// <summary>The messages of the request, batch or single.</summary>
@@ -121,6 +138,7 @@ public sealed record EditMessageRequest : IValidatable
     public JsonElement? Metadata { get; init; }
 
     /// <summary>New tags (replace).</summary>
+    [MaxLength(Limits.MaxTags)]
     public IReadOnlyList<string>? Tags { get; init; }
 
     /// <inheritdoc />

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -9,18 +10,26 @@ namespace Mnemo.OAuth;
 public sealed record ShopifyAppRequest : IValidatable
 {
     /// <summary>The app's API key.</summary>
+    [Required]
+    [StringLength(Limits.MaxShortText, MinimumLength = 1)]
     public string? ClientId { get; init; }
 
     /// <summary>The app's API secret (stored encrypted, never shown again).</summary>
+    [Required]
+    [StringLength(Limits.MaxShortText, MinimumLength = 1)]
     public string? ClientSecret { get; init; }
 
     /// <summary>Comma-separated scopes, e.g. <c>read_products,read_orders</c>.</summary>
+    [Required]
+    [StringLength(Limits.MaxShortText, MinimumLength = 1)]
     public string? Scopes { get; init; }
 
     /// <summary>This server's callback URL, as registered with Shopify.</summary>
+    [Required]
     public string? RedirectUrl { get; init; }
 
     /// <summary>Where the merchant lands after installing (the history page).</summary>
+    [Required]
     public string? FrontendUrl { get; init; }
 
     /// <inheritdoc />

@@ -71,4 +71,10 @@ public static class ProblemCodes
     public const string SemanticSearchOff = "semantic_search_off";
     /// <summary>500: a fault of Mnemo's; the log has the details.</summary>
     public const string InternalError = "internal_error";
+
+    /// <summary>Every code above (the OpenAPI document's enumeration).</summary>
+    public static IReadOnlyList<string> All { get; } =
+        [.. typeof(ProblemCodes).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Where(field => field.IsLiteral)
+            .Select(field => (string)field.GetRawConstantValue()!)];
 }

@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Text;
 using Mnemo.Validation;
@@ -60,6 +61,8 @@ public static class SessionTokens
 public sealed record LoginRequest : IValidatable
 {
     /// <summary>The user to sign in.</summary>
+    [Required]
+    [RegularExpression(@"^(?![Rr][Ee][Ss][Oo][Ll][Vv][Ee]$)[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$")]
     public string? UserId { get; init; }
 
     /// <inheritdoc />
@@ -77,6 +80,7 @@ public sealed record LoginRequest : IValidatable
 public sealed record RefreshRequest : IValidatable
 {
     /// <summary>The refresh token.</summary>
+    [StringLength(200)]
     public string? RefreshToken { get; init; }
 
     /// <inheritdoc />

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Mnemo.Validation;
 
@@ -7,9 +8,12 @@ namespace Mnemo.Tasks;
 public sealed record CreateTaskRequest : IValidatable
 {
     /// <summary>What kind of work.</summary>
+    [Required]
+    [StringLength(Limits.MaxShortText, MinimumLength = 1)]
     public string? TaskType { get; init; }
 
     /// <summary>Input, a JSON object.</summary>
+    [Required]
     public JsonElement? Request { get; init; }
 
     /// <summary>How to do it, a JSON object.</summary>
@@ -19,12 +23,15 @@ public sealed record CreateTaskRequest : IValidatable
     public IReadOnlyDictionary<string, string>? Tags { get; init; }
 
     /// <summary>The user the task concerns, so erasure removes it with them.</summary>
+    [RegularExpression(@"^(?![Rr][Ee][Ss][Oo][Ll][Vv][Ee]$)[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$")]
     public string? UserId { get; init; }
 
     /// <summary>Higher is claimed first (default 0).</summary>
+    [Range(-1000, 1000)]
     public int? Priority { get; init; }
 
     /// <summary>Claims allowed before the task is dead (default 5).</summary>
+    [Range(1, 100)]
     public int? MaxAttempts { get; init; }
 
     /// <summary>Not claimed before this time.</summary>
@@ -60,9 +67,11 @@ public sealed record UpdateTaskRequest : IValidatable
     public IReadOnlyDictionary<string, string>? Tags { get; init; }
 
     /// <summary>The new priority (higher is claimed first); unchanged when null.</summary>
+    [Range(-1000, 1000)]
     public int? Priority { get; init; }
 
     /// <summary>Claims allowed.</summary>
+    [Range(1, 100)]
     public int? MaxAttempts { get; init; }
 
     /// <summary>Not before.</summary>
@@ -76,9 +85,12 @@ public sealed record UpdateTaskRequest : IValidatable
 public sealed record ClaimTaskRequest : IValidatable
 {
     /// <summary>Who claims.</summary>
+    [Required]
+    [StringLength(Limits.MaxShortText, MinimumLength = 1)]
     public string? WorkerId { get; init; }
 
     /// <summary>How long the lease lasts (default 60 s).</summary>
+    [Range(1, TaskFields.MaxLeaseSeconds)]
     public int? LeaseSeconds { get; init; }
 
     /// <inheritdoc />
@@ -89,15 +101,20 @@ public sealed record ClaimTaskRequest : IValidatable
 public sealed record ClaimNextTasksRequest : IValidatable
 {
     /// <summary>Only these types (any when absent or empty).</summary>
+    [MaxLength(20)]
     public IReadOnlyList<string>? TaskTypes { get; init; }
 
     /// <summary>Who claims.</summary>
+    [Required]
+    [StringLength(Limits.MaxShortText, MinimumLength = 1)]
     public string? WorkerId { get; init; }
 
     /// <summary>How long the leases last (default 60 s).</summary>
+    [Range(1, TaskFields.MaxLeaseSeconds)]
     public int? LeaseSeconds { get; init; }
 
     /// <summary>How many at most (default 1, at most 100).</summary>
+    [Range(1, Limits.MaxBatch)]
     public int? Max { get; init; }
 
     /// <inheritdoc />
@@ -119,18 +136,22 @@ public sealed record ClaimNextTasksRequest : IValidatable
 public sealed record TaskHolderRequest : IValidatable
 {
     /// <summary>The worker that claimed it.</summary>
+    [Required]
+    [StringLength(Limits.MaxShortText, MinimumLength = 1)]
     public string? WorkerId { get; init; }
 
     /// <summary>The claim's lease token; when sent it must be the current one.</summary>
     public string? LeaseToken { get; init; }
 
     /// <summary>Heartbeat: the new lease length (default 60 s).</summary>
+    [Range(1, TaskFields.MaxLeaseSeconds)]
     public int? LeaseSeconds { get; init; }
 
     /// <summary>Complete: the result, a JSON object.</summary>
     public JsonElement? Result { get; init; }
 
     /// <summary>Fail: what went wrong.</summary>
+    [StringLength(4096)]
     public string? Error { get; init; }
 
     /// <inheritdoc />

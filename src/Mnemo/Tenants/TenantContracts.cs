@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Mnemo.Json;
 using Mnemo.Validation;
@@ -8,9 +9,12 @@ namespace Mnemo.Tenants;
 public sealed record CreateTenantRequest : IValidatable
 {
     /// <summary>The slug that names the tenant for ever.</summary>
+    [Required]
+    [RegularExpression("^[a-z0-9][a-z0-9_-]{0,62}$")]
     public string? Id { get; init; }
 
     /// <summary>Display name; defaults to the id.</summary>
+    [StringLength(TenantNames.MaxLength, MinimumLength = 1)]
     public string? Name { get; init; }
 
     /// <summary>Settings to start with.</summary>
@@ -37,9 +41,11 @@ public sealed record CreateTenantRequest : IValidatable
 public sealed record UpdateTenantRequest : IValidatable
 {
     /// <summary>New display name.</summary>
+    [StringLength(TenantNames.MaxLength, MinimumLength = 1)]
     public string? Name { get; init; }
 
     /// <summary>New status: <c>active</c> or <c>suspended</c>.</summary>
+    [AllowedValues(TenantStatus.Active, TenantStatus.Suspended)]
     public string? Status { get; init; }
 
     /// <summary>Settings merged key by key; a null member returns to its default.</summary>

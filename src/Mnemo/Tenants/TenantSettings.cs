@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Mnemo.Memory;
 using Mnemo.Validation;
 
@@ -11,36 +12,46 @@ namespace Mnemo.Tenants;
 public sealed record TenantSettings
 {
     /// <summary>Days a message is kept; absent keeps messages until they are deleted.</summary>
+    [Range(1, 36_500)]
     public int? MessageRetentionDays { get; init; }
 
     /// <summary>Days an audit event is kept.</summary>
+    [Range(1, 36_500)]
     public int? EventRetentionDays { get; init; }
 
     /// <summary>Default lifetime of a campaign participant, in days.</summary>
+    [Range(1, 3_650)]
     public int? CampaignTtlDays { get; init; }
 
     /// <summary>Minutes without a message after which an active conversation is ended.</summary>
+    [Range(1, 525_600)]
     public int? ConversationIdleMinutes { get; init; }
 
     /// <summary>Requests a second each of the tenant's API keys may make; absent is unlimited.</summary>
+    [Range(1, 1_000_000)]
     public int? RequestsPerSecond { get; init; }
 
     /// <summary>Requests a key may make at once above the rate; defaults to one second's worth.</summary>
+    [Range(1, 1_000_000)]
     public int? Burst { get; init; }
 
     /// <summary>Minutes an end-user access token lives.</summary>
+    [Range(1, 24 * 60)]
     public int? AccessTokenMinutes { get; init; }
 
     /// <summary>Days an end-user refresh token lives.</summary>
+    [Range(1, 365)]
     public int? RefreshTokenDays { get; init; }
 
     /// <summary>What a new memory profile starts with; unset members take Mnemo's defaults.</summary>
     public ProfileDefaults? DefaultProfile { get; init; }
 
     /// <summary>Messages a user may have before a <c>summarize</c> task is queued; absent never queues one.</summary>
+    [Range(2, 1_000_000)]
     public int? SummarizeAfterMessages { get; init; }
 
     /// <summary>Messages a summarisation keeps.</summary>
+    [Range(0, 100_000)]
     public int? SummarizeKeepLastN { get; init; }
 
     /// <summary>Adds an error for every member outside its range.</summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Mnemo.Validation;
@@ -8,12 +9,16 @@ namespace Mnemo.Users;
 public sealed record CreateUserRequest : IValidatable
 {
     /// <summary>The caller's id for the user.</summary>
+    [Required]
+    [RegularExpression(@"^(?![Rr][Ee][Ss][Oo][Ll][Vv][Ee]$)[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$")]
     public string? Id { get; init; }
 
     /// <summary>Contact address; optional and not verified.</summary>
+    [StringLength(Limits.MaxShortText)]
     public string? Email { get; init; }
 
     /// <summary>Display name.</summary>
+    [StringLength(Limits.MaxShortText)]
     public string? Name { get; init; }
 
     /// <summary>Free-form JSON object.</summary>
@@ -37,15 +42,21 @@ public sealed record CreateUserRequest : IValidatable
 public sealed record ResolveUserRequest : IValidatable
 {
     /// <summary>The identity provider, e.g. <c>shopify</c>.</summary>
+    [Required]
+    [StringLength(Limits.MaxShortText, MinimumLength = 1)]
     public string? Provider { get; init; }
 
     /// <summary>The user's id there, e.g. a shop domain.</summary>
+    [Required]
+    [StringLength(Limits.MaxShortText, MinimumLength = 1)]
     public string? ExternalId { get; init; }
 
     /// <summary>Email to store when the user is new.</summary>
+    [StringLength(Limits.MaxShortText)]
     public string? Email { get; init; }
 
     /// <summary>Name to store when the user is new.</summary>
+    [StringLength(Limits.MaxShortText)]
     public string? Name { get; init; }
 
     /// <inheritdoc />
@@ -63,9 +74,11 @@ public sealed record ResolveUserRequest : IValidatable
 public sealed record UpdateUserRequest : IValidatable
 {
     /// <summary>New email.</summary>
+    [StringLength(Limits.MaxShortText)]
     public string? Email { get; init; }
 
     /// <summary>New name.</summary>
+    [StringLength(Limits.MaxShortText)]
     public string? Name { get; init; }
 
     /// <summary>New metadata (replaces the old object).</summary>
