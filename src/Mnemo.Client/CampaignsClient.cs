@@ -20,7 +20,12 @@ public sealed class CampaignsClient
 
     /// <summary>A page of campaigns.</summary>
     public Task<CampaignListResponse> ListAsync(int? limit = null, string? cursor = null, CancellationToken cancellationToken = default) =>
-        _client.SendAsync(HttpMethod.Get, MnemoClient.WithQuery("api/v1/campaigns", ("limit", limit?.ToString(CultureInfo.InvariantCulture)), ("cursor", cursor)),
+        ListAsync(categoryId: null, limit, cursor, cancellationToken);
+
+    /// <summary>A page of the campaigns assigned to <paramref name="categoryId"/> (all when null).</summary>
+    public Task<CampaignListResponse> ListAsync(string? categoryId, int? limit = null, string? cursor = null, CancellationToken cancellationToken = default) =>
+        _client.SendAsync(HttpMethod.Get, MnemoClient.WithQuery("api/v1/campaigns",
+                ("category_id", categoryId), ("limit", limit?.ToString(CultureInfo.InvariantCulture)), ("cursor", cursor)),
             null, MnemoJsonContext.Default.CampaignListResponse, cancellationToken);
 
     /// <summary>One campaign.</summary>

@@ -37,6 +37,7 @@ public sealed partial class MnemoClient
         Insights = new InsightsClient(this);
         Tasks = new TasksClient(this);
         Campaigns = new CampaignsClient(this);
+        Categories = new CategoriesClient(this);
         Auth = new AuthClient(this);
     }
 
@@ -78,6 +79,9 @@ public sealed partial class MnemoClient
 
     /// <summary>Campaigns, campaign users, seed 002's user context and migration, retention runs.</summary>
     public CampaignsClient Campaigns { get; }
+
+    /// <summary>Seed 002's category repository: categories, factors, entity assignments.</summary>
+    public CategoriesClient Categories { get; }
 
     /// <summary>A client that sends another key (and tenant) over the same connection pool.</summary>
     public MnemoClient WithApiKey(string? apiKey, string? tenantId = null) => new(_http, apiKey, tenantId);

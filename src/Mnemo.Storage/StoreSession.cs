@@ -43,6 +43,13 @@ public sealed class StoreSession : IAsyncDisposable
         return new StoreSession(Dialect, Connection, Transaction, tenantId, ownsConnection: false);
     }
 
+    /// <summary>
+    /// Holds the lock named <paramref name="key"/> until the transaction ends (an advisory lock on
+    /// PostgreSQL; a single-writer backend's transaction holds every lock already).
+    /// </summary>
+    public Task LockAsync(string key, CancellationToken cancellationToken) =>
+        new KeyLocks(Dialect, [key]).TakeAsync(this, cancellationToken);
+
     /// <summary>A command of <paramref name="sql"/> in this session, its tenant bound when the text names <c>@tenant_id</c>.</summary>
     public SqlCommand Command(string sql)
     {

@@ -28,4 +28,9 @@ internal static class StoredJson
         JsonSerializer.Deserialize(json, Context.IReadOnlyDictionaryStringInt64) ?? new Dictionary<string, long>();
 
     public static string Counts(IReadOnlyDictionary<string, long> counts) => JsonSerializer.Serialize(counts, Context.IReadOnlyDictionaryStringInt64);
+
+    public static string FactorValues(IReadOnlyDictionary<string, double> values) => JsonSerializer.Serialize(values, Context.IReadOnlyDictionaryStringDouble);
+
+    public static IReadOnlyDictionary<string, double> ReadFactorValues(string json) =>
+        JsonSerializer.Deserialize(json, Context.IReadOnlyDictionaryStringDouble) ?? new Dictionary<string, double>();
 }

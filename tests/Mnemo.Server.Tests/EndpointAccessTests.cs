@@ -126,6 +126,10 @@ public abstract class EndpointAccessTests(ServerFixture fixture, ITestOutputHelp
         await AsAsync(keyA, HttpMethod.Post, "api/v1/user_context/campaign", $$$"""{"user_id":"victim","campaign_id":"{{{campaignId}}}","context":{"secret":"{{{Secret}}}"}}""");
         var task = await AsAsync(keyA, HttpMethod.Post, "api/v1/tasks", $$$"""{"task_type":"summarize","request":{"secret":"{{{Secret}}}"},"user_id":"victim"}""");
         var tokens = await AsAsync(keyA, HttpMethod.Post, "api/v1/auth/login", """{"user_id":"other"}""");
+        await AsAsync(keyA, HttpMethod.Post, "api/v1/categories", """{"id":"secret-category","name":"Secret","type":"segment"}""");
+        await AsAsync(keyA, HttpMethod.Post, "api/v1/factors", """{"id":"secret-factor","name":"Secret","weight":1,"min":0,"max":1}""");
+        var assignment = await AsAsync(keyA, HttpMethod.Post, "api/v1/entity-assignments",
+            """{"entity_type":"user","entity_id":"victim","category_id":"secret-category","factor_values":{"secret-factor":1}}""");
 
         return new World(tenantA, keyA, readOnly, revoked.GetProperty("key").GetString()!, keyB, tokens.GetProperty("access_token").GetString()!,
             new Dictionary<string, string>(StringComparer.Ordinal)
@@ -138,6 +142,9 @@ public abstract class EndpointAccessTests(ServerFixture fixture, ITestOutputHelp
                 ["campaign_id"] = campaignId,
                 ["task_id"] = task.GetProperty("task_id").GetString()!,
                 ["key_id"] = (await KeyIdsAsync(tenantA))[0],
+                ["category_id"] = "secret-category",
+                ["factor_id"] = "secret-factor",
+                ["assignment_id"] = assignment.GetProperty("id").GetString()!,
                 ["documentName"] = "v1",
             });
     }
@@ -148,6 +155,7 @@ public abstract class EndpointAccessTests(ServerFixture fixture, ITestOutputHelp
         var paths = new[]
         {
             "api/v1/users/victim/export", "api/v1/users?limit=200", "api/v1/users/other", "api/v1/campaigns", $"api/v1/campaigns/{world.RouteValues["campaign_id"]}",
+            "api/v1/categories", "api/v1/factors", "api/v1/entity-assignments",
             $"api/v1/user_context/campaign/{world.RouteValues["campaign_id"]}", "api/v1/tasks?status=pending", $"api/v1/tasks/{world.RouteValues["task_id"]}",
             "api/v1/insights/victim", "api/v1/events", "api/v1/erasures", $"api/v1/tenants/{world.TenantA}/api-keys", "api/v1/users/victim/memory/profile",
         };

@@ -49,10 +49,12 @@ public static class CampaignEndpoints
     }
 
     private static async Task<Ok<CampaignListResponse>> ListAsync(
-        TenantScope scope, [AsParameters] PageRequest request, ICampaignStore campaigns, Pages pages, CancellationToken cancellationToken)
+        TenantScope scope, string? category_id, [AsParameters] PageRequest request, ICampaignStore campaigns, Pages pages, CancellationToken cancellationToken)
     {
-        var window = pages.Open(request, new PageScope("campaigns", scope.TenantId));
-        var page = pages.Cut(window, await campaigns.ListAsync(scope.TenantId, window.After, window.FetchSize, cancellationToken), campaign => campaign.Id);
+        // category_id: the category repository's view of campaigns (seed 002), through entity assignments.
+        var window = pages.Open(request, new PageScope(category_id is null ? "campaigns" : $"campaigns?category_id={category_id}", scope.TenantId));
+        var found = await campaigns.ListAsync(scope.TenantId, category_id, window.After, window.FetchSize, cancellationToken);
+        var page = pages.Cut(window, found, campaign => campaign.Id);
         return TypedResults.Ok(new CampaignListResponse { Campaigns = page.Items, NextCursor = page.NextCursor });
     }
 

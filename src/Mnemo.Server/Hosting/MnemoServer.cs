@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Mnemo.ApiKeys;
 using Mnemo.Campaigns;
+using Mnemo.Categories;
 using Mnemo.Conversations;
 using Mnemo.Erasure;
 using Mnemo.Events;
@@ -16,6 +17,7 @@ using Mnemo.Sessions;
 using Mnemo.Server.Activity;
 using Mnemo.Server.ApiKeys;
 using Mnemo.Server.Campaigns;
+using Mnemo.Server.Categories;
 using Mnemo.Server.Conversations;
 using Mnemo.Server.Docs;
 using Mnemo.Server.Events;
@@ -38,6 +40,7 @@ using Mnemo.Server.Validation;
 using Mnemo.Storage;
 using Mnemo.Storage.ApiKeys;
 using Mnemo.Storage.Campaigns;
+using Mnemo.Storage.Categories;
 using Mnemo.Storage.Configuration;
 using Mnemo.Storage.Conversations;
 using Mnemo.Storage.Erasure;
@@ -229,6 +232,10 @@ public static class MnemoServer
         services.AddSingleton<SecretBox>();
         services.AddHttpClient(ShopifyEndpoints.HttpClientName);
         services.AddSingleton<ICampaignStore, CampaignStore>();
+        services.AddSingleton<ICategoryStore, CategoryStore>();
+        services.AddSingleton<IFactorStore, FactorStore>();
+        services.AddSingleton<IEntityAssignmentStore, EntityAssignmentStore>();
+        services.AddSingleton<FactorValues>();
         services.AddSingleton<IUserContextStore, UserContextStore>();
         services.AddSingleton<IRetentionEngine>(provider => new RetentionEngine(
             provider.GetRequiredService<MnemoDatabase>(), settings.TenantDefaults, provider.GetRequiredService<TimeProvider>(), settings.Options.Retention.BatchSize));
@@ -306,6 +313,9 @@ public static class MnemoServer
         app.MapInsights();
         app.MapTasks();
         app.MapCampaigns();
+        app.MapCategories();
+        app.MapFactors();
+        app.MapEntityAssignments();
         app.MapUserContext();
         app.MapRetention();
         app.MapMnemoMcp();

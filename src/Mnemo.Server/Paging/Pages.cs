@@ -11,9 +11,12 @@ namespace Mnemo.Server.Paging;
 public sealed class Pages(IOptions<MnemoOptions> options, CursorCodec cursors)
 {
     /// <summary>Opens the page <paramref name="request"/> asks for; 400 for a bad limit or a cursor not issued for <paramref name="scope"/>.</summary>
-    public PageWindow Open(PageRequest request, PageScope scope)
+    public PageWindow Open(PageRequest request, PageScope scope) => Open(request, scope, options.Value.Limits.MaxPageSize);
+
+    /// <summary>As <see cref="Open(PageRequest, PageScope)"/>, for a list whose pages hold at most <paramref name="maxSize"/> items.</summary>
+    public PageWindow Open(PageRequest request, PageScope scope, int maxSize)
     {
-        var size = Size(request.Limit);
+        var size = Size(request.Limit, maxSize);
         if (request.Cursor is null)
         {
             return new PageWindow(scope, size, After: null);
@@ -48,15 +51,16 @@ public sealed class Pages(IOptions<MnemoOptions> options, CursorCodec cursors)
     }
 
     /// <summary>The page size for a requested <paramref name="limit"/>; 400 when it is out of range.</summary>
-    public int Size(int? limit)
+    public int Size(int? limit) => Size(limit, options.Value.Limits.MaxPageSize);
+
+    private int Size(int? limit, int maxSize)
     {
-        var limits = options.Value.Limits;
         if (limit is null)
         {
-            return limits.DefaultPageSize;
+            return Math.Min(options.Value.Limits.DefaultPageSize, maxSize);
         }
-        return limit >= 1 && limit <= limits.MaxPageSize
+        return limit >= 1 && limit <= maxSize
             ? limit.Value
-            : throw ApiProblems.InvalidField("limit", $"must be between 1 and {limits.MaxPageSize}");
+            : throw ApiProblems.InvalidField("limit", $"must be between 1 and {maxSize}");
     }
 }

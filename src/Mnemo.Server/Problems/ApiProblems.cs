@@ -43,4 +43,8 @@ public static class ApiProblems
     public static ApiProblemException InvalidField(string field, string message) =>
         new(StatusCodes.Status400BadRequest, ProblemCodes.ValidationFailed, "Invalid request", "One or more fields are invalid.",
             new Dictionary<string, string[]>(StringComparer.Ordinal) { [field] = [message] });
+
+    /// <summary>404 <c>category_not_found</c>: a category the body names does not exist.</summary>
+    public static ProblemHttpResult CategoryNotFound(string field, string categoryId) =>
+        Create(StatusCodes.Status404NotFound, ProblemCodes.CategoryNotFound, "Category not found", $"The {field} '{categoryId}' names no category of this tenant.");
 }

@@ -20,6 +20,15 @@ public sealed class CampaignStore(MnemoDatabase database, TimeProvider timeProvi
 
     private const string PageSql = $"SELECT {Columns} FROM campaigns WHERE tenant_id = @tenant_id AND id > @after_id ORDER BY id LIMIT @limit";
 
+    // The category repository's view: the campaigns assigned to a category.
+    private const string CategoryPageSql = $"""
+        SELECT {Columns} FROM campaigns
+        WHERE tenant_id = @tenant_id AND id > @after_id AND EXISTS (
+            SELECT 1 FROM entity_assignments a
+            WHERE a.tenant_id = campaigns.tenant_id AND a.entity_type = 'campaign' AND a.entity_id = campaigns.id AND a.category_id = @category_id)
+        ORDER BY id LIMIT @limit
+        """;
+
     private readonly SqlDialect _sql = database.Dialect;
 
     /// <inheritdoc />
@@ -49,10 +58,11 @@ public sealed class CampaignStore(MnemoDatabase database, TimeProvider timeProvi
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<Campaign>> ListAsync(string tenantId, string? afterId, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Campaign>> ListAsync(string tenantId, string? categoryId, string? afterId, int limit, CancellationToken cancellationToken)
     {
         await using var session = await database.ReadAsync(tenantId, cancellationToken);
-        await using var command = session.Command(PageSql).With("after_id", afterId ?? string.Empty).With("limit", limit);
+        await using var command = session.Command(categoryId is null ? PageSql : CategoryPageSql)
+            .With("after_id", afterId ?? string.Empty).With("limit", limit).With("category_id", categoryId);
         return await command.ListAsync(Read, cancellationToken);
     }
 

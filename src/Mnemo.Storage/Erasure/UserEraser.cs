@@ -31,6 +31,7 @@ public sealed class UserEraser(MnemoDatabase database, TimeProvider timeProvider
         ("oauth_merchants", "DELETE FROM oauth_merchants WHERE tenant_id = @tenant_id AND user_id = @user_id"),
         ("sessions", "DELETE FROM user_sessions WHERE tenant_id = @tenant_id AND user_id = @user_id"),
         ("campaign_participants", "DELETE FROM campaign_participants WHERE tenant_id = @tenant_id AND user_id = @user_id"),
+        ("entity_assignments", "DELETE FROM entity_assignments WHERE tenant_id = @tenant_id AND entity_type = 'user' AND entity_id = @user_id"),
         ("users", "DELETE FROM users WHERE tenant_id = @tenant_id AND id = @user_id"),
     ];
 

@@ -7,6 +7,7 @@ using Mnemo.Problems;
 using Mnemo.Retention;
 using Mnemo.Sessions;
 using Mnemo.Campaigns;
+using Mnemo.Categories;
 using Mnemo.Conversations;
 using Mnemo.Erasure;
 using Mnemo.Events;
@@ -41,6 +42,7 @@ namespace Mnemo.Json;
 [JsonSerializable(typeof(ProblemResponse))]
 [JsonSerializable(typeof(IReadOnlyList<string>))]
 [JsonSerializable(typeof(IReadOnlyDictionary<string, long>))]
+[JsonSerializable(typeof(IReadOnlyDictionary<string, double>))]
 [JsonSerializable(typeof(IReadOnlyDictionary<string, string>))]
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(CreateUserRequest))]
@@ -91,6 +93,17 @@ namespace Mnemo.Json;
 [JsonSerializable(typeof(CreateCampaignRequest))]
 [JsonSerializable(typeof(UpdateCampaignRequest))]
 [JsonSerializable(typeof(CampaignListResponse))]
+[JsonSerializable(typeof(Category))]
+[JsonSerializable(typeof(CategoryListResponse))]
+[JsonSerializable(typeof(CreateCategoryRequest))]
+[JsonSerializable(typeof(ReplaceCategoryRequest))]
+[JsonSerializable(typeof(Factor))]
+[JsonSerializable(typeof(FactorListResponse))]
+[JsonSerializable(typeof(CreateFactorRequest))]
+[JsonSerializable(typeof(ReplaceFactorRequest))]
+[JsonSerializable(typeof(EntityAssignment))]
+[JsonSerializable(typeof(EntityAssignmentListResponse))]
+[JsonSerializable(typeof(CreateEntityAssignmentRequest))]
 [JsonSerializable(typeof(Participant))]
 [JsonSerializable(typeof(SystemContext))]
 [JsonSerializable(typeof(MigrationResult))]

@@ -69,6 +69,14 @@ public static class ProblemCodes
     public const string SemanticUnavailable = "semantic_unavailable";
     /// <summary>400: semantic search was asked for on a server where it is off (<c>Mnemo__Embeddings__Provider=none</c>).</summary>
     public const string SemanticSearchOff = "semantic_search_off";
+    /// <summary>409: the category would become its own ancestor.</summary>
+    public const string CategoryCycle = "category_cycle";
+    /// <summary>409: the category has children or assignments (delete with <c>?cascade=true</c>).</summary>
+    public const string CategoryInUse = "category_in_use";
+    /// <summary>404: a category the body names does not exist.</summary>
+    public const string CategoryNotFound = "category_not_found";
+    /// <summary>404: the entity an assignment names does not exist in the tenant.</summary>
+    public const string EntityNotFound = "entity_not_found";
     /// <summary>500: a fault of Mnemo's; the log has the details.</summary>
     public const string InternalError = "internal_error";
 

@@ -17,6 +17,15 @@ public static partial class Identifiers
     /// </summary>
     public const string ReservedUserId = "resolve";
 
+    /// <summary>The shape of the ids a tenant chooses for its registry entries (categories, factors) and the platform for systems.</summary>
+    public const string RegistryIdPattern = @"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$";
+
+    /// <summary>Describes <see cref="RegistryIdPattern"/> for error messages.</summary>
+    public const string RegistryIdRule = "must match " + RegistryIdPattern;
+
+    /// <summary>A registry id: a letter or digit, then up to 127 of letters, digits and <c>_ . : @ -</c>.</summary>
+    public static bool IsRegistryId(string? value) => value is not null && UserIdPattern().IsMatch(value);
+
     /// <summary>Tenant ids are slugs: lowercase letters, digits, '_' and '-', 1 to 63 characters.</summary>
     public static bool IsTenantId(string? value) => value is not null && TenantIdPattern().IsMatch(value);
 
