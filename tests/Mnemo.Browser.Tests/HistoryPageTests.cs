@@ -55,6 +55,8 @@ public sealed class HistoryPageTests(BrowserFixture fixture) : IClassFixture<Bro
         await page.GetByRole(AriaRole.Button, new() { Name = "Next page" }).ClickAsync();
         await Assertions.Expect(page.Locator("#conversation-list > li")).ToHaveCountAsync(2);
         await page.GetByRole(AriaRole.Button, new() { Name = "Previous page" }).ClickAsync();
+        // The first page again, before its first conversation is opened (not page 2's, still shown for a moment).
+        await Assertions.Expect(page.Locator("#conversation-list > li").First).ToContainTextAsync("flow-11");
         await page.Locator("#conversation-list > li").First.GetByRole(AriaRole.Button).ClickAsync();
 
         await Assertions.Expect(page.Locator("#message-list > li")).ToHaveCountAsync(2);

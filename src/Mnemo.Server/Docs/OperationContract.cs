@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using Mnemo.Server.Access;
@@ -22,13 +23,14 @@ internal sealed partial class OperationContract : IOpenApiOperationTransformer
         [400] = "The request is invalid: `errors` names each field (validation_failed, unknown_fields, malformed_json, invalid_character, invalid_cursor, ...).",
         [401] = "No credentials, or credentials that are not valid (missing_credentials, invalid_credentials).",
         [403] = "The credentials do not allow this (insufficient_scope, tenant_forbidden, platform_key_required, user_forbidden, tenant_suspended, forbidden).",
-        [404] = "A resource the path names does not exist for this caller (not_found).",
-        [409] = "The request conflicts with the resource's state (already_exists, identity_collision, task_conflict, retention_busy).",
+        [404] = "A resource the path names does not exist for this caller (not_found, category_not_found, entity_not_found).",
+        [408] = "The body arrived too slowly (bad_request).",
+        [409] = "The request conflicts with the resource's state (already_exists, identity_collision, task_conflict, retention_busy, category_cycle, category_in_use).",
         [412] = "The If-Match precondition failed (precondition_failed).",
         [413] = "The body is larger than the server accepts (payload_too_large).",
         [415] = "The body is not application/json (unsupported_media_type).",
-        [428] = "The request must carry If-Match (precondition_failed).",
         [429] = "The key's rate limit is spent; Retry-After says when to retry (rate_limited).",
+        [500] = "A fault of Mnemo's; the server log has the details (internal_error).",
         [503] = "The database cannot be reached, or a model is not ready; Retry-After says when to retry (store_unavailable, semantic_unavailable).",
         [504] = "The request took longer than the server allows (request_timeout).",
     };
@@ -74,10 +76,16 @@ internal sealed partial class OperationContract : IOpenApiOperationTransformer
         }
 
         operation.Responses ??= [];
-        var statuses = new List<int> { 400, 504 };
+        // The limiter counts whatever credentials come, even on an anonymous endpoint; any request
+        // can meet a fault of Mnemo's; only endpoints that keep the request timeout can time out.
+        var statuses = new List<int> { 400, 429, 500 };
+        if (!metadata.OfType<DisableRequestTimeoutAttribute>().Any())
+        {
+            statuses.Add(504);
+        }
         if (!anonymous)
         {
-            statuses.AddRange([401, 403, 429]);
+            statuses.AddRange([401, 403]);
         }
         // A path's ids, or the tenant a platform key names in X-Tenant-ID (and the ids in its body).
         if (pathNames.Count > 0 || tenantScoped)
@@ -86,9 +94,10 @@ internal sealed partial class OperationContract : IOpenApiOperationTransformer
         }
         if (operation.RequestBody is not null)
         {
-            statuses.AddRange([413, 415]);
+            statuses.AddRange([408, 413, 415]);
         }
-        if (description.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true)
+        // Everything under /api reads the store, and readiness says when it cannot.
+        if (description.RelativePath is { } path && (path.StartsWith("api/", StringComparison.Ordinal) || path == "health/ready"))
         {
             statuses.Add(503);
         }

@@ -6,7 +6,7 @@ using Microsoft.OpenApi;
 namespace Mnemo.Server.Docs;
 
 /// <summary>
-/// What the generator leaves out of a property's schema: a <see cref="RequiredAttribute"/>
+/// Free-form JSON as the object it is, and what the generator leaves out of a property's schema: a <see cref="RequiredAttribute"/>
 /// property is refused when null, so null is not among its types; an
 /// <see cref="AllowedValuesAttribute"/> becomes the schema's <c>enum</c> (on a list, each
 /// item's). The generator reads the other validation attributes itself.
@@ -15,6 +15,12 @@ internal sealed class RequestSchemaContract : IOpenApiSchemaTransformer
 {
     public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
     {
+        // Free-form JSON (metadata, context, a task's request and result) is always an object:
+        // every such field is checked to be one on the way in, and stored and answered as one.
+        if (context.JsonTypeInfo.Type == typeof(System.Text.Json.JsonElement) && context.JsonPropertyInfo is null)
+        {
+            schema.Type = JsonSchemaType.Object;
+        }
         var attributes = context.JsonPropertyInfo?.AttributeProvider?.GetCustomAttributes(inherit: true) ?? [];
         var required = attributes.OfType<RequiredAttribute>().Any();
         if (required)

@@ -34,8 +34,10 @@ public static partial class ShopifyEndpoints
         // The merchant's browser carries no key: these two take the tenant from the query and the state.
         // The shop's browser arrives here with no key: the HMAC and the state nonce are the credentials.
         var install = routes.MapGroup("/api/v1/auth/shopify").WithTags("OAuth").AllowAnonymous();
-        install.MapGet("/install", InstallAsync);
-        install.MapGet("/callback", CallbackAsync);
+        // Both answer the browser with a redirect (302); their problems are the merchant's dead ends.
+        install.MapGet("/install", InstallAsync).Produces(StatusCodes.Status302Found).ProducesProblem(StatusCodes.Status404NotFound);
+        install.MapGet("/callback", CallbackAsync).Produces(StatusCodes.Status302Found)
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status409Conflict);
         return routes;
     }
 

@@ -13,6 +13,7 @@ public static class MetricsEndpoints
     /// </summary>
     public static IEndpointConventionBuilder MapMetrics(this IEndpointRouteBuilder routes) =>
         routes.MapPrometheusScrapingEndpoint("/metrics")
+            .WithMetadata(new HttpMethodMetadata([HttpMethods.Get]))
             .RequireAuthorization(AccessPolicies.Metrics)
             .ExcludeFromDescription();
 
@@ -32,9 +33,21 @@ public static class MetricsEndpoints
                 activity.RequestEnded();
                 var route = context.GetEndpoint() is RouteEndpoint endpoint ? Template(endpoint.RoutePattern) : "unmatched";
                 context.RequestServices.GetRequiredService<MnemoMetrics>()
-                    .HttpRequest(context.Request.Method, route, context.Response.StatusCode, Stopwatch.GetElapsedTime(started));
+                    .HttpRequest(MethodLabel(context.Request.Method), route, context.Response.StatusCode, Stopwatch.GetElapsedTime(started));
             }
         });
 
     private static string Template(RoutePattern pattern) => pattern.RawText ?? "unknown";
+
+    // A client may send any token as its method, before any key is checked: only the methods
+    // Mnemo serves become label values, the rest one "_OTHER" (as OpenTelemetry's own meters do).
+    private static string MethodLabel(string method) =>
+        HttpMethods.IsGet(method) ? HttpMethods.Get
+        : HttpMethods.IsPost(method) ? HttpMethods.Post
+        : HttpMethods.IsPut(method) ? HttpMethods.Put
+        : HttpMethods.IsPatch(method) ? HttpMethods.Patch
+        : HttpMethods.IsDelete(method) ? HttpMethods.Delete
+        : HttpMethods.IsHead(method) ? HttpMethods.Head
+        : HttpMethods.IsOptions(method) ? HttpMethods.Options
+        : "_OTHER";
 }

@@ -38,11 +38,13 @@ public static class OpenTelemetrySetup
                 metrics
                     .AddMeter(MnemoMetrics.MeterName, Storage.StoreMetrics.MeterName)
                     .AddAspNetCoreInstrumentation()
-                    .AddHttpClientInstrumentation()
                     .AddPrometheusExporter();
                 if (exportOtlp)
                 {
-                    metrics.AddOtlpExporter();
+                    // HttpClient's meters label each series with the peer's host name (a merchant's
+                    // shop domain in the Shopify exchange): to the operator's collector only, never
+                    // on /metrics, which loopback reads without a key.
+                    metrics.AddHttpClientInstrumentation().AddOtlpExporter();
                 }
             });
         if (!exportOtlp)

@@ -104,7 +104,7 @@ public sealed record CreateCampaignRequest : IValidatable
 {
     /// <summary>The id.</summary>
     [Required]
-    [RegularExpression(@"^(?![Rr][Ee][Ss][Oo][Ll][Vv][Ee]$)[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$")]
+    [RegularExpression(Identifiers.UserIdSchemaPattern)]
     public string? Id { get; init; }
 
     /// <summary>Name (defaults to the id).</summary>

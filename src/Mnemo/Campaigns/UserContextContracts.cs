@@ -10,7 +10,7 @@ public sealed record SystemContextRequest : IValidatable
 {
     /// <summary>The system user (created when missing).</summary>
     [Required]
-    [RegularExpression(@"^(?![Rr][Ee][Ss][Oo][Ll][Vv][Ee]$)[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$")]
+    [RegularExpression(Identifiers.UserIdSchemaPattern)]
     public string? UserId { get; init; }
 
     /// <summary>Context, merged key by key into the stored one.</summary>
@@ -40,7 +40,7 @@ public sealed record CampaignContextRequest : IValidatable
 {
     /// <summary>The participant.</summary>
     [Required]
-    [RegularExpression(@"^(?![Rr][Ee][Ss][Oo][Ll][Vv][Ee]$)[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$")]
+    [RegularExpression(Identifiers.UserIdSchemaPattern)]
     public string? UserId { get; init; }
 
     /// <summary>The campaign (must exist).</summary>
@@ -98,7 +98,7 @@ public sealed record MigrateUserRequest : IValidatable
 {
     /// <summary>The participant to migrate.</summary>
     [Required]
-    [RegularExpression(@"^(?![Rr][Ee][Ss][Oo][Ll][Vv][Ee]$)[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$")]
+    [RegularExpression(Identifiers.UserIdSchemaPattern)]
     public string? UserId { get; init; }
 
     /// <summary>Their campaign.</summary>

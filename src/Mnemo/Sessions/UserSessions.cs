@@ -62,7 +62,7 @@ public sealed record LoginRequest : IValidatable
 {
     /// <summary>The user to sign in.</summary>
     [Required]
-    [RegularExpression(@"^(?![Rr][Ee][Ss][Oo][Ll][Vv][Ee]$)[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$")]
+    [RegularExpression(Identifiers.UserIdSchemaPattern)]
     public string? UserId { get; init; }
 
     /// <inheritdoc />

@@ -23,7 +23,7 @@ public sealed record CreateTaskRequest : IValidatable
     public IReadOnlyDictionary<string, string>? Tags { get; init; }
 
     /// <summary>The user the task concerns, so erasure removes it with them.</summary>
-    [RegularExpression(@"^(?![Rr][Ee][Ss][Oo][Ll][Vv][Ee]$)[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$")]
+    [RegularExpression(Identifiers.UserIdSchemaPattern)]
     public string? UserId { get; init; }
 
     /// <summary>Higher is claimed first (default 0).</summary>

@@ -10,7 +10,7 @@ public sealed record CreateTenantRequest : IValidatable
 {
     /// <summary>The slug that names the tenant for ever.</summary>
     [Required]
-    [RegularExpression("^[a-z0-9][a-z0-9_-]{0,62}$")]
+    [RegularExpression(Identifiers.TenantIdSchemaPattern)]
     public string? Id { get; init; }
 
     /// <summary>Display name; defaults to the id.</summary>

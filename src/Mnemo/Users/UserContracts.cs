@@ -10,7 +10,7 @@ public sealed record CreateUserRequest : IValidatable
 {
     /// <summary>The caller's id for the user.</summary>
     [Required]
-    [RegularExpression(@"^(?![Rr][Ee][Ss][Oo][Ll][Vv][Ee]$)[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$")]
+    [RegularExpression(Identifiers.UserIdSchemaPattern)]
     public string? Id { get; init; }
 
     /// <summary>Contact address; optional and not verified.</summary>

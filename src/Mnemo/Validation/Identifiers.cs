@@ -17,6 +17,15 @@ public static partial class Identifiers
     /// </summary>
     public const string ReservedUserId = "resolve";
 
+    /// <summary>
+    /// A user id as a pattern for documents (JSON Schema): <see cref="IsUserId"/>'s shape, and not
+    /// <see cref="ReservedUserId"/> in any case.
+    /// </summary>
+    public const string UserIdSchemaPattern = @"^(?![Rr][Ee][Ss][Oo][Ll][Vv][Ee]$)[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$";
+
+    /// <summary>A tenant id as a pattern for documents: <see cref="IsTenantId"/>'s shape.</summary>
+    public const string TenantIdSchemaPattern = "^[a-z0-9][a-z0-9_-]{0,62}$";
+
     /// <summary>The shape of the ids a tenant chooses for its registry entries (categories, factors) and the platform for systems.</summary>
     public const string RegistryIdPattern = @"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$";
 

@@ -8,7 +8,7 @@ namespace Mnemo.Testing.OpenApi;
 /// still shows it). Paths the document does not describe (health, the page, MCP, unknown routes)
 /// pass unchecked.
 /// </summary>
-public sealed class ContractCheckingHandler(Uri server) : DelegatingHandler(new SocketsHttpHandler())
+public sealed class ContractCheckingHandler(Uri server) : DelegatingHandler(new SocketsHttpHandler { AllowAutoRedirect = false })
 {
     private static readonly Lock LogLock = new();
 
@@ -19,25 +19,35 @@ public sealed class ContractCheckingHandler(Uri server) : DelegatingHandler(new 
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        // What was asked, before anything could rewrite the request (redirects are not followed: a 3xx is an answer to check).
+        var method = request.Method;
+        var uri = request.RequestUri;
         var response = await base.SendAsync(request, cancellationToken);
-        if (request.RequestUri is not { } uri || request.Method == HttpMethod.Head || !uri.AbsolutePath.StartsWith("/api/", StringComparison.OrdinalIgnoreCase))
+        if (uri is null || method == HttpMethod.Head || !uri.AbsolutePath.StartsWith("/api/", StringComparison.OrdinalIgnoreCase))
         {
             return response;
         }
         var api = _api ??= await LoadAsync(cancellationToken);
-        var operation = api.Find(request.Method.Method, uri.AbsolutePath);
+        var path = DocumentedApi.DecodePath(uri.AbsolutePath);
+        var operation = api.Find(method.Method, path);
+        var status = (int)response.StatusCode;
         if (operation is null)
         {
+            // Only routing's own refusals may come from a route the document does not list.
+            if (status is not (404 or 405))
+            {
+                Log($"{method} (undocumented) {path}\t{status}\tan undocumented route answered");
+                throw new ContractViolationException($"{method} {uri.AbsolutePath}: answered {status}, but the document lists no such operation");
+            }
             return response;
         }
         await response.Content.LoadIntoBufferAsync(cancellationToken);
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
-        var status = (int)response.StatusCode;
         var violation = api.Check(operation, status, response.Content.Headers.ContentType?.MediaType, body);
         Log($"{operation.Method} {operation.Template}\t{status}\t{(violation is null ? "ok" : violation.ReplaceLineEndings(" "))}");
         if (violation is not null)
         {
-            throw new ContractViolationException($"{request.Method} {uri.AbsolutePath} → {operation.Method} {operation.Template}: {violation}");
+            throw new ContractViolationException($"{method} {uri.AbsolutePath} → {operation.Method} {operation.Template}: {violation}");
         }
         return response;
     }

@@ -42,6 +42,10 @@ public sealed class DocumentedApi
     /// <summary>The document of <paramref name="text"/>, parsed once.</summary>
     public static DocumentedApi Parse(string text) => ByText.GetOrAdd(text, static text => new DocumentedApi(JsonNode.Parse(text)!.AsObject()));
 
+    /// <summary>The path as routing sees it: each segment percent-decoded (an encoded slash stays inside its segment).</summary>
+    public static string DecodePath(string path) =>
+        string.Join('/', path.Split('/').Select(segment => Uri.UnescapeDataString(segment).Replace("/", "%2F", StringComparison.Ordinal)));
+
     /// <summary>The operation routing would pick for <paramref name="method"/> and <paramref name="path"/>, if any is documented.</summary>
     public Operation? Find(string method, string path)
     {
