@@ -38,6 +38,7 @@ public sealed partial class MnemoClient
         Tasks = new TasksClient(this);
         Campaigns = new CampaignsClient(this);
         Categories = new CategoriesClient(this);
+        Systems = new SystemsClient(this);
         Auth = new AuthClient(this);
     }
 
@@ -82,6 +83,9 @@ public sealed partial class MnemoClient
 
     /// <summary>Seed 002's category repository: categories, factors, entity assignments.</summary>
     public CategoriesClient Categories { get; }
+
+    /// <summary>Seed 002's management system repository: systems, versions, tenant assignments, configuration.</summary>
+    public SystemsClient Systems { get; }
 
     /// <summary>A client that sends another key (and tenant) over the same connection pool.</summary>
     public MnemoClient WithApiKey(string? apiKey, string? tenantId = null) => new(_http, apiKey, tenantId);

@@ -37,7 +37,8 @@ public abstract class EndpointAccessTests(ServerFixture fixture, ITestOutputHelp
             // The tenant-caller policy (/mcp) admits them at the door; each tool checks scope and user (McpServerTests).
             new Credential("another user's token", world.OtherUserToken, null, endpoint => !IsAnonymous(endpoint) && !IsPolicy(endpoint, "caller") && !IsPolicy(endpoint, "tenant-caller")),
             new Credential("read-only key", world.ReadOnlyKey, null,
-                endpoint => !IsAnonymous(endpoint) && !IsPolicy(endpoint, "caller") && !IsPolicy(endpoint, "tenant-caller") && !IsPolicy(endpoint, "tenant:read"), ReadsTenantA: true),
+                endpoint => !IsAnonymous(endpoint) && !IsPolicy(endpoint, "caller") && !IsPolicy(endpoint, "tenant-caller") && !IsPolicy(endpoint, "tenant:read")
+                    && !IsPolicy(endpoint, "registry-reader"), ReadsTenantA: true),
         };
 
         var sent = 0;
@@ -127,6 +128,9 @@ public abstract class EndpointAccessTests(ServerFixture fixture, ITestOutputHelp
         var task = await AsAsync(keyA, HttpMethod.Post, "api/v1/tasks", $$$"""{"task_type":"summarize","request":{"secret":"{{{Secret}}}"},"user_id":"victim"}""");
         var tokens = await AsAsync(keyA, HttpMethod.Post, "api/v1/auth/login", """{"user_id":"other"}""");
         await AsAsync(keyA, HttpMethod.Post, "api/v1/categories", """{"id":"secret-category","name":"Secret","type":"segment"}""");
+        var system = $"system-{tenantA}";
+        await AdminAsync(HttpMethod.Post, "api/v1/systems", $$"""{"id":"{{system}}","name":"Secret","type":"crm"}""");
+        await AdminAsync(HttpMethod.Put, $"api/v1/tenants/{tenantA}/systems/{system}", """{"enabled":true}""");
         await AsAsync(keyA, HttpMethod.Post, "api/v1/factors", """{"id":"secret-factor","name":"Secret","weight":1,"min":0,"max":1}""");
         var assignment = await AsAsync(keyA, HttpMethod.Post, "api/v1/entity-assignments",
             """{"entity_type":"user","entity_id":"victim","category_id":"secret-category","factor_values":{"secret-factor":1}}""");
@@ -145,6 +149,7 @@ public abstract class EndpointAccessTests(ServerFixture fixture, ITestOutputHelp
                 ["category_id"] = "secret-category",
                 ["factor_id"] = "secret-factor",
                 ["assignment_id"] = assignment.GetProperty("id").GetString()!,
+                ["system_id"] = system,
                 ["documentName"] = "v1",
             });
     }
@@ -155,7 +160,7 @@ public abstract class EndpointAccessTests(ServerFixture fixture, ITestOutputHelp
         var paths = new[]
         {
             "api/v1/users/victim/export", "api/v1/users?limit=200", "api/v1/users/other", "api/v1/campaigns", $"api/v1/campaigns/{world.RouteValues["campaign_id"]}",
-            "api/v1/categories", "api/v1/factors", "api/v1/entity-assignments",
+            "api/v1/categories", "api/v1/factors", "api/v1/entity-assignments", "api/v1/systems", $"api/v1/tenants/{world.TenantA}/systems", $"api/v1/systems/{world.RouteValues["system_id"]}/config",
             $"api/v1/user_context/campaign/{world.RouteValues["campaign_id"]}", "api/v1/tasks?status=pending", $"api/v1/tasks/{world.RouteValues["task_id"]}",
             "api/v1/insights/victim", "api/v1/events", "api/v1/erasures", $"api/v1/tenants/{world.TenantA}/api-keys", "api/v1/users/victim/memory/profile",
         };
@@ -195,7 +200,8 @@ public abstract class EndpointAccessTests(ServerFixture fixture, ITestOutputHelp
         endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(data => data.Policy == policy);
 
     private static bool AllowsTenantKeys(Endpoint endpoint) =>
-        endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(data => data.Policy is "caller" or "tenant-caller" || data.Policy?.StartsWith("tenant:", StringComparison.Ordinal) == true);
+        endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(data =>
+            data.Policy is "caller" or "tenant-caller" or "registry-reader" || data.Policy?.StartsWith("tenant:", StringComparison.Ordinal) == true);
 
     private static bool NamesTenant(RouteEndpoint endpoint) => endpoint.RoutePattern.GetParameter("tenant_id") is not null;
 

@@ -63,6 +63,12 @@ public abstract class OpenApiRequestContractTests(ServerFixture fixture, ITestOu
         ["PUT /api/v1/categories/{category_id}"] = """{"name":"n","type":"topic"}""",
         ["POST /api/v1/factors"] = """{"name":"n","weight":1,"min":0,"max":10}""",
         ["PUT /api/v1/factors/{factor_id}"] = """{"name":"n","weight":1,"min":0,"max":10}""",
+        ["POST /api/v1/systems"] = """{"id":"contract-system","name":"n","type":"crm"}""",
+        ["PUT /api/v1/systems/{system_id}"] = """{"name":"n","type":"crm"}""",
+        ["POST /api/v1/systems/{system_id}/versions"] = """{"version":"1.0.0"}""",
+        ["PUT /api/v1/systems/{system_id}/config"] = """{"config":{}}""",
+        ["PUT /api/v1/tenants/{tenant_id}/systems/{system_id}"] = """{"enabled":true}""",
+        ["PUT /api/v1/tenants/{tenant_id}/systems/{system_id}/config"] = """{"config":{}}""",
         ["POST /api/v1/entity-assignments"] = $$"""{"entity_type":"user","entity_id":"{{UserId}}","category_id":"contract-category"}""",
     };
 
@@ -298,6 +304,7 @@ public abstract class OpenApiRequestContractTests(ServerFixture fixture, ITestOu
         .Replace("{task_id}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
         .Replace("{category_id}", "contract-category", StringComparison.Ordinal)
         .Replace("{factor_id}", "contract-factor", StringComparison.Ordinal)
+        .Replace("{system_id}", "contract-system", StringComparison.Ordinal)
         .TrimStart('/');
 
     private static string Name(DocumentedApi.Operation operation) => $"{operation.Method} {operation.Template}";

@@ -26,7 +26,7 @@ public sealed class AccessHandler(ITenantStore tenants, IOptions<MnemoOptions> o
         var caller = context.User.CallerOf();
         foreach (var requirement in context.PendingRequirements.ToList())
         {
-            if (requirement is not (PlatformAccess or CallerAccess or TenantCallerAccess or MetricsAccess or TenantAccess or NoAccess))
+            if (requirement is not (PlatformAccess or CallerAccess or TenantCallerAccess or MetricsAccess or TenantAccess or RegistryReadAccess or NoAccess))
             {
                 continue; // Another handler's to decide.
             }
@@ -54,6 +54,12 @@ public sealed class AccessHandler(ITenantStore tenants, IOptions<MnemoOptions> o
                         break;
                     case TenantCallerAccess:
                         http.Features.Set(new TenantScope { TenantId = await TenantOfAsync(http, caller), Caller = caller });
+                        break;
+                    case RegistryReadAccess:
+                        // The platform key alone sees the whole registry; naming a tenant, it sees as the tenant would.
+                        http.Features.Set(caller.IsPlatform && !http.Request.Headers.ContainsKey(AccessPolicies.TenantHeader)
+                            ? new RegistryView(TenantId: null)
+                            : new RegistryView((await ScopeAsync(http, caller, Mnemo.ApiKeys.ApiKeyScopes.Read)).TenantId));
                         break;
                     default: // Platform or metrics, for a platform key.
                         break;

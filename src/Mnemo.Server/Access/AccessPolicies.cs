@@ -23,6 +23,12 @@ public static class AccessPolicies
     /// </summary>
     public const string TenantCaller = "tenant-caller";
 
+    /// <summary>
+    /// The platform's registries (management systems): the platform key sees all of it; a tenant's
+    /// key (or the platform key naming a tenant) sees what is assigned to that tenant, with read scope.
+    /// </summary>
+    public const string RegistryReader = "registry-reader";
+
     /// <summary>Metrics: open from loopback when configured, else the platform key.</summary>
     public const string Metrics = "metrics";
 
@@ -43,6 +49,7 @@ public static class AccessPolicies
             .AddPolicy(AnyCaller, policy => policy.AddRequirements(new CallerAccess()))
             .AddPolicy(TenantCaller, policy => policy.AddRequirements(new TenantCallerAccess()))
             .AddPolicy(Metrics, policy => policy.AddRequirements(new MetricsAccess()))
+            .AddPolicy(RegistryReader, policy => policy.AddRequirements(new RegistryReadAccess()))
             .AddPolicy(Tenant(ApiKeyScopes.Read), policy => policy.AddRequirements(new TenantAccess(ApiKeyScopes.Read)))
             .AddPolicy(Tenant(ApiKeyScopes.Write), policy => policy.AddRequirements(new TenantAccess(ApiKeyScopes.Write)))
             .AddPolicy(Tenant(ApiKeyScopes.Admin), policy => policy.AddRequirements(new TenantAccess(ApiKeyScopes.Admin)))
@@ -106,6 +113,9 @@ public sealed class PlatformAccess : IAuthorizationRequirement;
 
 /// <summary>Requires an authenticated caller whose tenant is not suspended.</summary>
 public sealed class CallerAccess : IAuthorizationRequirement;
+
+/// <summary>Requires the platform key, or a caller acting for one tenant with read scope; the handler receives a <see cref="RegistryView"/>.</summary>
+public sealed class RegistryReadAccess : IAuthorizationRequirement;
 
 /// <summary>Requires a caller acting for one active tenant, whatever its scopes; the handler receives a <see cref="TenantScope"/>.</summary>
 public sealed class TenantCallerAccess : IAuthorizationRequirement;

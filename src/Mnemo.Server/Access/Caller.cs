@@ -102,3 +102,16 @@ public sealed class TenantScope
         ValueTask.FromResult<TenantScope?>(context?.Features.Get<TenantScope>()
             ?? throw new InvalidOperationException("The endpoint takes a TenantScope but has no tenant access policy."));
 }
+
+/// <summary>
+/// Who reads a platform registry: the platform (<see cref="TenantId"/> null: everything) or one
+/// tenant (only what is assigned to it). Set by the <see cref="AccessPolicies.RegistryReader"/> policy.
+/// </summary>
+/// <param name="TenantId">The tenant whose view it is, or null for the platform's.</param>
+public sealed record RegistryView(string? TenantId)
+{
+    /// <summary>Binds from what the policy established.</summary>
+    public static ValueTask<RegistryView?> BindAsync(HttpContext context) =>
+        ValueTask.FromResult<RegistryView?>(context?.Features.Get<RegistryView>()
+            ?? throw new InvalidOperationException("The endpoint takes a RegistryView but has no registry-reader policy."));
+}

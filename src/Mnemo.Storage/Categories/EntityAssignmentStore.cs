@@ -21,6 +21,8 @@ public sealed class EntityAssignmentStore(MnemoDatabase database) : IEntityAssig
     {
         ["user"] = "SELECT 1 FROM users WHERE tenant_id = @tenant_id AND id = @entity_id",
         ["campaign"] = "SELECT 1 FROM campaigns WHERE tenant_id = @tenant_id AND id = @entity_id",
+        // A system is the tenant's once assigned to it.
+        ["system"] = "SELECT 1 FROM tenant_systems WHERE tenant_id = @tenant_id AND system_id = @entity_id",
     };
 
     private readonly SqlDialect _sql = database.Dialect;

@@ -6,6 +6,7 @@ using Mnemo.OAuth;
 using Mnemo.Problems;
 using Mnemo.Retention;
 using Mnemo.Sessions;
+using Mnemo.Systems;
 using Mnemo.Campaigns;
 using Mnemo.Categories;
 using Mnemo.Conversations;
@@ -104,6 +105,20 @@ namespace Mnemo.Json;
 [JsonSerializable(typeof(EntityAssignment))]
 [JsonSerializable(typeof(EntityAssignmentListResponse))]
 [JsonSerializable(typeof(CreateEntityAssignmentRequest))]
+[JsonSerializable(typeof(ManagementSystem))]
+[JsonSerializable(typeof(SystemListResponse))]
+[JsonSerializable(typeof(CreateSystemRequest))]
+[JsonSerializable(typeof(ReplaceSystemRequest))]
+[JsonSerializable(typeof(SystemVersion))]
+[JsonSerializable(typeof(SystemVersionListResponse))]
+[JsonSerializable(typeof(CreateSystemVersionRequest))]
+[JsonSerializable(typeof(TenantSystem))]
+[JsonSerializable(typeof(TenantSystemListResponse))]
+[JsonSerializable(typeof(AssignSystemRequest))]
+[JsonSerializable(typeof(SystemConfigRequest))]
+[JsonSerializable(typeof(SystemConfigResponse))]
+[JsonSerializable(typeof(TenantConfigResponse))]
+[JsonSerializable(typeof(ConfigRevisionListResponse))]
 [JsonSerializable(typeof(Participant))]
 [JsonSerializable(typeof(SystemContext))]
 [JsonSerializable(typeof(MigrationResult))]

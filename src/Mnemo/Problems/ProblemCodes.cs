@@ -69,6 +69,8 @@ public static class ProblemCodes
     public const string SemanticUnavailable = "semantic_unavailable";
     /// <summary>400: semantic search was asked for on a server where it is off (<c>Mnemo__Embeddings__Provider=none</c>).</summary>
     public const string SemanticSearchOff = "semantic_search_off";
+    /// <summary>428: the write must carry <c>If-Match</c> with the current revision's ETag.</summary>
+    public const string PreconditionRequired = "precondition_required";
     /// <summary>409: the category would become its own ancestor.</summary>
     public const string CategoryCycle = "category_cycle";
     /// <summary>409: the category has children or assignments (delete with <c>?cascade=true</c>).</summary>
