@@ -6,7 +6,7 @@ namespace Mnemo.Client;
 
 /// <summary>
 /// Retries with exponential backoff and jitter, only for calls that are safe to repeat: reads,
-/// <c>PUT</c> and <c>DELETE</c>, and appends that carry an <c>Idempotency-Key</c> (the server
+/// <c>PUT</c> and <c>DELETE</c>, and creates and appends that carry an <c>Idempotency-Key</c> (the server
 /// answers a repeat with the first result). Transient answers are network failures, 429 (after
 /// its <c>Retry-After</c>), 502, 503 and 504.
 /// </summary>

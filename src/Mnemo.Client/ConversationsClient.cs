@@ -13,8 +13,12 @@ public sealed class ConversationsClient
 
     /// <summary>Starts a conversation.</summary>
     public Task<Conversation> CreateAsync(string userId, CreateConversationRequest request, CancellationToken cancellationToken = default) =>
+        CreateAsync(userId, request, idempotencyKey: null, cancellationToken);
+
+    /// <summary>Starts a conversation; with <paramref name="idempotencyKey"/> a retried create returns the conversation the first one made.</summary>
+    public Task<Conversation> CreateAsync(string userId, CreateConversationRequest request, string? idempotencyKey, CancellationToken cancellationToken = default) =>
         _client.SendAsync(HttpMethod.Post, Path(userId), MnemoClient.Json(request, MnemoJsonContext.Default.CreateConversationRequest),
-            MnemoJsonContext.Default.Conversation, cancellationToken);
+            MnemoJsonContext.Default.Conversation, cancellationToken, idempotencyKey is null ? null : headers => headers.Add("Idempotency-Key", idempotencyKey));
 
     /// <summary>Newest first, by <paramref name="offset"/> (seed 004) or by <paramref name="cursor"/>.</summary>
     public Task<ConversationListResponse> ListAsync(

@@ -13,8 +13,15 @@ public sealed class TasksClient
 
     /// <summary>Queues a task.</summary>
     public Task<QueuedTask> CreateAsync(CreateTaskRequest request, CancellationToken cancellationToken = default) =>
+        CreateAsync(request, idempotencyKey: null, cancellationToken);
+
+    /// <summary>
+    /// Queues a task; with <paramref name="idempotencyKey"/> a retried create (this client retries
+    /// it on a lost connection or a 503) returns the task the first one made.
+    /// </summary>
+    public Task<QueuedTask> CreateAsync(CreateTaskRequest request, string? idempotencyKey, CancellationToken cancellationToken = default) =>
         _client.SendAsync(HttpMethod.Post, "api/v1/tasks", MnemoClient.Json(request, MnemoJsonContext.Default.CreateTaskRequest),
-            MnemoJsonContext.Default.QueuedTask, cancellationToken);
+            MnemoJsonContext.Default.QueuedTask, cancellationToken, idempotencyKey is null ? null : headers => headers.Add("Idempotency-Key", idempotencyKey));
 
     /// <summary>One task.</summary>
     public Task<QueuedTask> GetAsync(Guid taskId, CancellationToken cancellationToken = default) =>

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Mnemo.Conversations;
 using Mnemo.Json;
@@ -5,6 +6,7 @@ using Mnemo.Server.Access;
 using Mnemo.Server.Json;
 using Mnemo.Server.Paging;
 using Mnemo.Server.Problems;
+using Mnemo.Server.Validation;
 using Mnemo.Time;
 
 namespace Mnemo.Server.Conversations;
@@ -24,9 +26,9 @@ public static class ConversationEndpoints
         return group;
     }
 
-    private static async Task<Results<Created<Conversation>, ProblemHttpResult>> CreateAsync(
-        TenantScope scope, string user_id, JsonBody<CreateConversationRequest> body, IConversationStore conversations, TimeProvider timeProvider,
-        CancellationToken cancellationToken)
+    private static async Task<Results<Created<Conversation>, Ok<Conversation>, ProblemHttpResult>> CreateAsync(
+        TenantScope scope, string user_id, JsonBody<CreateConversationRequest> body, [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey,
+        IConversationStore conversations, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         var request = body.Value;
         var startedAt = request.StartedAt is { } given ? TimeProviderExtensions.TruncateToMicroseconds(given) : timeProvider.GetUtcNowMicroseconds();
@@ -40,9 +42,18 @@ public static class ConversationEndpoints
             MessageCount = 0,
             Metadata = JsonObjects.Parse(JsonObjects.ToStored(request.Metadata)),
         };
-        return await conversations.CreateAsync(scope.TenantId, conversation, cancellationToken)
-            ? TypedResults.Created($"/api/v1/users/{Uri.EscapeDataString(user_id)}/conversations/{conversation.Id}", conversation)
-            : ApiProblems.UserNotFound(user_id);
+        var location = $"/api/v1/users/{Uri.EscapeDataString(user_id)}/conversations/{conversation.Id}";
+        if (IdempotencyKeys.Checked(idempotencyKey) is not { } key)
+        {
+            return await conversations.CreateAsync(scope.TenantId, conversation, cancellationToken)
+                ? TypedResults.Created(location, conversation)
+                : ApiProblems.UserNotFound(user_id);
+        }
+        // A retry of a create that went through (seed 002) answers with the conversation it made.
+        var stored = await conversations.CreateOnceAsync(scope.TenantId, conversation, key, cancellationToken);
+        return stored is null ? ApiProblems.UserNotFound(user_id)
+            : stored.Id == conversation.Id ? TypedResults.Created(location, stored)
+            : TypedResults.Ok(stored);
     }
 
     private static async Task<Results<Ok<ConversationListResponse>, ProblemHttpResult>> ListAsync(

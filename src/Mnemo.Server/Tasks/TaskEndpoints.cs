@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Mnemo.Json;
 using Mnemo.Problems;
@@ -6,6 +7,7 @@ using Mnemo.Server.Json;
 using Mnemo.Server.Observability;
 using Mnemo.Server.Paging;
 using Mnemo.Server.Problems;
+using Mnemo.Server.Validation;
 using Mnemo.Tasks;
 
 namespace Mnemo.Server.Tasks;
@@ -32,12 +34,19 @@ public static class TaskEndpoints
         return group;
     }
 
-    private static async Task<Created<QueuedTask>> CreateAsync(
-        TenantScope scope, JsonBody<CreateTaskRequest> body, ITaskStore tasks, MnemoMetrics metrics, CancellationToken cancellationToken)
+    private static async Task<Results<Created<QueuedTask>, Ok<QueuedTask>>> CreateAsync(
+        TenantScope scope, JsonBody<CreateTaskRequest> body, [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey,
+        ITaskStore tasks, MnemoMetrics metrics, CancellationToken cancellationToken)
     {
         var request = body.Value;
+        // A retry of a create that went through (seed 002) answers with the task it made.
+        if (IdempotencyKeys.Checked(idempotencyKey) is { } key && await tasks.FindByIdempotencyKeyAsync(scope.TenantId, key, cancellationToken) is { } earlier)
+        {
+            return TypedResults.Ok(earlier);
+        }
         var created = await tasks.CreateAsync(scope.TenantId, new NewTask
         {
+            IdempotencyKey = idempotencyKey,
             TaskType = request.TaskType!,
             RequestJson = JsonObjects.ToStored(request.Request),
             TemplateJson = request.Template is { ValueKind: not System.Text.Json.JsonValueKind.Null } template ? template.GetRawText() : null,
@@ -47,6 +56,11 @@ public static class TaskEndpoints
             MaxAttempts = request.MaxAttempts ?? 5,
             AvailableAt = request.AvailableAt,
         }, cancellationToken);
+        if (created is null && idempotencyKey is not null)
+        {
+            // A twin with the same key was created in between.
+            return TypedResults.Ok((await tasks.FindByIdempotencyKeyAsync(scope.TenantId, idempotencyKey, cancellationToken))!);
+        }
         metrics.TaskEvent(created!.TaskType, "created");
         return TypedResults.Created($"/api/v1/tasks/{created.Id}", created);
     }
@@ -65,8 +79,10 @@ public static class TaskEndpoints
         {
             throw ApiProblems.InvalidField("status", "must be pending, claimed, completed or dead");
         }
+        // Seed 002: without a status, the queue's pending tasks.
+        status ??= TaskStatuses.Pending;
         // A queue listing is ordered by priority and time, which change: it is read by offset.
-        var window = pages.Open(request, new PageScope("tasks", scope.TenantId));
+        var window = pages.Open(request, new PageScope($"tasks?status={status}", scope.TenantId));
         var offset = 0;
         if (window.After is { } after && !Positions.TryOffset(after, out offset))
         {

@@ -13,8 +13,9 @@ public sealed class ConversationStore(MnemoDatabase database) : IConversationSto
     private const string Columns = "id, user_id, campaign_id, workflow_name, status, started_at, ended_at, last_message_at, message_count, metadata";
 
     private const string InsertSql = """
-        INSERT INTO conversations (tenant_id, id, user_id, campaign_id, workflow_name, status, started_at, message_count, metadata)
-        VALUES (@tenant_id, @id, @user_id, @campaign_id, @workflow_name, @status, @started_at, 0, @metadata)
+        INSERT INTO conversations (tenant_id, id, user_id, campaign_id, workflow_name, status, started_at, message_count, metadata, idempotency_key)
+        VALUES (@tenant_id, @id, @user_id, @campaign_id, @workflow_name, @status, @started_at, 0, @metadata, @idempotency_key)
+        ON CONFLICT DO NOTHING
         """;
 
     private const string SelectOneSql = $"SELECT {Columns} FROM conversations WHERE tenant_id = @tenant_id AND user_id = @user_id AND id = @id";
@@ -28,14 +29,21 @@ public sealed class ConversationStore(MnemoDatabase database) : IConversationSto
     private readonly SqlDialect _sql = database.Dialect;
 
     /// <inheritdoc />
-    public Task<bool> CreateAsync(string tenantId, Conversation conversation, CancellationToken cancellationToken)
+    public async Task<bool> CreateAsync(string tenantId, Conversation conversation, CancellationToken cancellationToken) =>
+        await CreateAsync(tenantId, conversation, idempotencyKey: null, cancellationToken) is not null;
+
+    /// <inheritdoc />
+    public Task<Conversation?> CreateOnceAsync(string tenantId, Conversation conversation, string idempotencyKey, CancellationToken cancellationToken) =>
+        CreateAsync(tenantId, conversation, idempotencyKey, cancellationToken);
+
+    private Task<Conversation?> CreateAsync(string tenantId, Conversation conversation, string? idempotencyKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(conversation);
         return database.WriteAsync(tenantId, async (session, token) =>
         {
             if (!await UserRows.ExistsAsync(session, conversation.UserId, token))
             {
-                return false;
+                return null;
             }
             await using var command = session.Command(InsertSql)
                 .With("id", conversation.Id)
@@ -44,11 +52,18 @@ public sealed class ConversationStore(MnemoDatabase database) : IConversationSto
                 .With("workflow_name", conversation.Workflow)
                 .With("status", conversation.Status)
                 .With("started_at", conversation.StartedAt)
-                .WithJson("metadata", JsonObjects.ToStored(conversation.Metadata));
-            await command.ExecuteAsync(token);
+                .WithJson("metadata", JsonObjects.ToStored(conversation.Metadata))
+                .With("idempotency_key", idempotencyKey);
+            if (await command.ExecuteAsync(token) == 0)
+            {
+                // The key was used before (or by a twin that committed first): answer with the conversation made then.
+                await using var earlier = session.Command($"SELECT {Columns} FROM conversations WHERE tenant_id = @tenant_id AND user_id = @user_id AND idempotency_key = @key")
+                    .With("user_id", conversation.UserId).With("key", idempotencyKey);
+                return await earlier.SingleOrDefaultAsync(Read, token);
+            }
             await EventRows.InsertAsync(session, conversation.UserId, EventTypes.ConversationStarted,
                 ConversationEventData(conversation.Id), conversation.StartedAt, token);
-            return true;
+            return conversation;
         }, cancellationToken);
     }
 

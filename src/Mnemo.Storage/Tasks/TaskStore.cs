@@ -11,8 +11,8 @@ public sealed class TaskStore(MnemoDatabase database, TimeProvider timeProvider)
     private static readonly TimeSpan LongestRetryDelay = TimeSpan.FromHours(1);
 
     private const string InsertSql = $"""
-        INSERT INTO tasks (tenant_id, id, task_type, request, template, tags, user_id, dedupe_key, status, priority, attempts, max_attempts, available_at, created_at, updated_at)
-        VALUES (@tenant_id, @id, @task_type, @request, @template, @tags, @user_id, @dedupe_key, 'pending', @priority, 0, @max_attempts, @available_at, @now, @now)
+        INSERT INTO tasks (tenant_id, id, task_type, request, template, tags, user_id, dedupe_key, idempotency_key, status, priority, attempts, max_attempts, available_at, created_at, updated_at)
+        VALUES (@tenant_id, @id, @task_type, @request, @template, @tags, @user_id, @dedupe_key, @idempotency_key, 'pending', @priority, 0, @max_attempts, @available_at, @now, @now)
         ON CONFLICT DO NOTHING
         RETURNING {TaskRows.Columns}
         """;
@@ -43,12 +43,23 @@ public sealed class TaskStore(MnemoDatabase database, TimeProvider timeProvider)
                 .WithJson("tags", TaskRows.Tags(task.Tags))
                 .With("user_id", task.UserId)
                 .With("dedupe_key", task.DedupeKey)
+                .With("idempotency_key", task.IdempotencyKey)
                 .With("priority", task.Priority)
                 .With("max_attempts", task.MaxAttempts)
                 .With("available_at", task.AvailableAt ?? now)
                 .With("now", now);
             return await command.SingleOrDefaultAsync(reader => TaskRows.Read(_sql, reader, now), token);
         }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<QueuedTask?> FindByIdempotencyKeyAsync(string tenantId, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNowMicroseconds();
+        await using var session = await database.ReadAsync(tenantId, cancellationToken);
+        await using var command = session.Command($"SELECT {TaskRows.Columns} FROM tasks WHERE tenant_id = @tenant_id AND idempotency_key = @key")
+            .With("key", idempotencyKey);
+        return await command.SingleOrDefaultAsync(reader => TaskRows.Read(_sql, reader, now), cancellationToken);
     }
 
     /// <inheritdoc />

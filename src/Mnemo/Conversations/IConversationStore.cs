@@ -6,6 +6,12 @@ public interface IConversationStore
     /// <summary>Inserts the conversation and its <c>conversation_started</c> event; false when the user does not exist.</summary>
     Task<bool> CreateAsync(string tenantId, Conversation conversation, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Creates the conversation unless the user has one created with <paramref name="idempotencyKey"/>:
+    /// the conversation stored under the key (this one, or the earlier); null when the user is missing.
+    /// </summary>
+    Task<Conversation?> CreateOnceAsync(string tenantId, Conversation conversation, string idempotencyKey, CancellationToken cancellationToken);
+
     /// <summary>Newest first, by offset or after a cursor position; null when the user does not exist.</summary>
     Task<ConversationPage?> ListAsync(string tenantId, string userId, ConversationQuery query, CancellationToken cancellationToken);
 

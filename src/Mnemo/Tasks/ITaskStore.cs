@@ -10,6 +10,9 @@ public interface ITaskStore
     /// <summary>Queues a task; null when its dedupe key already has an open task.</summary>
     Task<QueuedTask?> CreateAsync(string tenantId, NewTask task, CancellationToken cancellationToken);
 
+    /// <summary>The task created with <paramref name="idempotencyKey"/>, if any.</summary>
+    Task<QueuedTask?> FindByIdempotencyKeyAsync(string tenantId, string idempotencyKey, CancellationToken cancellationToken);
+
     /// <summary>The task, or null.</summary>
     Task<QueuedTask?> GetAsync(string tenantId, Guid taskId, CancellationToken cancellationToken);
 
@@ -59,6 +62,9 @@ public sealed record NewTask
 
     /// <summary>At most one open task per key.</summary>
     public string? DedupeKey { get; init; }
+
+    /// <summary>The client's <c>Idempotency-Key</c>: a create retried with it returns the first task.</summary>
+    public string? IdempotencyKey { get; init; }
 
     /// <summary>Higher first.</summary>
     public int Priority { get; init; }
