@@ -39,6 +39,7 @@ public sealed partial class MnemoClient
         Campaigns = new CampaignsClient(this);
         Categories = new CategoriesClient(this);
         Systems = new SystemsClient(this);
+        Extensions = new ExtensionsClient(this);
         Auth = new AuthClient(this);
     }
 
@@ -86,6 +87,9 @@ public sealed partial class MnemoClient
 
     /// <summary>Seed 002's management system repository: systems, versions, tenant assignments, configuration.</summary>
     public SystemsClient Systems { get; }
+
+    /// <summary>Seed 002's user extensions, their metrics and practicality factors.</summary>
+    public ExtensionsClient Extensions { get; }
 
     /// <summary>A client that sends another key (and tenant) over the same connection pool.</summary>
     public MnemoClient WithApiKey(string? apiKey, string? tenantId = null) => new(_http, apiKey, tenantId);

@@ -128,6 +128,7 @@ public abstract class EndpointAccessTests(ServerFixture fixture, ITestOutputHelp
         var task = await AsAsync(keyA, HttpMethod.Post, "api/v1/tasks", $$$"""{"task_type":"summarize","request":{"secret":"{{{Secret}}}"},"user_id":"victim"}""");
         var tokens = await AsAsync(keyA, HttpMethod.Post, "api/v1/auth/login", """{"user_id":"other"}""");
         await AsAsync(keyA, HttpMethod.Post, "api/v1/categories", """{"id":"secret-category","name":"Secret","type":"segment"}""");
+        var extension = await AsAsync(keyA, HttpMethod.Post, "api/v1/extensions/victim", $$"""{"name":"{{Secret}}","type":"integration"}""");
         var system = $"system-{tenantA}";
         await AdminAsync(HttpMethod.Post, "api/v1/systems", $$"""{"id":"{{system}}","name":"Secret","type":"crm"}""");
         await AdminAsync(HttpMethod.Put, $"api/v1/tenants/{tenantA}/systems/{system}", """{"enabled":true}""");
@@ -150,6 +151,7 @@ public abstract class EndpointAccessTests(ServerFixture fixture, ITestOutputHelp
                 ["factor_id"] = "secret-factor",
                 ["assignment_id"] = assignment.GetProperty("id").GetString()!,
                 ["system_id"] = system,
+                ["extension_id"] = extension.GetProperty("id").GetString()!,
                 ["documentName"] = "v1",
             });
     }
@@ -160,7 +162,7 @@ public abstract class EndpointAccessTests(ServerFixture fixture, ITestOutputHelp
         var paths = new[]
         {
             "api/v1/users/victim/export", "api/v1/users?limit=200", "api/v1/users/other", "api/v1/campaigns", $"api/v1/campaigns/{world.RouteValues["campaign_id"]}",
-            "api/v1/categories", "api/v1/factors", "api/v1/entity-assignments", "api/v1/systems", $"api/v1/tenants/{world.TenantA}/systems", $"api/v1/systems/{world.RouteValues["system_id"]}/config",
+            "api/v1/categories", "api/v1/factors", "api/v1/entity-assignments", "api/v1/systems", $"api/v1/tenants/{world.TenantA}/systems", "api/v1/extensions/victim", $"api/v1/systems/{world.RouteValues["system_id"]}/config",
             $"api/v1/user_context/campaign/{world.RouteValues["campaign_id"]}", "api/v1/tasks?status=pending", $"api/v1/tasks/{world.RouteValues["task_id"]}",
             "api/v1/insights/victim", "api/v1/events", "api/v1/erasures", $"api/v1/tenants/{world.TenantA}/api-keys", "api/v1/users/victim/memory/profile",
         };

@@ -53,6 +53,11 @@ public abstract class ErasureSchemaTests(ServerFixture fixture, ITestOutputHelpe
         await SendAsync(key, HttpMethod.Post, "api/v1/campaigns", $$"""{"id":"camp-{{userId}}","name":"c"}""");
         await SendAsync(key, HttpMethod.Post, "api/v1/user_context/campaign", $$$"""{"user_id":"{{{userId}}}","campaign_id":"camp-{{{userId}}}","context":{}}""");
         await SendAsync(key, HttpMethod.Post, "api/v1/auth/login", $$"""{"user_id":"{{userId}}"}""");
+        var extension = await SendAsync(key, HttpMethod.Post, $"api/v1/extensions/{userId}", """{"name":"calendar","type":"integration"}""");
+        var extensionId = System.Text.Json.JsonDocument.Parse(extension).RootElement.GetProperty("id").GetString();
+        await SendAsync(key, HttpMethod.Post, $"api/v1/extensions/{userId}/{extensionId}/metrics", """{"name":"calls","value":3}""");
+        await SendAsync(key, HttpMethod.Post, "api/v1/factors", $$"""{"id":"ease-{{userId}}","name":"Ease","weight":1,"min":0,"max":10}""");
+        await SendAsync(key, HttpMethod.Put, $"api/v1/extensions/{userId}/{extensionId}/factors", $$$"""{"factors":{"ease-{{{userId}}}":7}}""");
         // A merchant is only made by Shopify's OAuth callback (ShopifyOAuthTests drives it); its row is written directly here.
         var database = _server.Services.GetRequiredService<MnemoDatabase>();
         await database.WriteAsync(async (session, token) =>

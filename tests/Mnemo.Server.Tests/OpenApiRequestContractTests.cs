@@ -69,6 +69,10 @@ public abstract class OpenApiRequestContractTests(ServerFixture fixture, ITestOu
         ["PUT /api/v1/systems/{system_id}/config"] = """{"config":{}}""",
         ["PUT /api/v1/tenants/{tenant_id}/systems/{system_id}"] = """{"enabled":true}""",
         ["PUT /api/v1/tenants/{tenant_id}/systems/{system_id}/config"] = """{"config":{}}""",
+        ["POST /api/v1/extensions/{user_id}"] = """{"name":"n","type":"t"}""",
+        ["PUT /api/v1/extensions/{user_id}/{extension_id}"] = """{"name":"n"}""",
+        ["POST /api/v1/extensions/{user_id}/{extension_id}/metrics"] = """{"name":"calls","value":1}""",
+        ["PUT /api/v1/extensions/{user_id}/{extension_id}/factors"] = """{"factors":{}}""",
         ["POST /api/v1/entity-assignments"] = $$"""{"entity_type":"user","entity_id":"{{UserId}}","category_id":"contract-category"}""",
     };
 
@@ -305,6 +309,7 @@ public abstract class OpenApiRequestContractTests(ServerFixture fixture, ITestOu
         .Replace("{category_id}", "contract-category", StringComparison.Ordinal)
         .Replace("{factor_id}", "contract-factor", StringComparison.Ordinal)
         .Replace("{system_id}", "contract-system", StringComparison.Ordinal)
+        .Replace("{extension_id}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
         .TrimStart('/');
 
     private static string Name(DocumentedApi.Operation operation) => $"{operation.Method} {operation.Template}";

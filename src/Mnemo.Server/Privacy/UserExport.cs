@@ -5,6 +5,7 @@ using CsvHelper;
 using Mnemo.Campaigns;
 using Mnemo.Conversations;
 using Mnemo.Events;
+using Mnemo.Extensions;
 using Mnemo.Insights;
 using Mnemo.Json;
 using Mnemo.Memory;
@@ -16,7 +17,7 @@ namespace Mnemo.Server.Privacy;
 /// <summary>GDPR art. 20: everything about a user, written as it is read (HTTP export and the CLI).</summary>
 public sealed class UserExport(
     IUserStore users, IConversationStore conversations, IMessageStore messages, IEventStore events, IProfileStore profiles, IInsightStore insights,
-    IUserContextStore contexts)
+    IUserContextStore contexts, IExtensionStore extensions)
 {
     private const int ExportPageSize = 200;
 
@@ -103,6 +104,30 @@ public sealed class UserExport(
                 break;
             }
             eventsBefore = new EventPosition(page[^1].CreatedAt, page[^1].Id);
+        }
+        writer.WriteEndArray();
+
+        writer.WriteStartArray("extensions");
+        Guid? extensionsAfter = null;
+        while (await extensions.ListAsync(tenantId, user.Id, extensionsAfter, ExportPageSize, cancellationToken) is { Count: > 0 } page)
+        {
+            foreach (var extension in page)
+            {
+                var factors = await extensions.GetFactorsAsync(tenantId, user.Id, extension.Id, cancellationToken);
+                var points = await extensions.PointsAsync(tenantId, user.Id, extension.Id, null, null, null, int.MaxValue, cancellationToken);
+                JsonSerializer.Serialize(writer, new ExportedExtension
+                {
+                    Extension = extension,
+                    Factors = factors?.Factors ?? new Dictionary<string, double>(),
+                    Metrics = points ?? [],
+                }, context.ExportedExtension);
+            }
+            await FlushAsync();
+            if (page.Count < ExportPageSize)
+            {
+                break;
+            }
+            extensionsAfter = page[^1].Id;
         }
         writer.WriteEndArray();
         writer.WriteEndObject();

@@ -1,6 +1,7 @@
 using Mnemo.Campaigns;
 using Mnemo.Conversations;
 using Mnemo.Events;
+using Mnemo.Extensions;
 using Mnemo.Insights;
 using Mnemo.Memory;
 using Mnemo.Messages;
@@ -38,4 +39,7 @@ public sealed record UserExportDocument
 
     /// <summary>Their events, newest first.</summary>
     public required IReadOnlyList<UserEvent> Events { get; init; }
+
+    /// <summary>Their extensions, each with its practicality factors and metric points.</summary>
+    public required IReadOnlyList<ExportedExtension> Extensions { get; init; }
 }

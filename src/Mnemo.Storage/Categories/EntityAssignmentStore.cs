@@ -21,6 +21,7 @@ public sealed class EntityAssignmentStore(MnemoDatabase database) : IEntityAssig
     {
         ["user"] = "SELECT 1 FROM users WHERE tenant_id = @tenant_id AND id = @entity_id",
         ["campaign"] = "SELECT 1 FROM campaigns WHERE tenant_id = @tenant_id AND id = @entity_id",
+        ["extension"] = "SELECT 1 FROM extensions WHERE tenant_id = @tenant_id AND id = @entity_id",
         // A system is the tenant's once assigned to it.
         ["system"] = "SELECT 1 FROM tenant_systems WHERE tenant_id = @tenant_id AND system_id = @entity_id",
     };

@@ -31,7 +31,14 @@ public sealed class UserEraser(MnemoDatabase database, TimeProvider timeProvider
         ("oauth_merchants", "DELETE FROM oauth_merchants WHERE tenant_id = @tenant_id AND user_id = @user_id"),
         ("sessions", "DELETE FROM user_sessions WHERE tenant_id = @tenant_id AND user_id = @user_id"),
         ("campaign_participants", "DELETE FROM campaign_participants WHERE tenant_id = @tenant_id AND user_id = @user_id"),
-        ("entity_assignments", "DELETE FROM entity_assignments WHERE tenant_id = @tenant_id AND entity_type = 'user' AND entity_id = @user_id"),
+        // The user's own assignments and their extensions', before the extensions go.
+        ("entity_assignments", """
+            DELETE FROM entity_assignments WHERE tenant_id = @tenant_id AND ((entity_type = 'user' AND entity_id = @user_id)
+                OR (entity_type = 'extension' AND entity_id IN (SELECT id FROM extensions WHERE tenant_id = @tenant_id AND user_id = @user_id)))
+            """),
+        ("extension_metrics", "DELETE FROM extension_metrics WHERE tenant_id = @tenant_id AND user_id = @user_id"),
+        ("extension_factors", "DELETE FROM extension_factors WHERE tenant_id = @tenant_id AND user_id = @user_id"),
+        ("extensions", "DELETE FROM extensions WHERE tenant_id = @tenant_id AND user_id = @user_id"),
         ("users", "DELETE FROM users WHERE tenant_id = @tenant_id AND id = @user_id"),
     ];
 

@@ -12,6 +12,7 @@ using Mnemo.Categories;
 using Mnemo.Conversations;
 using Mnemo.Erasure;
 using Mnemo.Events;
+using Mnemo.Extensions;
 using Mnemo.Insights;
 using Mnemo.Memory;
 using Mnemo.Messages;
@@ -119,6 +120,16 @@ namespace Mnemo.Json;
 [JsonSerializable(typeof(SystemConfigResponse))]
 [JsonSerializable(typeof(TenantConfigResponse))]
 [JsonSerializable(typeof(ConfigRevisionListResponse))]
+[JsonSerializable(typeof(UserExtension))]
+[JsonSerializable(typeof(ExtensionListResponse))]
+[JsonSerializable(typeof(CreateExtensionRequest))]
+[JsonSerializable(typeof(UpdateExtensionRequest))]
+[JsonSerializable(typeof(RecordMetricsRequest))]
+[JsonSerializable(typeof(RecordedMetricsResponse))]
+[JsonSerializable(typeof(MetricsResponse))]
+[JsonSerializable(typeof(SetExtensionFactorsRequest))]
+[JsonSerializable(typeof(ExtensionFactorsResponse))]
+[JsonSerializable(typeof(ExportedExtension))]
 [JsonSerializable(typeof(Participant))]
 [JsonSerializable(typeof(SystemContext))]
 [JsonSerializable(typeof(MigrationResult))]
