@@ -43,6 +43,24 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Systems_are_defined_assigned_and_configured_in_revisions()
+    {
+        Assert.Equal(0, (await RunAsync("tenants", "create", "acme")).Exit);
+        Assert.Equal(0, (await RunAsync("systems", "create", "crm", "--type", "crm")).Exit);
+        Assert.Equal(1, (await RunAsync("systems", "create", "crm", "--type", "crm")).Exit);
+        Assert.Equal(2, (await RunAsync("systems", "create", "not an id", "--type", "crm")).Exit);
+        Assert.Contains("crm\tcrm\tcrm", (await RunAsync("systems", "list")).Out, StringComparison.Ordinal);
+
+        Assert.Equal(0, (await RunAsync("systems", "assign", "acme", "crm")).Exit);
+        Assert.Equal(1, (await RunAsync("systems", "assign", "acme", "crm", "--version", "1.0.0")).Exit);
+        Assert.Equal(1, (await RunAsync("systems", "assign", "nobody", "crm")).Exit);
+
+        Assert.Contains("revision 1", (await RunAsync("systems", "config", "crm", "--set", """{"theme":"dark"}""")).Out, StringComparison.Ordinal);
+        Assert.Equal(2, (await RunAsync("systems", "config", "crm", "--set", "[1]")).Exit);
+        Assert.Contains("""revision 1	{"theme":"dark"}""", (await RunAsync("systems", "config", "crm")).Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Tenants_and_keys_are_created_listed_and_revoked()
     {
         Assert.Equal(0, (await RunAsync("tenants", "create", "acme", "--name", "Acme")).Exit);

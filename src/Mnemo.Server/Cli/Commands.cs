@@ -36,6 +36,7 @@ internal static class Commands
         root.Subcommands.Add(Keys(console));
         root.Subcommands.Add(Retention(console));
         root.Subcommands.Add(Users(console));
+        root.Subcommands.Add(SystemCommands.Build(console));
         root.Subcommands.Add(Import(console));
         root.Subcommands.Add(Search(console));
         root.Subcommands.Add(Mcp(console));
@@ -415,7 +416,7 @@ internal static class Commands
     }
 
     /// <summary>Loads settings, opens the store (migrating it unless told not to), and runs <paramref name="work"/>.</summary>
-    private static async Task<int> RunAsync(
+    internal static async Task<int> RunAsync(
         ParseResult parse, CliConsole console, Func<IServiceProvider, CancellationToken, Task<int>> work, CancellationToken cancellationToken, bool migrate = true)
     {
         if (await SettingsAsync(parse, console) is not { } settings)
