@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command (README): installs what the tests need when this machine lacks it —
 # PostgreSQL's server binaries (the tests start their own throwaway cluster), PgBouncer (the
-# store contracts through transaction pooling) and Chromium (the web page's browser tests) — then
+# store contracts through transaction pooling), Redis (the nodes' shared invalidations) and
+# Chromium (the web page's browser tests) — then
 # runs every test and ends with one line "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -12,6 +13,7 @@ missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || [ -n "${MNEMO_TEST_POSTGRES:-}" ] || missing+=(postgresql)
 [ -x "${MNEMO_CHROMIUM:-/usr/bin/chromium}" ] || missing+=(chromium)
 [ -x /usr/sbin/pgbouncer ] || missing+=(pgbouncer)
+[ -x /usr/bin/redis-server ] || missing+=(redis-server)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "test: installing ${missing[*]} (Debian packages)"
     SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

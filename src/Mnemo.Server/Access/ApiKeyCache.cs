@@ -8,7 +8,8 @@ namespace Mnemo.Server.Access;
 /// authenticated, and without this each would cost a database round trip before its real work.
 /// The secret is still checked against the hash on every request; only the lookup is saved.
 /// Revoking a key, or suspending or deleting its tenant, takes effect at once on the node that
-/// did it and within <see cref="Lifetime"/> on the others. Unknown prefixes are never kept.
+/// did it, and on the others as Redis brings the news (<see cref="Cluster.ClusterSignals"/>), else
+/// within <see cref="Lifetime"/>. Unknown prefixes are never kept.
 /// </summary>
 public sealed class ApiKeyCache(IApiKeyStore keys, TimeProvider timeProvider)
 {
@@ -42,10 +43,13 @@ public sealed class ApiKeyCache(IApiKeyStore keys, TimeProvider timeProvider)
         return credential;
     }
 
-    /// <summary>Forgets one key after it was revoked here.</summary>
+    /// <summary>Forgets every key (after this node may have missed invalidations).</summary>
+    public void ForgetAll() => _entries.Clear();
+
+    /// <summary>Forgets one key after it was revoked.</summary>
     public void ForgetKey(Guid keyId) => Forget(entry => entry.Key.Id == keyId);
 
-    /// <summary>Forgets a tenant's keys after the tenant changed status or was deleted here.</summary>
+    /// <summary>Forgets a tenant's keys after the tenant changed status or was deleted.</summary>
     public void ForgetTenant(string tenantId) => Forget(entry => entry.Key.TenantId == tenantId);
 
     private void Forget(Func<ApiKeyCredential, bool> matches)

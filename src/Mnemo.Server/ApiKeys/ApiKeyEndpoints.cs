@@ -55,13 +55,13 @@ public static class ApiKeyEndpoints
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(
-        TenantScope scope, string key_id, IApiKeyStore keys, ApiKeyCache keyCache, CancellationToken cancellationToken)
+        TenantScope scope, string key_id, IApiKeyStore keys, Cluster.ClusterSignals signals, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(key_id, out var keyId) || !await keys.RevokeAsync(scope.TenantId, keyId, cancellationToken))
         {
             return ApiProblems.NotFound($"Tenant '{scope.TenantId}' has no API key '{key_id}'.");
         }
-        keyCache.ForgetKey(keyId);
+        await signals.KeyRevokedAsync(keyId);
         return TypedResults.NoContent();
     }
 }

@@ -20,7 +20,7 @@ public static class HealthEndpoints
     }
 
     private static async Task<Results<Ok<HealthResponse>, ProblemHttpResult>> ReadyAsync(
-        MnemoDatabase database, MigrationRunner migrations, CancellationToken cancellationToken)
+        MnemoDatabase database, MigrationRunner migrations, Cluster.ClusterSignals cluster, CancellationToken cancellationToken)
     {
         var expected = EmbeddedMigrations.For(database.Dialect)[^1].Version;
         int current;
@@ -36,7 +36,14 @@ public static class HealthEndpoints
         {
             return NotReady($"Schema version {current} is behind {expected}: migrations are not applied.");
         }
-        return TypedResults.Ok(new HealthResponse { Status = "ok", Storage = database.Dialect.Name, SchemaVersion = current });
+        // Without Redis a node still serves: degraded, not unready.
+        return cluster.Configured && !cluster.Connected
+            ? TypedResults.Ok(new HealthResponse
+            {
+                Status = "degraded", Storage = database.Dialect.Name, SchemaVersion = current,
+                Detail = "Redis is unreachable: other nodes learn of revoked keys and suspended tenants within 2 s until it returns.",
+            })
+            : TypedResults.Ok(new HealthResponse { Status = "ok", Storage = database.Dialect.Name, SchemaVersion = current });
     }
 
     private static ProblemHttpResult NotReady(string detail) =>

@@ -32,6 +32,9 @@ public sealed class MnemoOptions
     /// <summary>Request bounds, enforced before any work.</summary>
     public LimitOptions Limits { get; set; } = new();
 
+    /// <summary>Redis, for what the nodes of one deployment must share (optional).</summary>
+    public RedisOptions Redis { get; set; } = new();
+
     /// <summary>How often the batched API-key last-used and user last-seen times are written.</summary>
     public TimeSpan ActivityFlushInterval { get; set; } = TimeSpan.FromMinutes(1);
 
@@ -89,4 +92,18 @@ public sealed class ShopifyOptions
 
     /// <summary>How far a callback's timestamp may be from now.</summary>
     public TimeSpan TimestampTolerance { get; set; } = TimeSpan.FromMinutes(5);
+}
+
+/// <summary>
+/// <c>Mnemo:Redis</c>: when <see cref="Configuration"/> is set, a revoked key or a suspended or
+/// deleted tenant reaches every node at once through pub/sub (without it, within the 2-second
+/// credential cache). Redis going away degrades readiness; it is not needed to serve.
+/// </summary>
+public sealed class RedisOptions
+{
+    /// <summary>A StackExchange.Redis configuration string, e.g. <c>redis:6379,password=...</c>.</summary>
+    public string? Configuration { get; set; }
+
+    /// <summary>The pub/sub channel the nodes share.</summary>
+    public string Channel { get; set; } = "mnemo:invalidations";
 }

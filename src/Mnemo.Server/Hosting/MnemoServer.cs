@@ -193,6 +193,8 @@ public static class MnemoServer
         services.AddMnemoCore(settings);
         services.AddHostedService(provider => provider.GetRequiredService<ActivityFlusher>());
         services.AddHostedService<RetentionWorker>();
+        services.AddSingleton<Cluster.ClusterSignals>();
+        services.AddHostedService(provider => provider.GetRequiredService<Cluster.ClusterSignals>());
         services.AddHostedService(provider => provider.GetRequiredService<EmbeddingIndexer>());
     }
 

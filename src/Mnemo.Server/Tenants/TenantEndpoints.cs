@@ -70,8 +70,8 @@ public static class TenantEndpoints
     }
 
     private static async Task<Results<Ok<Tenant>, ProblemHttpResult>> UpdateAsync(
-        string tenant_id, JsonBody<UpdateTenantRequest> body, ITenantStore tenants, ServerSettings settings, TenantSettingsCache cache,
-        ApiKeyCache keyCache, TimeProvider timeProvider, CancellationToken cancellationToken)
+        string tenant_id, JsonBody<UpdateTenantRequest> body, ITenantStore tenants, ServerSettings settings, Cluster.ClusterSignals signals,
+        TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         RequireTenantId(tenant_id);
         var request = body.Value;
@@ -83,19 +83,18 @@ public static class TenantEndpoints
             SettingsPatchJson = settingsPatch,
             UpdatedAt = timeProvider.GetUtcNowMicroseconds(),
         }, cancellationToken);
-        cache.Invalidate(tenant_id);
-        keyCache.ForgetTenant(tenant_id);
+        await signals.TenantChangedAsync(tenant_id);
         return updated is null
             ? ApiProblems.NotFound($"Tenant '{tenant_id}' does not exist.")
             : TypedResults.Ok(updated.WithDefaults(settings.TenantDefaults));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
-        string tenant_id, ITenantStore tenants, ApiKeyCache keyCache, CancellationToken cancellationToken)
+        string tenant_id, ITenantStore tenants, Cluster.ClusterSignals signals, CancellationToken cancellationToken)
     {
         RequireTenantId(tenant_id);
         var deleted = await tenants.DeleteAsync(tenant_id, cancellationToken);
-        keyCache.ForgetTenant(tenant_id);
+        await signals.TenantChangedAsync(tenant_id);
         return deleted ? TypedResults.NoContent() : ApiProblems.NotFound($"Tenant '{tenant_id}' does not exist.");
     }
 

@@ -34,6 +34,9 @@ public sealed class TenantSettingsCache(ITenantStore tenants, ServerSettings set
     public async ValueTask<Mnemo.Memory.ProfileDefaults> ProfileDefaultsAsync(string tenantId, CancellationToken cancellationToken) =>
         (await GetAsync(tenantId, cancellationToken)).DefaultProfile!;
 
-    /// <summary>Forgets a tenant after it changed here.</summary>
+    /// <summary>Forgets a tenant after it changed.</summary>
     public void Invalidate(string tenantId) => _entries.TryRemove(tenantId, out _);
+
+    /// <summary>Forgets every tenant (after this node may have missed invalidations).</summary>
+    public void InvalidateAll() => _entries.Clear();
 }
