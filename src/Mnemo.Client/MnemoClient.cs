@@ -182,7 +182,8 @@ public sealed partial class MnemoClient
         HttpResponseMessage response;
         using (var probe = Build())
         {
-            var retryable = ClientRetries.IsRetryable(method, probe.Headers.Contains("Idempotency-Key"));
+            // A conditional write that landed but lost its answer would meet 412 on a retry: never repeat one.
+            var retryable = ClientRetries.IsRetryable(method, probe.Headers.Contains("Idempotency-Key")) && !probe.Headers.Contains("If-Match");
             probe.Content = null;
             response = retryable
                 ? await ClientRetries.SendAsync(SendOnceAsync, cancellationToken)

@@ -52,7 +52,7 @@ public sealed class SystemsClient
         _client.SendAsync(HttpMethod.Put, $"{Path(systemId)}/config", MnemoClient.Json(new SystemConfigRequest { Config = config }, MnemoJsonContext.Default.SystemConfigRequest),
             MnemoJsonContext.Default.SystemConfigResponse, cancellationToken, IfMatch(currentRevision));
 
-    /// <summary>The system configuration's revisions, newest first.</summary>
+    /// <summary>The system configuration's revisions, newest first (platform key: its history may hold what tenants should not see).</summary>
     public Task<ConfigRevisionListResponse> ListConfigRevisionsAsync(string systemId, int? limit = null, CancellationToken cancellationToken = default) =>
         _client.SendAsync(HttpMethod.Get, MnemoClient.WithQuery($"{Path(systemId)}/config/revisions", ("limit", limit?.ToString(CultureInfo.InvariantCulture))),
             null, MnemoJsonContext.Default.ConfigRevisionListResponse, cancellationToken);
@@ -80,6 +80,11 @@ public sealed class SystemsClient
         _client.SendAsync(HttpMethod.Put, $"{TenantPath(tenantId, systemId)}/config",
             MnemoClient.Json(new SystemConfigRequest { Config = config }, MnemoJsonContext.Default.SystemConfigRequest),
             MnemoJsonContext.Default.TenantConfigResponse, cancellationToken, IfMatch(currentRevision));
+
+    /// <summary>The tenant's override's revisions, newest first.</summary>
+    public Task<ConfigRevisionListResponse> ListOverrideRevisionsAsync(string tenantId, string systemId, int? limit = null, CancellationToken cancellationToken = default) =>
+        _client.SendAsync(HttpMethod.Get, MnemoClient.WithQuery($"{TenantPath(tenantId, systemId)}/config/revisions", ("limit", limit?.ToString(CultureInfo.InvariantCulture))),
+            null, MnemoJsonContext.Default.ConfigRevisionListResponse, cancellationToken);
 
     private static Action<System.Net.Http.Headers.HttpRequestHeaders> IfMatch(long revision) =>
         headers => headers.TryAddWithoutValidation("If-Match", $"\"{revision.ToString(CultureInfo.InvariantCulture)}\"");

@@ -103,6 +103,12 @@ public abstract class SqlDialect
     /// <summary>True when <paramref name="exception"/> is a unique-key violation.</summary>
     public abstract bool IsUniqueViolation(Exception exception);
 
+    /// <summary>
+    /// True when <paramref name="exception"/> is a foreign-key violation: a row the write refers to
+    /// went away between the request's checks and its write (a category deleted under a new child).
+    /// </summary>
+    public abstract bool IsForeignKeyViolation(Exception exception);
+
     /// <summary>True when <paramref name="exception"/> means the store cannot be reached or is overloaded (503), not a bug.</summary>
     public abstract bool IsUnavailable(Exception exception);
 

@@ -115,6 +115,9 @@ public abstract class ExtensionApiTests(ServerFixture fixture)
         await client.Extensions.RecordMetricsAsync("ada", extension.Id, new RecordMetricsRequest { Name = "calls", Value = 5 });
         await client.Categories.CreateFactorAsync(new CreateFactorRequest { Id = "ease", Name = "Ease", Weight = 1, Min = 0, Max = 10 });
         await client.Extensions.SetFactorsAsync("ada", extension.Id, new Dictionary<string, double> { ["ease"] = 9 });
+        await client.Categories.CreateAsync(new CreateCategoryRequest { Id = "tools", Name = "Tools", Type = "t" });
+        await client.Categories.AssignAsync(new CreateEntityAssignmentRequest { EntityType = "user", EntityId = "ada", CategoryId = "tools" });
+        await client.Categories.AssignAsync(new CreateEntityAssignmentRequest { EntityType = "extension", EntityId = extension.Id.ToString().ToUpperInvariant(), CategoryId = "tools" });
 
         await Expect.ProblemAsync(HttpStatusCode.NotFound, "not_found", () => stranger.Extensions.GetAsync("ada", extension.Id));
         await Expect.ProblemAsync(HttpStatusCode.NotFound, "not_found", () => stranger.Extensions.DeleteAsync("ada", extension.Id));
@@ -126,10 +129,13 @@ public abstract class ExtensionApiTests(ServerFixture fixture)
         Assert.Equal(extension.Id.ToString(), exported.GetProperty("extension").GetProperty("id").GetString());
         Assert.Equal(9, exported.GetProperty("factors").GetProperty("ease").GetDouble());
         Assert.Equal(5, exported.GetProperty("metrics")[0].GetProperty("value").GetDouble());
+        Assert.Equal(["user", "extension"], document.RootElement.GetProperty("entity_assignments").EnumerateArray().Select(a => a.GetProperty("entity_type").GetString()));
 
         var erased = await client.Users.EraseAsync("ada");
         Assert.Equal((1L, 1L, 1L), (erased.Deleted["extensions"], erased.Deleted["extension_metrics"], erased.Deleted["extension_factors"]));
         await Expect.ProblemAsync(HttpStatusCode.NotFound, "not_found", () => client.Extensions.ListAsync("ada"));
+        Assert.Equal(2, erased.Deleted["entity_assignments"]);
+        Assert.Empty((await client.Categories.ListAssignmentsAsync(categoryId: "tools")).Assignments);
     }
 }
 

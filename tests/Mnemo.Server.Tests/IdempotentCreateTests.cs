@@ -62,6 +62,7 @@ public abstract class IdempotentCreateTests(ServerFixture fixture)
 
         Assert.Equal([pending.Id], (await client.Tasks.ListAsync()).Tasks.Select(t => t.Id));
         Assert.Equal([claimed.Id], (await client.Tasks.ListAsync(status: "claimed")).Tasks.Select(t => t.Id));
+        Assert.Equal(2, (await client.Tasks.ListAsync(status: "all")).Tasks.Count);
     }
 
     private async Task<(HttpStatusCode Status, string Id)> PostAsync(string apiKey, string path, string body, string idempotencyKey)

@@ -105,6 +105,9 @@ public abstract class SystemApiTests(ServerFixture fixture)
         Assert.False(effective.Config.TryGetProperty("beta", out _));
         Assert.Equal(10, (await _server.Admin.Systems.GetConfigAsync(system)).Config.GetProperty("limit").GetInt32());
 
+        Assert.Equal([1L], (await client.Systems.ListOverrideRevisionsAsync(tenantId, system)).Revisions.Select(r => r.Revision));
+        await Expect.ProblemAsync(HttpStatusCode.Forbidden, "platform_key_required", () => client.Systems.ListConfigRevisionsAsync(system));
+
         // A read key reads the override but cannot write it; unassigning drops it.
         var reader = _server.As((await _server.Admin.ApiKeys.CreateAsync(tenantId, new CreateApiKeyRequest { Name = "r", Scopes = ["read"] })).Key);
         await Expect.ProblemAsync(HttpStatusCode.Forbidden, "insufficient_scope",

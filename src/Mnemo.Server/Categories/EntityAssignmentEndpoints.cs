@@ -35,7 +35,8 @@ public static class EntityAssignmentEndpoints
         {
             Id = Guid.CreateVersion7(now),
             EntityType = request.EntityType!,
-            EntityId = request.EntityId!,
+            // An extension is named by its UUID, however the client spelled it.
+            EntityId = request.EntityType == "extension" && Guid.TryParse(request.EntityId, out var extensionId) ? extensionId.ToString() : request.EntityId!,
             CategoryId = request.CategoryId!,
             FactorValues = values,
             CreatedAt = now,

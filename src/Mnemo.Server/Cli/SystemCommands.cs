@@ -110,6 +110,16 @@ internal static class SystemCommands
                 await console.Error.WriteLineAsync("mnemo: --set is not JSON");
                 return 2;
             }
+            try
+            {
+                // What no store keeps (NUL, a field named twice) is refused here as over HTTP.
+                Json.JsonRequests.Screen(parsed, "config");
+            }
+            catch (Problems.ApiProblemException problem)
+            {
+                await console.Error.WriteLineAsync($"mnemo: --set: {problem.Detail} {string.Join("; ", problem.Errors?.Keys ?? [])}");
+                return 2;
+            }
             if (await RefusedAsync(console, new SystemConfigRequest { Config = parsed }) is { } refused)
             {
                 return refused;

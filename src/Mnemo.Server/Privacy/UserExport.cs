@@ -17,7 +17,7 @@ namespace Mnemo.Server.Privacy;
 /// <summary>GDPR art. 20: everything about a user, written as it is read (HTTP export and the CLI).</summary>
 public sealed class UserExport(
     IUserStore users, IConversationStore conversations, IMessageStore messages, IEventStore events, IProfileStore profiles, IInsightStore insights,
-    IUserContextStore contexts, IExtensionStore extensions)
+    IUserContextStore contexts, IExtensionStore extensions, Mnemo.Categories.IEntityAssignmentStore assignments)
 {
     private const int ExportPageSize = 200;
 
@@ -108,11 +108,13 @@ public sealed class UserExport(
         writer.WriteEndArray();
 
         writer.WriteStartArray("extensions");
+        var extensionIds = new List<Guid>();
         Guid? extensionsAfter = null;
         while (await extensions.ListAsync(tenantId, user.Id, extensionsAfter, ExportPageSize, cancellationToken) is { Count: > 0 } page)
         {
             foreach (var extension in page)
             {
+                extensionIds.Add(extension.Id);
                 var factors = await extensions.GetFactorsAsync(tenantId, user.Id, extension.Id, cancellationToken);
                 var points = await extensions.PointsAsync(tenantId, user.Id, extension.Id, null, null, null, int.MaxValue, cancellationToken);
                 JsonSerializer.Serialize(writer, new ExportedExtension
@@ -128,6 +130,27 @@ public sealed class UserExport(
                 break;
             }
             extensionsAfter = page[^1].Id;
+        }
+        writer.WriteEndArray();
+
+        // The categories the user and their extensions are placed in, with the values recorded there.
+        writer.WriteStartArray("entity_assignments");
+        foreach (var (type, id) in extensionIds.Select(extensionId => ("extension", extensionId.ToString())).Prepend(("user", user.Id)))
+        {
+            Guid? assignmentsAfter = null;
+            while (await assignments.ListAsync(tenantId, new Mnemo.Categories.EntityAssignmentQuery(type, id, null, assignmentsAfter, ExportPageSize), cancellationToken)
+                is { Count: > 0 } page)
+            {
+                foreach (var assignment in page)
+                {
+                    JsonSerializer.Serialize(writer, assignment, context.EntityAssignment);
+                }
+                if (page.Count < ExportPageSize)
+                {
+                    break;
+                }
+                assignmentsAfter = page[^1].Id;
+            }
         }
         writer.WriteEndArray();
         writer.WriteEndObject();

@@ -42,4 +42,7 @@ public sealed record UserExportDocument
 
     /// <summary>Their extensions, each with its practicality factors and metric points.</summary>
     public required IReadOnlyList<ExportedExtension> Extensions { get; init; }
+
+    /// <summary>The category assignments naming the user or one of their extensions.</summary>
+    public required IReadOnlyList<Mnemo.Categories.EntityAssignment> EntityAssignments { get; init; }
 }

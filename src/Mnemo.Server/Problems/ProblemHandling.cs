@@ -62,6 +62,8 @@ public static partial class ProblemHandling
         CampaignNotFoundException campaign => Problem(404, ProblemCodes.NotFound, "Not found", campaign.Message),
         ConversationNotFoundException missing => Problem(404, ProblemCodes.NotFound, "Not found", missing.Message),
         UserIdCollisionException collision => Problem(409, ProblemCodes.IdentityCollision, "Identity collision", collision.Message),
+        DbException db when dialect.IsForeignKeyViolation(db) => Problem(409, ProblemCodes.ConcurrentChange, "Concurrent change",
+            "Something this request refers to changed or went away while it ran; read it again and retry."),
         DbException db when dialect.IsUnavailable(db) => Problem(503, ProblemCodes.StoreUnavailable, "Store unavailable",
             "The database cannot be reached; retry shortly."),
         Recall.SemanticSearchUnavailableException { State: "off" } => Problem(400, ProblemCodes.SemanticSearchOff, "Semantic search is off",

@@ -31,7 +31,8 @@ public static class SystemEndpoints
         reads.MapGet("/{system_id}/config", GetConfigAsync);
         writes.MapPut("/{system_id}/config", PutConfigAsync).Accepts<SystemConfigRequest>("application/json")
             .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesProblem(StatusCodes.Status428PreconditionRequired);
-        reads.MapGet("/{system_id}/config/revisions", ListRevisionsAsync);
+        // The system's history may hold what a tenant should not see (rotated secrets): the platform's alone.
+        writes.MapGet("/{system_id}/config/revisions", ListRevisionsAsync);
         return group;
     }
 
@@ -88,7 +89,8 @@ public static class SystemEndpoints
         HttpContext http, RegistryView view, string system_id, ISystemStore systems, CancellationToken cancellationToken)
     {
         // A tenant reads only an assigned system's; its override is merged in, key by key.
-        if (view.TenantId is { } tenantId && await systems.GetConfigAsync(system_id, tenantId, cancellationToken) is null)
+        ConfigRevision? tenantOverride = null;
+        if (view.TenantId is { } tenantId && (tenantOverride = await systems.GetConfigAsync(system_id, tenantId, cancellationToken)) is null)
         {
             return NotFound(system_id);
         }
@@ -98,15 +100,15 @@ public static class SystemEndpoints
         }
         var response = new SystemConfigResponse { SystemId = system_id, Revision = own.Revision, Config = own.Config, UpdatedAt = own.UpdatedAt };
         http.Response.Headers.ETag = ConfigRevisions.ETag(own.Revision);
-        if (view.TenantId is not null)
+        if (tenantOverride is not null)
         {
-            var tenantOverride = (await systems.GetConfigAsync(system_id, view.TenantId, cancellationToken))!;
             response = response with
             {
                 Config = JsonObjects.Parse(JsonObjects.MergeTopLevel(own.Config.GetRawText(), tenantOverride.Config.GetRawText())),
                 TenantId = view.TenantId,
                 TenantRevision = tenantOverride.Revision,
             };
+            // Names the merged representation (for caching); a write's If-Match takes the ETag of the part it writes.
             http.Response.Headers.ETag = $"\"{own.Revision}.{tenantOverride.Revision}\"";
         }
         return TypedResults.Ok(response);
@@ -132,16 +134,10 @@ public static class SystemEndpoints
     }
 
     private static async Task<Results<Ok<ConfigRevisionListResponse>, ProblemHttpResult>> ListRevisionsAsync(
-        RegistryView view, string system_id, int? limit, ISystemStore systems, Pages pages, CancellationToken cancellationToken)
-    {
-        if (view.TenantId is { } tenantId && await systems.GetAsync(system_id, tenantId, cancellationToken) is null)
-        {
-            return NotFound(system_id);
-        }
-        return await systems.ListConfigRevisionsAsync(system_id, tenantId: null, pages.Size(limit), cancellationToken) is { } revisions
+        string system_id, int? limit, ISystemStore systems, Pages pages, CancellationToken cancellationToken) =>
+        await systems.ListConfigRevisionsAsync(system_id, tenantId: null, pages.Size(limit), cancellationToken) is { } revisions
             ? TypedResults.Ok(new ConfigRevisionListResponse { Revisions = revisions })
             : NotFound(system_id);
-    }
 
     private static ManagementSystem ToSystem(string id, ReplaceSystemRequest request, DateTimeOffset now) => new()
     {

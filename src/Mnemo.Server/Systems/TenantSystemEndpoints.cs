@@ -22,6 +22,7 @@ public static class TenantSystemEndpoints
         group.MapPut("/{system_id}", AssignAsync).Accepts<AssignSystemRequest>("application/json").RequirePlatform();
         group.MapDelete("/{system_id}", UnassignAsync).RequirePlatform();
         group.MapGet("/{system_id}/config", GetOverrideAsync).RequireTenant(ApiKeyScopes.Read);
+        group.MapGet("/{system_id}/config/revisions", ListOverrideRevisionsAsync).RequireTenant(ApiKeyScopes.Read);
         group.MapPut("/{system_id}/config", PutOverrideAsync).Accepts<SystemConfigRequest>("application/json").RequireTenant(ApiKeyScopes.Admin)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesProblem(StatusCodes.Status428PreconditionRequired);
         return group;
@@ -83,6 +84,12 @@ public static class TenantSystemEndpoints
         http.Response.Headers.ETag = ConfigRevisions.ETag(revision!.Revision);
         return TypedResults.Ok(Response(scope.TenantId, system_id, revision));
     }
+
+    private static async Task<Results<Ok<ConfigRevisionListResponse>, ProblemHttpResult>> ListOverrideRevisionsAsync(
+        TenantScope scope, string system_id, int? limit, ISystemStore systems, Paging.Pages pages, CancellationToken cancellationToken) =>
+        await systems.ListConfigRevisionsAsync(system_id, scope.TenantId, pages.Size(limit), cancellationToken) is { } revisions
+            ? TypedResults.Ok(new ConfigRevisionListResponse { Revisions = revisions })
+            : SystemEndpoints.NotFound(system_id);
 
     private static TenantConfigResponse Response(string tenantId, string systemId, ConfigRevision revision) => new()
     {

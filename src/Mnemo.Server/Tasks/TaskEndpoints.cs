@@ -75,14 +75,15 @@ public static class TaskEndpoints
         TenantScope scope, string? status, string? task_type, string? tag, [AsParameters] PageRequest request, ITaskStore tasks, Pages pages,
         CancellationToken cancellationToken)
     {
-        if (status is not null && !TaskStatuses.IsKnown(status))
+        if (status is not null && status != AllStatuses && !TaskStatuses.IsKnown(status))
         {
-            throw ApiProblems.InvalidField("status", "must be pending, claimed, completed or dead");
+            throw ApiProblems.InvalidField("status", "must be pending, claimed, completed, dead or all");
         }
-        // Seed 002: without a status, the queue's pending tasks.
+        // Seed 002: without a status, the queue's pending tasks; status=all lists every task.
         status ??= TaskStatuses.Pending;
         // A queue listing is ordered by priority and time, which change: it is read by offset.
-        var window = pages.Open(request, new PageScope($"tasks?status={status}", scope.TenantId));
+        var window = pages.Open(request, new PageScope($"tasks?status={status}&task_type={task_type}&tag={tag}", scope.TenantId));
+        var statusFilter = status == AllStatuses ? null : status;
         var offset = 0;
         if (window.After is { } after && !Positions.TryOffset(after, out offset))
         {
@@ -91,7 +92,7 @@ public static class TaskEndpoints
         // tag=name:value matches that value; tag=name matches any task carrying the tag.
         var colon = tag?.IndexOf(':', StringComparison.Ordinal) ?? -1;
         var (tagName, tagValue) = tag is null ? (null, null) : colon < 0 ? (tag, null) : (tag[..colon], tag[(colon + 1)..]);
-        var fetched = await tasks.ListAsync(scope.TenantId, new TaskQuery(status, task_type, tagName, tagValue, window.FetchSize, offset), cancellationToken);
+        var fetched = await tasks.ListAsync(scope.TenantId, new TaskQuery(statusFilter, task_type, tagName, tagValue, window.FetchSize, offset), cancellationToken);
         var page = pages.Cut(window, fetched, _ => Positions.Offset(offset + window.Size));
         return TypedResults.Ok(new TaskListResponse { Tasks = page.Items, NextCursor = page.NextCursor });
     }
@@ -181,6 +182,9 @@ public static class TaskEndpoints
         }
         return Answer(change, task_id, NotHolder);
     }
+
+    // GET /api/v1/tasks?status=all: every task, whatever its status.
+    private const string AllStatuses = "all";
 
     private const string NotHolder = "This worker (or lease token) does not hold the task: its lease ran out and another worker claimed it, or it is finished.";
 

@@ -103,6 +103,11 @@ public sealed class CampaignStore(MnemoDatabase database, TimeProvider timeProvi
             // Migrated participants' messages no longer carry the campaign; only the rest go.
             await using var messages = session.Command("DELETE FROM messages WHERE tenant_id = @tenant_id AND campaign_id = @id").With("id", campaignId);
             long deleted = await messages.ExecuteAsync(token);
+            await using (var assignments = session.Command(
+                "DELETE FROM entity_assignments WHERE tenant_id = @tenant_id AND entity_type = 'campaign' AND entity_id = @id").With("id", campaignId))
+            {
+                await assignments.ExecuteAsync(token);
+            }
             await using var campaign = session.Command("DELETE FROM campaigns WHERE tenant_id = @tenant_id AND id = @id").With("id", campaignId);
             return await campaign.ExecuteAsync(token) == 0 ? (long?)null : deleted;
         }, cancellationToken);

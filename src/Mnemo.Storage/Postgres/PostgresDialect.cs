@@ -148,6 +148,10 @@ public sealed class PostgresDialect : SqlDialect
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 
     /// <inheritdoc />
+    public override bool IsForeignKeyViolation(Exception exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation };
+
+    /// <inheritdoc />
     /// <remarks>
     /// A server error (<see cref="PostgresException"/>) arrives with Npgsql still in step: it reads
     /// up to ReadyForQuery before throwing. Any other Npgsql failure (I/O, a protocol message it did

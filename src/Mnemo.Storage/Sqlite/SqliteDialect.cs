@@ -18,6 +18,7 @@ public sealed class SqliteDialect : SqlDialect
     private const int SqliteConstraint = 19;
     private const int SqliteConstraintPrimaryKey = 1555;
     private const int SqliteConstraintUnique = 2067;
+    private const int SqliteConstraintForeignKey = 787;
 
     /// <summary>The one instance.</summary>
     public static SqliteDialect Instance { get; } = new();
@@ -129,6 +130,10 @@ public sealed class SqliteDialect : SqlDialect
     public override bool IsUniqueViolation(Exception exception) =>
         exception is SqliteException { SqliteErrorCode: SqliteConstraint } sqlite
         && sqlite.SqliteExtendedErrorCode is SqliteConstraintUnique or SqliteConstraintPrimaryKey;
+
+    /// <inheritdoc />
+    public override bool IsForeignKeyViolation(Exception exception) =>
+        exception is SqliteException { SqliteErrorCode: SqliteConstraint, SqliteExtendedErrorCode: SqliteConstraintForeignKey };
 
     /// <inheritdoc />
     public override bool IsUnavailable(Exception exception) =>

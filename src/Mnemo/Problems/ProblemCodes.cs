@@ -71,6 +71,8 @@ public static class ProblemCodes
     public const string SemanticSearchOff = "semantic_search_off";
     /// <summary>428: the write must carry <c>If-Match</c> with the current revision's ETag.</summary>
     public const string PreconditionRequired = "precondition_required";
+    /// <summary>409: something the request refers to changed or went away while it ran; read again and retry.</summary>
+    public const string ConcurrentChange = "concurrent_change";
     /// <summary>409: the category would become its own ancestor.</summary>
     public const string CategoryCycle = "category_cycle";
     /// <summary>409: the category has children or assignments (delete with <c>?cascade=true</c>).</summary>

@@ -131,6 +131,26 @@ public abstract class CategoryStoreContract(StoreFixture fixture)
         Assert.False(await Factors.DeleteAsync(tenant, "ease", None));
     }
 
+    [Fact]
+    public async Task A_write_naming_a_factor_deleted_meanwhile_fails_as_a_foreign_key_violation_the_dialect_names()
+    {
+        var tenant = await TestTenants.CreateAsync(fixture.Database);
+        await new UserStore(fixture.Database).CreateAsync(tenant, NewUser("u-1"), None);
+        var extensions = new Mnemo.Storage.Extensions.ExtensionStore(fixture.Database);
+        var extension = new Mnemo.Extensions.UserExtension
+        {
+            Id = Guid.CreateVersion7(), UserId = "u-1", Name = "x", Type = "t", Config = JsonObjects.Empty, Enabled = true, Metadata = JsonObjects.Empty,
+            CreatedAt = _clock.GetUtcNow(), UpdatedAt = _clock.GetUtcNow(),
+        };
+        Assert.True(await extensions.CreateAsync(tenant, extension, None));
+
+        // The request checked the factor, then it was deleted: the write meets the foreign key (answered 409 concurrent_change).
+        var failure = await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(
+            () => extensions.SetFactorsAsync(tenant, "u-1", extension.Id, new Dictionary<string, double> { ["deleted"] = 1 }, None));
+        Assert.True(fixture.Database.Dialect.IsForeignKeyViolation(failure));
+        Assert.False(fixture.Database.Dialect.IsUniqueViolation(failure));
+    }
+
     private User NewUser(string id) => new() { Id = id, Metadata = JsonObjects.Empty, CreatedAt = _clock.GetUtcNow(), LastSeen = _clock.GetUtcNow() };
 
     private Factor Factor(string id, string? categoryId = null, double weight = 1, double min = 0, double max = 10) => new()
