@@ -113,6 +113,14 @@ public abstract class ExtensionApiTests(ServerFixture fixture)
         await stranger.Users.CreateAsync(new CreateUserRequest { Id = "ada" });
         var extension = await client.Extensions.CreateAsync("ada", new CreateExtensionRequest { Name = "Calendar", Type = "integration" });
         await client.Extensions.RecordMetricsAsync("ada", extension.Id, new RecordMetricsRequest { Name = "calls", Value = 5 });
+        // Two thousand more, each thousand at one instant: the export pages through ties on the timestamp.
+        for (var batch = 0; batch < 2; batch++)
+        {
+            await client.Extensions.RecordMetricsAsync("ada", extension.Id, new RecordMetricsRequest
+            {
+                Metrics = [.. Enumerable.Range(0, 1000).Select(_ => new MetricInput { Name = "calls", Value = 1 })],
+            });
+        }
         await client.Categories.CreateFactorAsync(new CreateFactorRequest { Id = "ease", Name = "Ease", Weight = 1, Min = 0, Max = 10 });
         await client.Extensions.SetFactorsAsync("ada", extension.Id, new Dictionary<string, double> { ["ease"] = 9 });
         await client.Categories.CreateAsync(new CreateCategoryRequest { Id = "tools", Name = "Tools", Type = "t" });
@@ -129,10 +137,11 @@ public abstract class ExtensionApiTests(ServerFixture fixture)
         Assert.Equal(extension.Id.ToString(), exported.GetProperty("extension").GetProperty("id").GetString());
         Assert.Equal(9, exported.GetProperty("factors").GetProperty("ease").GetDouble());
         Assert.Equal(5, exported.GetProperty("metrics")[0].GetProperty("value").GetDouble());
+        Assert.Equal(2001, exported.GetProperty("metrics").GetArrayLength());
         Assert.Equal(["user", "extension"], document.RootElement.GetProperty("entity_assignments").EnumerateArray().Select(a => a.GetProperty("entity_type").GetString()));
 
         var erased = await client.Users.EraseAsync("ada");
-        Assert.Equal((1L, 1L, 1L), (erased.Deleted["extensions"], erased.Deleted["extension_metrics"], erased.Deleted["extension_factors"]));
+        Assert.Equal((1L, 2001L, 1L), (erased.Deleted["extensions"], erased.Deleted["extension_metrics"], erased.Deleted["extension_factors"]));
         await Expect.ProblemAsync(HttpStatusCode.NotFound, "not_found", () => client.Extensions.ListAsync("ada"));
         Assert.Equal(2, erased.Deleted["entity_assignments"]);
         Assert.Empty((await client.Categories.ListAssignmentsAsync(categoryId: "tools")).Assignments);

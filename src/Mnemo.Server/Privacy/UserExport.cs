@@ -115,14 +115,25 @@ public sealed class UserExport(
             foreach (var extension in page)
             {
                 extensionIds.Add(extension.Id);
+                // An ExportedExtension, written as its points are read.
                 var factors = await extensions.GetFactorsAsync(tenantId, user.Id, extension.Id, cancellationToken);
-                var points = await extensions.PointsAsync(tenantId, user.Id, extension.Id, null, null, null, int.MaxValue, cancellationToken);
-                JsonSerializer.Serialize(writer, new ExportedExtension
+                writer.WriteStartObject();
+                writer.WritePropertyName("extension");
+                JsonSerializer.Serialize(writer, extension, context.UserExtension);
+                writer.WritePropertyName("factors");
+                JsonSerializer.Serialize(writer, factors?.Factors ?? new Dictionary<string, double>(), context.IReadOnlyDictionaryStringDouble);
+                writer.WriteStartArray("metrics");
+                var written = 0;
+                await foreach (var point in extensions.StreamPointsAsync(tenantId, extension.Id, cancellationToken))
                 {
-                    Extension = extension,
-                    Factors = factors?.Factors ?? new Dictionary<string, double>(),
-                    Metrics = points ?? [],
-                }, context.ExportedExtension);
+                    JsonSerializer.Serialize(writer, point, context.MetricPoint);
+                    if (++written % ExportPageSize == 0)
+                    {
+                        await FlushAsync();
+                    }
+                }
+                writer.WriteEndArray();
+                writer.WriteEndObject();
             }
             await FlushAsync();
             if (page.Count < ExportPageSize)

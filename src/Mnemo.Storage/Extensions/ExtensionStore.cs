@@ -167,6 +167,41 @@ public sealed class ExtensionStore(MnemoDatabase database) : IExtensionStore
     }
 
     /// <inheritdoc />
+    public async IAsyncEnumerable<MetricPoint> StreamPointsAsync(
+        string tenantId, Guid extensionId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        const int PageSize = 1000;
+        (DateTimeOffset At, string Id)? after = null;
+        while (true)
+        {
+            List<(MetricPoint Point, string Id)> page;
+            await using (var session = await database.ReadAsync(tenantId, cancellationToken))
+            {
+                await using var command = session.Command($"""
+                    SELECT name, value, recorded_at, id FROM extension_metrics
+                    WHERE tenant_id = @tenant_id AND extension_id = @extension_id
+                        {(after is null ? string.Empty : "AND (recorded_at > @at OR (recorded_at = @at AND id > @id))")}
+                    ORDER BY recorded_at, id LIMIT @limit
+                    """)
+                    .With("extension_id", extensionId.ToString()).With("at", after?.At).With("id", after?.Id).With("limit", PageSize);
+                page = await command.ListAsync(reader => (new MetricPoint
+                {
+                    Name = reader.GetString(0), Value = reader.GetDouble(1), RecordedAt = _sql.GetTimestamp(reader, 2),
+                }, reader.GetString(3)), cancellationToken);
+            }
+            foreach (var (point, _) in page)
+            {
+                yield return point;
+            }
+            if (page.Count < PageSize)
+            {
+                yield break;
+            }
+            after = (page[^1].Point.RecordedAt, page[^1].Id);
+        }
+    }
+
+    /// <inheritdoc />
     public Task<bool> SetFactorsAsync(string tenantId, string userId, Guid extensionId, IReadOnlyDictionary<string, double> factors, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(factors);

@@ -31,6 +31,9 @@ public interface IExtensionStore
     Task<IReadOnlyList<MetricPoint>?> PointsAsync(
         string tenantId, string userId, Guid extensionId, string? name, DateTimeOffset? since, DateTimeOffset? until, int limit, CancellationToken cancellationToken);
 
+    /// <summary>Every point of the extension, oldest first, read a page at a time (the export: memory stays flat however many there are).</summary>
+    IAsyncEnumerable<MetricPoint> StreamPointsAsync(string tenantId, Guid extensionId, CancellationToken cancellationToken);
+
     /// <summary>Replaces the extension's factor values; false when the extension is missing.</summary>
     Task<bool> SetFactorsAsync(string tenantId, string userId, Guid extensionId, IReadOnlyDictionary<string, double> factors, CancellationToken cancellationToken);
 

@@ -130,6 +130,7 @@ namespace Mnemo.Json;
 [JsonSerializable(typeof(SetExtensionFactorsRequest))]
 [JsonSerializable(typeof(ExtensionFactorsResponse))]
 [JsonSerializable(typeof(ExportedExtension))]
+[JsonSerializable(typeof(MetricPoint))]
 [JsonSerializable(typeof(Participant))]
 [JsonSerializable(typeof(SystemContext))]
 [JsonSerializable(typeof(MigrationResult))]
