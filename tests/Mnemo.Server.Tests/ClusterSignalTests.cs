@@ -79,6 +79,63 @@ public sealed class ClusterSignalTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task Three_nodes_share_one_token_bucket_per_key_through_Redis()
+    {
+        await using var redis = await RedisServer.StartNewAsync();
+        var (accepted, elapsed) = await FloodThreeNodesAsync(redis.Configuration);
+
+        // One bucket of 10, refilled at 10 a second, whichever node a request reaches.
+        Assert.InRange(accepted, 10, 10 + (int)Math.Ceiling(elapsed.TotalSeconds * 10) + 1);
+        output.WriteLine($"{accepted} of 60 accepted across three nodes in {elapsed.TotalMilliseconds:0} ms");
+    }
+
+    [Fact]
+    public async Task Without_Redis_each_node_has_a_bucket_of_its_own()
+    {
+        var (accepted, elapsed) = await FloodThreeNodesAsync(redisConfiguration: null);
+
+        Assert.True(accepted > 10 + (int)Math.Ceiling(elapsed.TotalSeconds * 10) + 1, $"{accepted} accepted in {elapsed.TotalMilliseconds:0} ms");
+    }
+
+    /// <summary>Sixty requests of one key limited to 10 a second (burst 10), sent one after another to three nodes in turn.</summary>
+    private static async Task<(int Accepted, TimeSpan Elapsed)> FloodThreeNodesAsync(string? redisConfiguration)
+    {
+        var storage = await TestStores.CreateEmptyAsync(Backend.Postgres);
+        var settings = new Dictionary<string, string?> { ["Mnemo:Redis:Configuration"] = redisConfiguration };
+        var nodes = new List<MnemoTestServer>();
+        try
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                nodes.Add(await MnemoTestServer.StartAsync(storage, settings));
+            }
+            var tenantId = TestIds.Tenant();
+            await nodes[0].Admin.Tenants.CreateAsync(new Mnemo.Tenants.CreateTenantRequest
+            {
+                Id = tenantId, Settings = new Mnemo.Tenants.TenantSettings { RequestsPerSecond = 10, Burst = 10 },
+            });
+            var key = await nodes[0].Admin.ApiKeys.CreateAsync(tenantId, new CreateApiKeyRequest { Name = "flood", Scopes = ApiKeyScopes.All });
+            var accepted = 0;
+            var clock = Stopwatch.StartNew();
+            for (var i = 0; i < 60; i++)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, "api/v1/me") { Headers = { { "X-API-Key", key.Key } } };
+                using var response = await nodes[i % 3].Http.SendAsync(request);
+                Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.TooManyRequests, $"{response.StatusCode}");
+                accepted += response.StatusCode == HttpStatusCode.OK ? 1 : 0;
+            }
+            return (accepted, clock.Elapsed);
+        }
+        finally
+        {
+            foreach (var node in nodes)
+            {
+                await node.DisposeAsync();
+            }
+        }
+    }
+
     private static async Task<(MnemoTestServer, MnemoTestServer)> TwoNodesAsync(string? redisConfiguration)
     {
         var storage = await TestStores.CreateEmptyAsync(Backend.Postgres);

@@ -32,6 +32,56 @@ public sealed partial class ClusterSignals(
     /// <summary>True when Redis is configured and this node is connected to it.</summary>
     public bool Connected => _redis?.IsConnected == true;
 
+    /// <summary>
+    /// Spends one token of <paramref name="limit"/>'s bucket, kept in Redis so that every node
+    /// spends from the same one (one script call: refill by Redis's own clock, take, expire);
+    /// null when Redis is not there to ask, and the caller falls back to this node's bucket.
+    /// </summary>
+    /// <returns>Whether the request may go on, and otherwise how long until a token comes.</returns>
+    public async Task<(bool Allowed, TimeSpan RetryAfter)?> TryTakeTokenAsync(RateLimits.KeyLimit limit)
+    {
+        ArgumentNullException.ThrowIfNull(limit);
+        if (_redis is not { IsConnected: true } redis)
+        {
+            return null;
+        }
+        try
+        {
+            var key = new RedisKey($"mnemo:rate:{limit.Holder}:{limit.PerSecond}:{limit.Burst}");
+            var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(TokenBucketScript, [key], [limit.PerSecond, limit.Burst]))!;
+            return ((long)result[0] == 1, TimeSpan.FromMilliseconds((long)result[1]));
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        {
+            LogPublishFailed(logger, exception);
+            return null;
+        }
+    }
+
+    // KEYS[1] the bucket; ARGV[1] tokens a second; ARGV[2] the bucket's size. Time is Redis's, so
+    // the nodes' clocks need not agree. Returns {1, 0} when a token was taken, else {0, ms to wait}.
+    private const string TokenBucketScript = """
+        local rate = tonumber(ARGV[1])
+        local burst = tonumber(ARGV[2])
+        local time = redis.call('TIME')
+        local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+        local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+        local tokens = tonumber(state[1]) or burst
+        local at = tonumber(state[2]) or now
+        tokens = math.min(burst, tokens + math.max(0, now - at) * rate / 1000)
+        local allowed = 0
+        local wait = 0
+        if tokens >= 1 then
+            tokens = tokens - 1
+            allowed = 1
+        else
+            wait = math.ceil((1 - tokens) * 1000 / rate)
+        end
+        redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
+        redis.call('PEXPIRE', KEYS[1], math.ceil(burst * 1000 / rate) + 1000)
+        return {allowed, wait}
+        """;
+
     /// <summary>A key was revoked here.</summary>
     public Task KeyRevokedAsync(Guid keyId)
     {

@@ -297,6 +297,7 @@ public static class MnemoServer
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseTextScreening();
+        app.UseClusterRateLimits();
         app.UseRateLimiter();
         app.UseRequestTimeouts();
 
