@@ -61,38 +61,12 @@ public sealed class PgBouncer
             await PostgresServer.RunAsync("chown", ["-R", "postgres", root], asPostgres: false);
         }
         // In the foreground, a child of this process: it says on standard error when it listens.
-        var start = new ProcessStartInfo(asRoot ? "runuser" : binary) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(asRoot ? "runuser" : binary);
         foreach (var argument in (string[])(asRoot ? ["-u", "postgres", "--", binary, configuration] : [configuration]))
         {
             start.ArgumentList.Add(argument);
         }
-        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start PgBouncer.");
-        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var said = new ConcurrentQueue<string>();
-        process.ErrorDataReceived += (_, line) =>
-        {
-            if (line.Data is { } text)
-            {
-                said.Enqueue(text);
-                if (text.Contains("listening on 127.0.0.1", StringComparison.Ordinal))
-                {
-                    listening.TrySetResult();
-                }
-            }
-        };
-        process.Exited += (_, _) => listening.TrySetException(
-            new InvalidOperationException($"PgBouncer exited ({process.ExitCode}): {string.Join('\n', said)}"));
-        process.EnableRaisingEvents = true;
-        process.BeginErrorReadLine();
-        process.BeginOutputReadLine();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        };
-        await listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await ChildProcess.StartAsync(start, "listening on 127.0.0.1", "PgBouncer");
         return new PgBouncer(port);
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 
 namespace Mnemo.Testing;
@@ -39,33 +38,13 @@ public sealed class RedisServer : IAsyncDisposable
         {
             throw new InvalidOperationException($"Redis not found at {Binary}; install redis-server (the README's test command does).");
         }
-        var start = new ProcessStartInfo(Binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(Binary);
         foreach (var argument in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
             "--dir", Directory.CreateTempSubdirectory("mnemo-redis-").FullName })
         {
             start.ArgumentList.Add(argument);
         }
-        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start redis-server.");
-        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var said = new ConcurrentQueue<string>();
-        process.OutputDataReceived += (_, line) =>
-        {
-            if (line.Data is { } text)
-            {
-                said.Enqueue(text);
-                if (text.Contains("Ready to accept connections", StringComparison.Ordinal))
-                {
-                    ready.TrySetResult();
-                }
-            }
-        };
-        process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException($"redis-server exited: {string.Join('\n', said)}"));
-        process.EnableRaisingEvents = true;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Kill(process);
-        _process = process;
-        await ready.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        _process = await ChildProcess.StartAsync(start, "Ready to accept connections", "redis-server");
     }
 
     /// <summary>Stops it at once (SIGKILL): every connection to it drops.</summary>
@@ -73,7 +52,7 @@ public sealed class RedisServer : IAsyncDisposable
     {
         if (_process is { } process)
         {
-            Kill(process);
+            ChildProcess.Kill(process);
             _process = null;
         }
     }
@@ -83,14 +62,5 @@ public sealed class RedisServer : IAsyncDisposable
     {
         Stop();
         return ValueTask.CompletedTask;
-    }
-
-    private static void Kill(Process process)
-    {
-        if (!process.HasExited)
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
-        }
     }
 }

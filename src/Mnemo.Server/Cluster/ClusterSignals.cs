@@ -53,7 +53,7 @@ public sealed partial class ClusterSignals(
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
-            LogPublishFailed(logger, exception);
+            LogRedisCallFailed(logger, exception, "take a rate-limit token (this node's bucket decides)");
             return null;
         }
     }
@@ -152,7 +152,7 @@ public sealed partial class ClusterSignals(
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
             Interlocked.Exchange(ref _subscribed, 0); // the next reconnection tries again
-            LogPublishFailed(logger, exception);
+            LogRedisCallFailed(logger, exception, "subscribe to invalidations (retried on reconnection)");
         }
     }
 
@@ -198,7 +198,7 @@ public sealed partial class ClusterSignals(
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
-            LogPublishFailed(logger, exception);
+            LogRedisCallFailed(logger, exception, "publish an invalidation (other nodes' caches expire by themselves)");
         }
     }
 
@@ -211,6 +211,6 @@ public sealed partial class ClusterSignals(
     [LoggerMessage(Level = LogLevel.Information, Message = "Redis back ({Endpoint}): caches dropped, revocations reach every node again")]
     private static partial void LogRedisBack(ILogger logger, System.Net.EndPoint? endpoint);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not publish or subscribe to invalidations on Redis")]
-    private static partial void LogPublishFailed(ILogger logger, Exception exception);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis: could not {What}")]
+    private static partial void LogRedisCallFailed(ILogger logger, Exception exception, string what);
 }

@@ -130,14 +130,18 @@ public sealed class ExtensionStore(MnemoDatabase database) : IExtensionStore
             {
                 return false;
             }
-            foreach (var point in points)
+            // A hundred rows a statement: a batch of a thousand is ten round trips, not a thousand.
+            foreach (var chunk in points.Chunk(100))
             {
-                await using var command = session.Command("""
-                    INSERT INTO extension_metrics (tenant_id, extension_id, id, user_id, name, value, recorded_at)
-                    VALUES (@tenant_id, @extension_id, @id, @user_id, @name, @value, @recorded_at)
-                    """)
-                    .With("extension_id", extensionId.ToString()).With("id", Guid.CreateVersion7().ToString()).With("user_id", userId)
-                    .With("name", point.Name).With("value", point.Value).With("recorded_at", point.RecordedAt);
+                var rows = chunk.Select((_, i) => $"(@tenant_id, @extension_id, @id{i}, @user_id, @name{i}, @value{i}, @recorded_at{i})");
+                await using var command = session.Command(
+                        $"INSERT INTO extension_metrics (tenant_id, extension_id, id, user_id, name, value, recorded_at) VALUES {string.Join(", ", rows)}")
+                    .With("extension_id", extensionId.ToString()).With("user_id", userId);
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    command.With($"id{i}", Guid.CreateVersion7().ToString()).With($"name{i}", chunk[i].Name)
+                        .With($"value{i}", chunk[i].Value).With($"recorded_at{i}", chunk[i].RecordedAt);
+                }
                 await command.ExecuteAsync(token);
             }
             return true;

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using System.Text.Json;
 using Mnemo.Validation;
 
 namespace Mnemo.Categories;
@@ -73,38 +72,17 @@ public static class RegistryRules
 }
 
 /// <summary>Body of <c>PUT /api/v1/categories/{category_id}</c>: the category's fields, all replaced.</summary>
-public record ReplaceCategoryRequest : IValidatable
+public record ReplaceCategoryRequest : RegistryEntryRequest
 {
-    /// <summary>Display name.</summary>
-    [Required]
-    [StringLength(Limits.MaxShortText, MinimumLength = 1)]
-    public string? Name { get; init; }
-
-    /// <summary>What kind of category (the caller's vocabulary).</summary>
-    [Required]
-    [StringLength(Limits.MaxShortText, MinimumLength = 1)]
-    public string? Type { get; init; }
-
     /// <summary>The parent category, which must exist; absent or null puts it at the root.</summary>
     [RegularExpression(Identifiers.RegistryIdPattern)]
     public string? ParentId { get; init; }
 
-    /// <summary>What it is for.</summary>
-    [StringLength(RegistryRules.MaxDescription)]
-    public string? Description { get; init; }
-
-    /// <summary>Free-form JSON object (at most 16 KiB).</summary>
-    public JsonElement? Metadata { get; init; }
-
     /// <inheritdoc />
-    public virtual void Validate(ValidationErrors errors)
+    public override void Validate(ValidationErrors errors)
     {
-        ArgumentNullException.ThrowIfNull(errors);
-        Limits.CheckShortText(Name, "name", errors, required: true);
-        Limits.CheckShortText(Type, "type", errors, required: true);
+        base.Validate(errors);
         RegistryRules.CheckId(ParentId, "parent_id", errors);
-        RegistryRules.CheckDescription(Description, errors);
-        Limits.CheckMetadata(Metadata, "metadata", errors);
     }
 }
 

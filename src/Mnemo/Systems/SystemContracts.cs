@@ -7,35 +7,7 @@ using Mnemo.Validation;
 namespace Mnemo.Systems;
 
 /// <summary>Body of <c>PUT /api/v1/systems/{system_id}</c>: the system's fields, all replaced.</summary>
-public record ReplaceSystemRequest : IValidatable
-{
-    /// <summary>Display name.</summary>
-    [Required]
-    [StringLength(Limits.MaxShortText, MinimumLength = 1)]
-    public string? Name { get; init; }
-
-    /// <summary>What kind of system.</summary>
-    [Required]
-    [StringLength(Limits.MaxShortText, MinimumLength = 1)]
-    public string? Type { get; init; }
-
-    /// <summary>What it is.</summary>
-    [StringLength(RegistryRules.MaxDescription)]
-    public string? Description { get; init; }
-
-    /// <summary>Free-form JSON object (at most 16 KiB).</summary>
-    public JsonElement? Metadata { get; init; }
-
-    /// <inheritdoc />
-    public virtual void Validate(ValidationErrors errors)
-    {
-        ArgumentNullException.ThrowIfNull(errors);
-        Limits.CheckShortText(Name, "name", errors, required: true);
-        Limits.CheckShortText(Type, "type", errors, required: true);
-        RegistryRules.CheckDescription(Description, errors);
-        Limits.CheckMetadata(Metadata, "metadata", errors);
-    }
-}
+public record ReplaceSystemRequest : RegistryEntryRequest;
 
 /// <summary>Body of <c>POST /api/v1/systems</c> (platform key).</summary>
 public sealed record CreateSystemRequest : ReplaceSystemRequest
