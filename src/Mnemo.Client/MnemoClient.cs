@@ -28,6 +28,7 @@ public sealed partial class MnemoClient
         ApiKey = apiKey;
         TenantId = tenantId;
         Tenants = new TenantsClient(this);
+        Databases = new DatabasesClient(this);
         ApiKeys = new ApiKeysClient(this);
         Users = new UsersClient(this);
         Messages = new MessagesClient(this);
@@ -51,6 +52,9 @@ public sealed partial class MnemoClient
 
     /// <summary>Tenant management (platform key).</summary>
     public TenantsClient Tenants { get; }
+
+    /// <summary>Databases tenants live in, and moving tenants between them (platform key, PostgreSQL).</summary>
+    public DatabasesClient Databases { get; }
 
     /// <summary>API key management.</summary>
     public ApiKeysClient ApiKeys { get; }

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Mnemo.Diagnostics;
+using Mnemo.Storage.Placement;
+using Mnemo.Placement;
 
 namespace Mnemo.Storage;
 
@@ -43,17 +45,17 @@ internal sealed class GroupCommit : IAsyncDisposable
     }
 
     /// <summary>Queues <paramref name="work"/>; completes when its batch has committed (or with its own failure).</summary>
-    public Task<T> WriteAsync<T>(string lockKey, Func<StoreSession, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
-        WriteAsync(lockKey, work, SoloWriter<T>.Instance, cancellationToken);
+    public Task<T> WriteAsync<T>(string tenantId, string lockKey, Func<StoreSession, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        WriteAsync(tenantId, lockKey, work, SoloWriter<T>.Instance, cancellationToken);
 
     /// <summary>
     /// Queues <paramref name="item"/> for <paramref name="writer"/>, which writes it together with
     /// the other items queued for it; completes when the batch has committed.
     /// </summary>
     public async Task<TResult> WriteAsync<TItem, TResult>(
-        string lockKey, TItem item, BatchWriter<TItem, TResult> writer, CancellationToken cancellationToken)
+        string tenantId, string lockKey, TItem item, BatchWriter<TItem, TResult> writer, CancellationToken cancellationToken)
     {
-        var pending = new PendingWrite<TItem, TResult>(lockKey, item, writer);
+        var pending = new PendingWrite<TItem, TResult>(tenantId, lockKey, item, writer);
         await QueueOf(lockKey).Writer.WriteAsync(pending, cancellationToken);
         return await pending.Task;
     }
@@ -137,8 +139,9 @@ internal sealed class GroupCommit : IAsyncDisposable
         {
             await _writeTransaction(async (session, token) =>
             {
-                var locks = LocksOf(batch);
-                var byWriter = batch.GroupBy(item => item.Writer).ToList();
+                var admitted = await AdmitAsync(session, batch, token);
+                var locks = LocksOf(admitted);
+                var byWriter = admitted.GroupBy(item => item.Writer).ToList();
                 if (byWriter.Count > 1)
                 {
                     await locks.TakeAsync(session, token);
@@ -164,15 +167,16 @@ internal sealed class GroupCommit : IAsyncDisposable
     private Task<bool> WriteOneByOneAsync(List<PendingWrite> batch) =>
         _writeTransaction(async (session, token) =>
         {
-            var locks = LocksOf(batch);
-            if (batch is [var lone])
+            var admitted = await AdmitAsync(session, batch, token);
+            var locks = LocksOf(admitted);
+            if (admitted is [var lone])
             {
                 await lone.RunAloneAsync(session, locks, token);
                 return true;
             }
             // Before the first savepoint: a lock taken inside one would go with its rollback.
             await locks.TakeAsync(session, token);
-            foreach (var item in batch)
+            foreach (var item in admitted)
             {
                 await session.SaveAsync("item", token);
                 try
@@ -194,6 +198,25 @@ internal sealed class GroupCommit : IAsyncDisposable
         });
 
     /// <summary>
+    /// The batch's items whose tenants this transaction finds placed here and taking writes
+    /// (<see cref="TenantFence"/>); the others fail with <see cref="TenantMovingException"/> alone.
+    /// </summary>
+    private static async Task<List<PendingWrite>> AdmitAsync(StoreSession session, List<PendingWrite> batch, CancellationToken cancellationToken)
+    {
+        var refused = await TenantFence.RefusedAsync(session, [.. batch.Select(item => item.TenantId).Distinct(StringComparer.Ordinal)], cancellationToken);
+        var admitted = new List<PendingWrite>(batch.Count);
+        foreach (var item in batch)
+        {
+            item.Failed = refused.Contains(item.TenantId) ? new TenantMovingException(item.TenantId) : null;
+            if (item.Failed is null)
+            {
+                admitted.Add(item);
+            }
+        }
+        return admitted;
+    }
+
+    /// <summary>
     /// The locks of every key in the batch, in the batch's sorted order (PostgreSQL; a
     /// single-writer backend needs none). Per user, they make write order and time order agree
     /// across nodes up to the nodes' clock skew and the lock wait: a batch reads the time before it
@@ -201,8 +224,10 @@ internal sealed class GroupCommit : IAsyncDisposable
     /// </summary>
     private KeyLocks LocksOf(List<PendingWrite> batch) => new(_dialect, batch.Select(item => item.LockKey));
 
-    private abstract class PendingWrite(string lockKey)
+    private abstract class PendingWrite(string tenantId, string lockKey)
     {
+        public string TenantId { get; } = tenantId;
+
         public string LockKey { get; } = lockKey;
 
         /// <summary>The span of the call that queued it (the batch's span links to it).</summary>
@@ -223,7 +248,8 @@ internal sealed class GroupCommit : IAsyncDisposable
         public abstract void Fail(Exception exception);
     }
 
-    private sealed class PendingWrite<TItem, TResult>(string lockKey, TItem item, BatchWriter<TItem, TResult> writer) : PendingWrite(lockKey)
+    private sealed class PendingWrite<TItem, TResult>(string tenantId, string lockKey, TItem item, BatchWriter<TItem, TResult> writer)
+        : PendingWrite(tenantId, lockKey)
     {
         private readonly TaskCompletionSource<TResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private TResult? _result;

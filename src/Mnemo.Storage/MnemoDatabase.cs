@@ -12,15 +12,21 @@ public abstract class MnemoDatabase : IAsyncDisposable
     /// <summary>The backend's dialect.</summary>
     public abstract SqlDialect Dialect { get; }
 
+    /// <summary>
+    /// Where what is not a tenant's own data lives (tenants, keys, user sessions, systems,
+    /// placements): this database, unless it routes tenants to databases of their own.
+    /// </summary>
+    public virtual MnemoDatabase Catalog => this;
+
     /// <summary>An open connection for reads; the session that owns it disposes it.</summary>
     protected abstract ValueTask<DbConnection> OpenReadConnectionAsync(CancellationToken cancellationToken);
 
     /// <summary>A read session on a connection of its own, not bound to a tenant; the caller disposes it.</summary>
-    public async ValueTask<StoreSession> ReadAsync(CancellationToken cancellationToken) =>
+    public virtual async ValueTask<StoreSession> ReadAsync(CancellationToken cancellationToken) =>
         new(Dialect, await OpenReadConnectionAsync(cancellationToken), transaction: null, tenantId: null, ownsConnection: true);
 
     /// <summary>A read session bound to <paramref name="tenantId"/>; the caller disposes it.</summary>
-    public async ValueTask<StoreSession> ReadAsync(string tenantId, CancellationToken cancellationToken)
+    public virtual async ValueTask<StoreSession> ReadAsync(string tenantId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(tenantId);
         return new(Dialect, await OpenReadConnectionAsync(cancellationToken), transaction: null, tenantId, ownsConnection: true);
@@ -30,7 +36,7 @@ public abstract class MnemoDatabase : IAsyncDisposable
     public abstract Task<T> WriteAsync<T>(Func<StoreSession, CancellationToken, Task<T>> work, CancellationToken cancellationToken);
 
     /// <summary>Runs <paramref name="work"/> in one write transaction bound to <paramref name="tenantId"/>.</summary>
-    public Task<T> WriteAsync<T>(string tenantId, Func<StoreSession, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    public virtual Task<T> WriteAsync<T>(string tenantId, Func<StoreSession, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(tenantId);
         ArgumentNullException.ThrowIfNull(work);
@@ -53,24 +59,26 @@ public abstract class MnemoDatabase : IAsyncDisposable
     /// <summary>
     /// Runs <paramref name="work"/> in a group-committed transaction with other queued writes;
     /// answers once that transaction has committed. The work runs holding the lock of
-    /// <paramref name="lockKey"/> (<see cref="SqlDialect.LockKeysSql"/>).
+    /// <paramref name="lockKey"/> (<see cref="SqlDialect.LockKeysSql"/>), once the transaction has
+    /// found <paramref name="tenantId"/> placed here and taking writes (<see cref="Placement.TenantFence"/>).
     /// </summary>
-    public Task<T> GroupWriteAsync<T>(string lockKey, Func<StoreSession, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    public virtual Task<T> GroupWriteAsync<T>(
+        string tenantId, string lockKey, Func<StoreSession, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
         var committer = _groupCommit ??= CreateGroupCommit();
-        return committer.WriteAsync(lockKey, work, cancellationToken);
+        return committer.WriteAsync(tenantId, lockKey, work, cancellationToken);
     }
 
     /// <summary>
     /// Queues <paramref name="item"/> for <paramref name="writer"/>, which writes it in one go with
     /// the other items queued for it, holding the lock of <paramref name="lockKey"/>; answers once
-    /// that transaction has committed.
+    /// that transaction has committed; <paramref name="tenantId"/> is fenced as in the overload above.
     /// </summary>
-    public Task<TResult> GroupWriteAsync<TItem, TResult>(
-        string lockKey, TItem item, BatchWriter<TItem, TResult> writer, CancellationToken cancellationToken)
+    public virtual Task<TResult> GroupWriteAsync<TItem, TResult>(
+        string tenantId, string lockKey, TItem item, BatchWriter<TItem, TResult> writer, CancellationToken cancellationToken)
     {
         var committer = _groupCommit ??= CreateGroupCommit();
-        return committer.WriteAsync(lockKey, item, writer, cancellationToken);
+        return committer.WriteAsync(tenantId, lockKey, item, writer, cancellationToken);
     }
 
     /// <summary>
@@ -101,6 +109,49 @@ public abstract class MnemoDatabase : IAsyncDisposable
         {
             await committer.DisposeAsync();
         }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> for <paramref name="tenantIds"/> in one transaction per
+    /// database they live in (one here), handing it the tenants whose data the transaction may
+    /// write (<see cref="Placement.TenantFence"/>); the others (moving, or gone) are left out, for
+    /// a later pass to do. For background writes that span tenants (last-seen times, vectors).
+    /// </summary>
+    public virtual Task WriteForTenantsAsync(
+        IReadOnlyCollection<string> tenantIds, Func<StoreSession, IReadOnlySet<string>, CancellationToken, Task> work, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tenantIds);
+        ArgumentNullException.ThrowIfNull(work);
+        return WriteAsync(async (session, token) =>
+        {
+            var refused = await Placement.TenantFence.RefusedAsync(session, [.. tenantIds], token);
+            var admitted = tenantIds.Where(tenantId => !refused.Contains(tenantId)).ToHashSet(StringComparer.Ordinal);
+            if (admitted.Count > 0)
+            {
+                await work(session, admitted, token);
+            }
+            return admitted.Count;
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Brings the copy of <paramref name="tenantId"/>'s catalog row in the tenant's own database in
+    /// line after the catalog row was made (<paramref name="created"/>), changed or deleted (then
+    /// <paramref name="formerDatabaseId"/> says where it lived); a single database has nothing to do.
+    /// </summary>
+    public virtual Task MirrorTenantAsync(string tenantId, bool created, string? formerDatabaseId, CancellationToken cancellationToken) =>
+        Task.CompletedTask;
+
+    /// <summary>
+    /// Runs <paramref name="work"/> once for each database tenants live in, with this database's
+    /// tenant-less sessions (<see cref="ReadAsync(CancellationToken)"/>, <see cref="WriteAsync{T}(Func{StoreSession, CancellationToken, Task{T}}, CancellationToken)"/>)
+    /// going to that database meanwhile: what background jobs sweep across tenants. A single
+    /// database runs it once, on itself.
+    /// </summary>
+    public virtual Task ForEachDatabaseAsync(Func<string, CancellationToken, Task> work, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        return work(Placement.PlacementNames.CatalogId, cancellationToken);
     }
 
     /// <summary>Checks that the store answers a trivial query.</summary>

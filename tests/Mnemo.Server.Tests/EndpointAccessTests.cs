@@ -152,6 +152,7 @@ public abstract class EndpointAccessTests(ServerFixture fixture, ITestOutputHelp
                 ["assignment_id"] = assignment.GetProperty("id").GetString()!,
                 ["system_id"] = system,
                 ["extension_id"] = extension.GetProperty("id").GetString()!,
+                ["database_id"] = "default",
                 ["documentName"] = "v1",
             });
     }

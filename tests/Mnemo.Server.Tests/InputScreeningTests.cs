@@ -246,6 +246,7 @@ public abstract class InputScreeningTests(ServerFixture fixture, ITestOutputHelp
             ["tenant_id"] = tenantId, ["user_id"] = "u", ["conversation_id"] = id, ["message_id"] = id, ["insight_id"] = id,
             ["campaign_id"] = "c", ["task_id"] = id, ["key_id"] = id, ["documentName"] = "v1",
             ["category_id"] = "c", ["factor_id"] = "f", ["assignment_id"] = id, ["system_id"] = "s", ["extension_id"] = id,
+            ["database_id"] = "d",
         });
     }
 

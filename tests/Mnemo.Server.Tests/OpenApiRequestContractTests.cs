@@ -74,6 +74,9 @@ public abstract class OpenApiRequestContractTests(ServerFixture fixture, ITestOu
         ["POST /api/v1/extensions/{user_id}/{extension_id}/metrics"] = """{"name":"calls","value":1}""",
         ["PUT /api/v1/extensions/{user_id}/{extension_id}/factors"] = """{"factors":{}}""",
         ["POST /api/v1/entity-assignments"] = $$"""{"entity_type":"user","entity_id":"{{UserId}}","category_id":"contract-category"}""",
+        ["POST /api/v1/databases"] = """{"id":"contract-database","connection_string":"Host=127.0.0.1;Port=1;Database=x;Timeout=1","status":"open"}""",
+        ["PUT /api/v1/databases/{database_id}"] = """{"status":"open"}""",
+        ["POST /api/v1/tenants/{tenant_id}/move"] = """{"database_id":"contract-database"}""",
     };
 
     // Fields whose bounds depend on each other (a factor's min must stay below its max): each
@@ -310,6 +313,7 @@ public abstract class OpenApiRequestContractTests(ServerFixture fixture, ITestOu
         .Replace("{factor_id}", "contract-factor", StringComparison.Ordinal)
         .Replace("{system_id}", "contract-system", StringComparison.Ordinal)
         .Replace("{extension_id}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
+        .Replace("{database_id}", "contract-database", StringComparison.Ordinal)
         .TrimStart('/');
 
     private static string Name(DocumentedApi.Operation operation) => $"{operation.Method} {operation.Template}";

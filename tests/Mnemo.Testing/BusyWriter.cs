@@ -17,13 +17,13 @@ public sealed class BusyWriter
         _blocker = blocker;
     }
 
-    /// <summary>Starts holding a worker of <paramref name="database"/>'s group commit.</summary>
-    public static async Task<BusyWriter> StartAsync(MnemoDatabase database)
+    /// <summary>Starts holding a worker of <paramref name="database"/>'s group commit, with a write of <paramref name="tenantId"/>.</summary>
+    public static async Task<BusyWriter> StartAsync(MnemoDatabase database, string tenantId)
     {
         ArgumentNullException.ThrowIfNull(database);
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var blocker = database.GroupWriteAsync("0-blocker", async (_, _) =>
+        var blocker = database.GroupWriteAsync(tenantId, "0-blocker", async (_, _) =>
         {
             started.SetResult();
             await gate.Task;

@@ -54,7 +54,7 @@ public static class TestTenants
         await new Storage.Tenants.TenantStore(database).CreateAsync(new Tenants.Tenant
         {
             Id = id, Name = id, Status = Tenants.TenantStatus.Active, Settings = new Tenants.TenantSettings(), CreatedAt = now, UpdatedAt = now,
-        }, CancellationToken.None);
+        }, databaseId: null, CancellationToken.None);
         return id;
     }
 }

@@ -27,10 +27,10 @@ public static class AuthEndpoints
     }
 
     private static async Task<Results<Ok<TokenPair>, ProblemHttpResult>> LoginAsync(
-        TenantScope scope, JsonBody<LoginRequest> body, ISessionStore sessions, TenantSettingsCache cache, CancellationToken cancellationToken)
+        TenantScope scope, JsonBody<LoginRequest> body, SignIn signIn, TenantSettingsCache cache, CancellationToken cancellationToken)
     {
         var lifetimes = await LifetimesAsync(cache, scope.TenantId, cancellationToken);
-        return await sessions.LoginAsync(scope.TenantId, body.Value.UserId!, lifetimes, cancellationToken) is { } tokens
+        return await signIn.StartAsync(scope.TenantId, body.Value.UserId!, lifetimes, cancellationToken) is { } tokens
             ? TypedResults.Ok(tokens)
             : ApiProblems.UserNotFound(body.Value.UserId!);
     }

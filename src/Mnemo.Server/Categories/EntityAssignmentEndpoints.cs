@@ -25,9 +25,14 @@ public static class EntityAssignmentEndpoints
 
     private static async Task<Results<Created<EntityAssignment>, ProblemHttpResult>> CreateAsync(
         TenantScope scope, JsonBody<CreateEntityAssignmentRequest> body, IEntityAssignmentStore assignments, FactorValues factorValues,
-        TimeProvider timeProvider, CancellationToken cancellationToken)
+        Mnemo.Systems.ISystemStore systems, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         var request = body.Value;
+        if (request.EntityType == "system" && await systems.GetAsync(request.EntityId!, scope.TenantId, cancellationToken) is null)
+        {
+            return ApiProblems.Create(StatusCodes.Status404NotFound, ProblemCodes.EntityNotFound, "Entity not found",
+                $"This tenant has no system '{request.EntityId}'.");
+        }
         var values = request.FactorValues ?? new Dictionary<string, double>();
         await factorValues.CheckAsync(scope.TenantId, values, "factor_values", cancellationToken);
         var now = timeProvider.GetUtcNowMicroseconds();

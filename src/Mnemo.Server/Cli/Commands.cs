@@ -71,7 +71,8 @@ internal static class Commands
             }
             var now = services.GetRequiredService<TimeProvider>().GetUtcNowMicroseconds();
             var tenant = new Tenant { Id = tenantId, Name = parse.GetValue(name) ?? tenantId, Status = TenantStatus.Active, Settings = new TenantSettings(), CreatedAt = now, UpdatedAt = now };
-            if (!await services.GetRequiredService<ITenantStore>().CreateAsync(tenant, token))
+            var databaseId = await services.GetRequiredService<Placement.TenantPlacement>().ChooseForNewTenantAsync(null, token);
+            if (!await services.GetRequiredService<ITenantStore>().CreateAsync(tenant, databaseId, token))
             {
                 await console.Error.WriteLineAsync($"mnemo: tenant '{tenantId}' exists already");
                 return 1;

@@ -17,7 +17,8 @@ namespace Mnemo.Server.Cluster;
 /// each node drops its caches whole, since it may have missed messages meanwhile.
 /// </summary>
 public sealed partial class ClusterSignals(
-    IOptions<MnemoOptions> options, ApiKeyCache keys, TenantSettingsCache tenantSettings, IMeterFactory meterFactory, ILogger<ClusterSignals> logger)
+    IOptions<MnemoOptions> options, ApiKeyCache keys, TenantSettingsCache tenantSettings, Storage.Placement.RoutedDatabase placements,
+    IMeterFactory meterFactory, ILogger<ClusterSignals> logger)
     : IHostedService, IAsyncDisposable
 {
     private const string KeyPrefix = "key:", TenantPrefix = "tenant:";
@@ -89,7 +90,7 @@ public sealed partial class ClusterSignals(
         return PublishAsync(KeyPrefix + keyId.ToString());
     }
 
-    /// <summary>A tenant was changed (its status or settings) or deleted here.</summary>
+    /// <summary>A tenant was changed (its status, settings or database) or deleted here.</summary>
     public Task TenantChangedAsync(string tenantId)
     {
         ForgetTenant(tenantId);
@@ -122,6 +123,7 @@ public sealed partial class ClusterSignals(
                 // Messages sent while this node was away are lost: forget everything instead.
                 keys.ForgetAll();
                 tenantSettings.InvalidateAll();
+                placements.ForgetAll();
                 LogRedisBack(logger, restored.EndPoint);
                 if (Interlocked.Exchange(ref _subscribed, 1) == 0)
                 {
@@ -184,6 +186,7 @@ public sealed partial class ClusterSignals(
     {
         keys.ForgetTenant(tenantId);
         tenantSettings.Invalidate(tenantId);
+        placements.Forget(tenantId);
     }
 
     private async Task PublishAsync(string message)

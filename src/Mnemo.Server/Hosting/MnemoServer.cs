@@ -34,6 +34,8 @@ using Mnemo.Server.Observability;
 using Mnemo.Server.Privacy;
 using Mnemo.Server.Recall;
 using Mnemo.Server.Paging;
+using Mnemo.Server.Placement;
+using Mnemo.Storage.Placement;
 using Mnemo.Server.Problems;
 using Mnemo.Server.Retention;
 using Mnemo.Server.Systems;
@@ -213,11 +215,20 @@ public static class MnemoServer
         services.AddSingleton(new CursorCodec(settings.EncryptionKey));
         services.AddSingleton<Pages>();
         services.AddMetrics();
-        services.AddSingleton(_ => MnemoDatabaseFactory.Create(settings.Storage));
-        services.AddSingleton<MigrationRunner>();
+        // Tenant data goes to the tenant's database; what authenticates and places tenants stays in the catalog.
+        services.AddSingleton(provider =>
+        {
+            var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger<RoutedDatabase>();
+            return new RoutedDatabase(
+                MnemoDatabaseFactory.Create(settings.Storage), settings.Storage.DatabaseId,
+                secret => provider.GetRequiredService<SecretBox>().Open(secret), provider.GetRequiredService<TimeProvider>(),
+                (databaseId, exception) => PlacementLog.SweepFailed(logger, exception, databaseId));
+        });
+        services.AddSingleton<MnemoDatabase>(provider => provider.GetRequiredService<RoutedDatabase>());
+        services.AddSingleton(provider => new MigrationRunner(Catalog(provider), provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<StoreInitializer>();
         services.AddSingleton<ITenantStore, TenantStore>();
-        services.AddSingleton<IApiKeyStore, ApiKeyStore>();
+        services.AddSingleton<IApiKeyStore>(provider => new ApiKeyStore(Catalog(provider)));
         services.AddSingleton<IUserStore, UserStore>();
         services.AddSingleton<IMessageStore, MessageStore>();
         services.AddSingleton<IConversationStore, ConversationStore>();
@@ -235,7 +246,7 @@ public static class MnemoServer
         services.AddSingleton<MemoryProfiles>();
         services.AddSingleton<ContextAssembler>();
         services.AddSingleton<UserExport>();
-        services.AddSingleton<ISessionStore, SessionStore>();
+        services.AddSingleton<ISessionStore>(provider => new SessionStore(Catalog(provider), provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IOAuthStore, OAuthStore>();
         services.AddSingleton<SecretBox>();
         services.AddHttpClient(ShopifyEndpoints.HttpClientName);
@@ -244,7 +255,7 @@ public static class MnemoServer
         services.AddSingleton<IFactorStore, FactorStore>();
         services.AddSingleton<IEntityAssignmentStore, EntityAssignmentStore>();
         services.AddSingleton<FactorValues>();
-        services.AddSingleton<ISystemStore, SystemStore>();
+        services.AddSingleton<ISystemStore>(provider => new SystemStore(Catalog(provider)));
         services.AddSingleton<IExtensionStore, ExtensionStore>();
         services.AddSingleton<IUserContextStore, UserContextStore>();
         services.AddSingleton<IRetentionEngine>(provider => new RetentionEngine(
@@ -264,9 +275,13 @@ public static class MnemoServer
         services.AddSingleton<ConversationReading>();
         services.AddSingleton<SearchPages>();
         services.AddSingleton<TaskCompletion>();
+        services.AddSingleton<TenantPlacement>();
+        services.AddSingleton<SignIn>();
         services.AddMnemoMcp();
         return services;
     }
+
+    private static MnemoDatabase Catalog(IServiceProvider provider) => provider.GetRequiredService<RoutedDatabase>().Catalog;
 
     private static void ConfigurePipeline(WebApplication app)
     {
@@ -312,6 +327,7 @@ public static class MnemoServer
         app.MapAuth();
         app.MapShopify();
         app.MapTenants();
+        app.MapDatabases();
         app.MapApiKeys();
         app.MapUsers();
         app.MapMessages();

@@ -79,7 +79,7 @@ public static partial class ShopifyEndpoints
     }
 
     private static async Task<Results<RedirectHttpResult, ProblemHttpResult>> CallbackAsync(
-        HttpContext http, IOAuthStore store, ISessionStore sessions, SecretBox secrets, TenantSettingsCache cache, IHttpClientFactory httpClients,
+        HttpContext http, IOAuthStore store, SignIn signIn, SecretBox secrets, TenantSettingsCache cache, IHttpClientFactory httpClients,
         IOptions<MnemoOptions> options, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         var query = http.Request.Query.ToDictionary(pair => pair.Key, pair => pair.Value.ToString(), StringComparer.Ordinal);
@@ -124,7 +124,7 @@ public static partial class ShopifyEndpoints
             return Rejected(StatusCodes.Status401Unauthorized, "The state was used by another callback.");
         }
         var tenantSettings = await cache.GetAsync(tenantId, cancellationToken);
-        var tokens = await sessions.LoginAsync(tenantId, resolved.User.Id,
+        var tokens = await signIn.StartAsync(tenantId, resolved.User.Id,
             new TokenLifetimes(TimeSpan.FromMinutes(tenantSettings.AccessTokenMinutes ?? 15), TimeSpan.FromDays(tenantSettings.RefreshTokenDays ?? 30)), cancellationToken);
         // The tokens ride in the fragment: browsers do not send it to servers, so it stays out of logs.
         var target = $"{app.App.FrontendUrl}{(app.App.FrontendUrl.Contains('?', StringComparison.Ordinal) ? '&' : '?')}oauth=complete"

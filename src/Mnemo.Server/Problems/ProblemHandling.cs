@@ -59,6 +59,7 @@ public static partial class ProblemHandling
             "Malformed JSON", "The request body is not valid JSON."),
         BadHttpRequestException badRequest => Problem(badRequest.StatusCode, ProblemCodes.BadRequest, "Bad request", badRequest.Message),
         JsonException => Problem(400, ProblemCodes.MalformedJson, "Malformed JSON", "The request body is not valid JSON."),
+        Mnemo.Placement.TenantMovingException moving => Problem(503, ProblemCodes.TenantMoving, "Tenant moving", moving.Message),
         CampaignNotFoundException campaign => Problem(404, ProblemCodes.NotFound, "Not found", campaign.Message),
         ConversationNotFoundException missing => Problem(404, ProblemCodes.NotFound, "Not found", missing.Message),
         UserIdCollisionException collision => Problem(409, ProblemCodes.IdentityCollision, "Identity collision", collision.Message),
@@ -102,7 +103,7 @@ public static partial class ProblemHandling
             {
                 if (problem.Status == StatusCodes.Status503ServiceUnavailable)
                 {
-                    if (exception is not Recall.SemanticSearchUnavailableException)
+                    if (exception is not (Recall.SemanticSearchUnavailableException or Mnemo.Placement.TenantMovingException))
                     {
                         LogStoreUnavailable(logger, exception, httpContext.Request.Path);
                     }

@@ -50,10 +50,16 @@ public static class TenantSystemEndpoints
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> UnassignAsync(
-        string tenant_id, string system_id, ISystemStore systems, CancellationToken cancellationToken) =>
-        await systems.UnassignAsync(tenant_id, system_id, cancellationToken)
+        string tenant_id, string system_id, ISystemStore systems, Mnemo.Categories.IEntityAssignmentStore assignments, CancellationToken cancellationToken)
+    {
+        // A system no longer the tenant's is no entity of its categories either. Those live in the
+        // tenant's database, the assignment in the catalog: they go first, so that a failure
+        // between the two leaves the system assigned (and the call to retry), never orphans.
+        await assignments.DeleteForEntityAsync(tenant_id, "system", system_id, cancellationToken);
+        return await systems.UnassignAsync(tenant_id, system_id, cancellationToken)
             ? TypedResults.NoContent()
             : ApiProblems.NotFound($"System '{system_id}' is not assigned to tenant '{tenant_id}'.");
+    }
 
     private static async Task<Results<Ok<TenantConfigResponse>, ProblemHttpResult>> GetOverrideAsync(
         HttpContext http, TenantScope scope, string system_id, ISystemStore systems, CancellationToken cancellationToken)

@@ -27,9 +27,11 @@ public static class TenantEndpoints
     }
 
     private static async Task<Results<Created<Tenant>, ProblemHttpResult>> CreateAsync(
-        JsonBody<CreateTenantRequest> body, ITenantStore tenants, ServerSettings settings, TimeProvider timeProvider, CancellationToken cancellationToken)
+        JsonBody<CreateTenantRequest> body, ITenantStore tenants, Placement.TenantPlacement placement, ServerSettings settings, TimeProvider timeProvider,
+        CancellationToken cancellationToken)
     {
         var request = body.Value;
+        var databaseId = await placement.ChooseForNewTenantAsync(request.DatabaseId, cancellationToken);
         var now = timeProvider.GetUtcNowMicroseconds();
         var tenant = new Tenant
         {
@@ -40,7 +42,7 @@ public static class TenantEndpoints
             CreatedAt = now,
             UpdatedAt = now,
         };
-        if (!await tenants.CreateAsync(tenant, cancellationToken))
+        if (!await tenants.CreateAsync(tenant, databaseId, cancellationToken))
         {
             return ApiProblems.Conflict($"Tenant '{tenant.Id}' exists already.");
         }

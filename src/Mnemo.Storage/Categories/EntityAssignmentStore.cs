@@ -17,13 +17,14 @@ public sealed class EntityAssignmentStore(MnemoDatabase database) : IEntityAssig
     private const string SelectSql = $"SELECT {Columns} FROM entity_assignments WHERE tenant_id = @tenant_id AND id = @id";
 
     // Where each kind of entity lives; the statement finds it in the session's tenant.
-    private static readonly Dictionary<string, string> EntityExistsSql = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, string?> EntityExistsSql = new(StringComparer.Ordinal)
     {
         ["user"] = "SELECT 1 FROM users WHERE tenant_id = @tenant_id AND id = @entity_id",
         ["campaign"] = "SELECT 1 FROM campaigns WHERE tenant_id = @tenant_id AND id = @entity_id",
         ["extension"] = "SELECT 1 FROM extensions WHERE tenant_id = @tenant_id AND id = @entity_id",
-        // A system is the tenant's once assigned to it.
-        ["system"] = "SELECT 1 FROM tenant_systems WHERE tenant_id = @tenant_id AND system_id = @entity_id",
+        // A system is the tenant's once assigned to it; assignments live in the catalog, which
+        // may be another database than the tenant's: the caller checks (ISystemStore.GetAsync).
+        ["system"] = null,
     };
 
     private readonly SqlDialect _sql = database.Dialect;
@@ -38,8 +39,9 @@ public sealed class EntityAssignmentStore(MnemoDatabase database) : IEntityAssig
             {
                 return new RegistryChange<EntityAssignment>(RegistryOutcome.EntityMissing);
             }
-            await using (var entity = session.Command(existsSql).With("entity_id", assignment.EntityId))
+            if (existsSql is not null)
             {
+                await using var entity = session.Command(existsSql).With("entity_id", assignment.EntityId);
                 if (await entity.ScalarAsync(token) is null)
                 {
                     return new RegistryChange<EntityAssignment>(RegistryOutcome.EntityMissing);
@@ -99,6 +101,15 @@ public sealed class EntityAssignmentStore(MnemoDatabase database) : IEntityAssig
         {
             await using var command = session.Command("DELETE FROM entity_assignments WHERE tenant_id = @tenant_id AND id = @id").With("id", assignmentId);
             return await command.ExecuteAsync(token) == 1;
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<int> DeleteForEntityAsync(string tenantId, string entityType, string entityId, CancellationToken cancellationToken) =>
+        database.WriteAsync(tenantId, async (session, token) =>
+        {
+            await using var command = session.Command("DELETE FROM entity_assignments WHERE tenant_id = @tenant_id AND entity_type = @entity_type AND entity_id = @entity_id")
+                .With("entity_type", entityType).With("entity_id", entityId);
+            return await command.ExecuteAsync(token);
         }, cancellationToken);
 
     private EntityAssignment Read(DbDataReader reader) => new()

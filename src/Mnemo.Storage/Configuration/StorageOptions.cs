@@ -21,6 +21,9 @@ public sealed class StorageOptions
     /// required with <see cref="Pooler"/> <c>pgbouncer</c>, else the connection string is used.
     /// </summary>
     public string? MigrationConnectionString { get; set; }
+
+    /// <summary>The configured database's id among the databases tenants live in (<c>default</c>); choose it before the first start.</summary>
+    public string? DatabaseId { get; set; }
 }
 
 /// <summary>What pools PostgreSQL's connections besides Npgsql.</summary>
@@ -51,6 +54,9 @@ public sealed record ResolvedStorage(StorageProvider Provider, string Connection
 
     /// <summary>PostgreSQL directly, for migrations; null to migrate over <see cref="ConnectionString"/>.</summary>
     public string? MigrationConnectionString { get; init; }
+
+    /// <summary>The configured database's id among the databases tenants live in.</summary>
+    public string DatabaseId { get; init; } = Placement.PlacementNames.CatalogId;
 
     /// <summary>The provider as configuration spells it: <c>sqlite</c> or <c>postgres</c>.</summary>
     public string ProviderName => Provider == StorageProvider.Postgres ? "postgres" : "sqlite";

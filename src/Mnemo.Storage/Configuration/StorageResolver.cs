@@ -75,8 +75,14 @@ public static class StorageResolver
             throw new StorageConfigurationException(
                 "Mnemo:Storage:Pooler 'pgbouncer' needs Mnemo:Storage:MigrationConnectionString, straight to PostgreSQL: migrations hold a session's lock, which transaction pooling does not keep.");
         }
+        var databaseId = string.IsNullOrWhiteSpace(options.DatabaseId) ? Placement.PlacementNames.CatalogId : options.DatabaseId.Trim();
+        if (!Mnemo.Validation.Identifiers.IsTenantId(databaseId))
+        {
+            throw new StorageConfigurationException($"Mnemo:Storage:DatabaseId {Mnemo.Validation.Identifiers.TenantIdRule}.");
+        }
         return new ResolvedStorage(StorageProvider.Postgres, IsPostgresUrl(postgres) ? FromUrl(postgres) : Validate(postgres))
         {
+            DatabaseId = databaseId,
             Pooler = pooler,
             MigrationConnectionString = string.IsNullOrWhiteSpace(migrations) ? null : IsPostgresUrl(migrations) ? FromUrl(migrations) : Validate(migrations),
         };

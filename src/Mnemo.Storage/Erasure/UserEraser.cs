@@ -29,7 +29,6 @@ public sealed class UserEraser(MnemoDatabase database, TimeProvider timeProvider
         ("insights", "DELETE FROM insights WHERE tenant_id = @tenant_id AND user_id = @user_id"),
         ("tasks", "DELETE FROM tasks WHERE tenant_id = @tenant_id AND user_id = @user_id"),
         ("oauth_merchants", "DELETE FROM oauth_merchants WHERE tenant_id = @tenant_id AND user_id = @user_id"),
-        ("sessions", "DELETE FROM user_sessions WHERE tenant_id = @tenant_id AND user_id = @user_id"),
         ("campaign_participants", "DELETE FROM campaign_participants WHERE tenant_id = @tenant_id AND user_id = @user_id"),
         // The user's own assignments and their extensions', before the extensions go.
         ("entity_assignments", """
@@ -59,15 +58,44 @@ public sealed class UserEraser(MnemoDatabase database, TimeProvider timeProvider
     public static string HashUserId(string tenantId, string userId, string salt) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{salt}|{tenantId}|{userId}")));
 
+    /// <summary>
+    /// User sessions live in the catalog (they are found by token before the tenant is known),
+    /// which may be another database than the tenant's: they go first, on their own, so that an
+    /// erasure cut short leaves the user signed out, never signed in without a history.
+    /// </summary>
+    private const string SessionsSql = "DELETE FROM user_sessions WHERE tenant_id = @tenant_id AND user_id = @user_id";
+
     /// <inheritdoc />
-    public Task<IReadOnlyDictionary<string, long>?> EraseAsync(string tenantId, string userId, CancellationToken cancellationToken) =>
+    /// <remarks>
+    /// The sessions are deleted again once the user is gone: a sign-in racing the erasure then
+    /// either finds no user or loses its session (see the server's <c>SignIn</c>).
+    /// </remarks>
+    public async Task<IReadOnlyDictionary<string, long>?> EraseAsync(string tenantId, string userId, CancellationToken cancellationToken)
+    {
+        var sessions = await DeleteSessionsAsync(tenantId, userId, cancellationToken);
+        var counts = await EraseDataAsync(tenantId, userId, sessions, cancellationToken);
+        if (counts is not null)
+        {
+            await DeleteSessionsAsync(tenantId, userId, CancellationToken.None);
+        }
+        return counts;
+    }
+
+    private Task<int> DeleteSessionsAsync(string tenantId, string userId, CancellationToken cancellationToken) =>
+        database.Catalog.WriteAsync(tenantId, async (session, token) =>
+        {
+            await using var command = session.Command(SessionsSql).With("user_id", userId);
+            return await command.ExecuteAsync(token);
+        }, cancellationToken);
+
+    private Task<IReadOnlyDictionary<string, long>?> EraseDataAsync(string tenantId, string userId, int sessions, CancellationToken cancellationToken) =>
         database.WriteAsync(tenantId, async (session, token) =>
         {
             if (!await UserRows.ExistsAsync(session, userId, token))
             {
                 return null;
             }
-            var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+            var counts = new Dictionary<string, long>(StringComparer.Ordinal) { ["sessions"] = sessions };
             foreach (var (name, sql) in Deletions)
             {
                 await using var command = session.Command(sql).With("user_id", userId);

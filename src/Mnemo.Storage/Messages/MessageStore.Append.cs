@@ -34,7 +34,7 @@ public sealed partial class MessageStore
         using var span = MnemoTracing.Source.StartActivity("mnemo.append");
         span?.SetTag(MnemoTracing.TenantId, tenantId);
         span?.SetTag("mnemo.messages", messages.Count);
-        return await database.GroupWriteAsync(LockKey(tenantId, userId), new Append(tenantId, userId, messages), _plainAppends, cancellationToken);
+        return await database.GroupWriteAsync(tenantId, LockKey(tenantId, userId), new Append(tenantId, userId, messages), _plainAppends, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -44,7 +44,7 @@ public sealed partial class MessageStore
         ArgumentNullException.ThrowIfNull(messages);
         var stamped = ParticipantMessages.InCampaign(messages, campaignId);
         // A participant's messages refresh their expiry and never create a system user.
-        return database.GroupWriteAsync(LockKey(tenantId, userId), async (session, token) =>
+        return database.GroupWriteAsync(tenantId, LockKey(tenantId, userId), async (session, token) =>
         {
             var now = timeProvider.GetUtcNowMicroseconds();
             _ = await ParticipantRows.TouchAsync(session.ForTenant(tenantId), campaignId, userId, null, false, null, tenantTtlDays, now, token)

@@ -63,9 +63,18 @@ public sealed class OAuthStore(MnemoDatabase database, TimeProvider timeProvider
     public async Task<string?> FindStateAsync(byte[] stateHash, string shop, CancellationToken cancellationToken)
     {
         const string sql = "SELECT tenant_id FROM oauth_states WHERE state_hash = @hash AND shop = @shop AND used_at IS NULL AND expires_at > @now";
-        await using var session = await database.ReadAsync(cancellationToken);
-        await using var command = session.Command(sql).With("hash", stateHash).With("shop", shop).With("now", timeProvider.GetUtcNowMicroseconds());
-        return await command.ScalarAsync(cancellationToken) as string;
+        // The callback names no tenant: the state is looked for in every database tenants live in.
+        string? tenantId = null;
+        await database.ForEachDatabaseAsync(async (_, token) =>
+        {
+            if (tenantId is null)
+            {
+                await using var session = await database.ReadAsync(token);
+                await using var command = session.Command(sql).With("hash", stateHash).With("shop", shop).With("now", timeProvider.GetUtcNowMicroseconds());
+                tenantId = await command.ScalarAsync(token) as string;
+            }
+        }, cancellationToken);
+        return tenantId;
     }
 
     /// <inheritdoc />

@@ -57,7 +57,9 @@ public sealed class PostgresDatabase : MnemoDatabase
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         try
         {
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            // READ COMMITTED whatever the role's default: the tenant fence's second statement must
+            // see what committed before its first took the lock (TenantFence).
+            await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken);
             var result = await work(WriteSession(transaction), cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return result;
@@ -70,6 +72,25 @@ public sealed class PostgresDatabase : MnemoDatabase
         }
     }
 
+    /// <summary>
+    /// An open connection straight to PostgreSQL, outside the pool (and past PgBouncer, over the
+    /// migration connection string): for a session's advisory lock, or COPY; the caller disposes it.
+    /// </summary>
+    public async Task<NpgsqlConnection> OpenDirectConnectionAsync(CancellationToken cancellationToken)
+    {
+        var connection = new NpgsqlConnection(_unpooledConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
     /// <inheritdoc />
     public override async Task RunExclusiveAsync(Func<DbConnection, CancellationToken, Task> work, CancellationToken cancellationToken)
     {
@@ -78,8 +99,7 @@ public sealed class PostgresDatabase : MnemoDatabase
         // nodes starting at the same moment wait here, then find the migrations applied.
         // Closing the connection ends the session, which releases the lock even if the unlock
         // below never runs.
-        await using var connection = new NpgsqlConnection(_unpooledConnectionString);
-        await connection.OpenAsync(cancellationToken);
+        await using var connection = await OpenDirectConnectionAsync(cancellationToken);
         await using (var command = Dialect.Command(connection, "SELECT pg_advisory_lock(@key)").With("key", MigrationLockKey))
         {
             await command.ScalarAsync(cancellationToken);

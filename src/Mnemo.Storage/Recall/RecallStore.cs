@@ -32,16 +32,26 @@ public sealed class RecallStore(MnemoDatabase database, TimeProvider timeProvide
             UPDATE embedding_backlog SET claimed_until = @until, attempts = attempts + 1
             WHERE seq IN (
                 SELECT seq FROM embedding_backlog
-                WHERE claimed_until IS NULL OR claimed_until < @now
+                WHERE (claimed_until IS NULL OR claimed_until < @now)
+                  AND tenant_id IN (SELECT id FROM tenants WHERE placed_here)
                 ORDER BY seq
                 LIMIT @max {_sql.SkipLocked})
             RETURNING tenant_id, message_id, attempts
             """;
-        var claimed = await database.WriteAsync(async (session, token) =>
+        // Each database tenants live in has its own backlog.
+        var claimed = new List<(string TenantId, Guid MessageId, int Attempts)>();
+        await database.ForEachDatabaseAsync(async (_, cancel) =>
         {
-            var now = timeProvider.GetUtcNow();
-            await using var claim = session.Command(claimSql).With("until", now + lease).With("now", now).With("max", max);
-            return await claim.ListAsync(reader => (TenantId: reader.GetString(0), MessageId: _sql.GetGuid(reader, 1), Attempts: reader.GetInt32(2)), token);
+            if (claimed.Count >= max)
+            {
+                return;
+            }
+            claimed.AddRange(await database.WriteAsync(async (session, token) =>
+            {
+                var now = timeProvider.GetUtcNow();
+                await using var claim = session.Command(claimSql).With("until", now + lease).With("now", now).With("max", max - claimed.Count);
+                return await claim.ListAsync(reader => (TenantId: reader.GetString(0), MessageId: _sql.GetGuid(reader, 1), Attempts: reader.GetInt32(2)), token);
+            }, cancel));
         }, cancellationToken);
         if (claimed.Count == 0)
         {
@@ -60,7 +70,7 @@ public sealed class RecallStore(MnemoDatabase database, TimeProvider timeProvide
     }
 
     /// <inheritdoc />
-    public Task<int> SaveAsync(IReadOnlyList<MessageVector> vectors, CancellationToken cancellationToken)
+    public async Task<int> SaveAsync(IReadOnlyList<MessageVector> vectors, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(vectors);
         // Both statements check that the message is still the version embedded: an edit since then
@@ -80,10 +90,12 @@ public sealed class RecallStore(MnemoDatabase database, TimeProvider timeProvide
             WHERE tenant_id = @tenant_id AND message_id = @id
               AND EXISTS (SELECT 1 FROM messages m WHERE m.tenant_id = @tenant_id AND m.id = @id AND {same})
             """;
-        return database.WriteAsync(async (session, token) =>
+        // One transaction per database the tenants live in. A tenant moving meanwhile keeps its
+        // backlog rows (they move with it): its messages are embedded again after the move.
+        var saved = 0;
+        await database.WriteForTenantsAsync([.. vectors.Select(vector => vector.TenantId).Distinct(StringComparer.Ordinal)], async (session, admitted, token) =>
         {
-            var saved = 0;
-            foreach (var vector in vectors)
+            foreach (var vector in vectors.Where(vector => admitted.Contains(vector.TenantId)))
             {
                 var bound = session.ForTenant(vector.TenantId);
                 await using (var save = bound.Command(saveSql)
@@ -94,8 +106,8 @@ public sealed class RecallStore(MnemoDatabase database, TimeProvider timeProvide
                 await using var done = bound.Command(doneSql).With("id", vector.MessageId).With("edited_at", vector.EditedAt);
                 await done.ExecuteAsync(token);
             }
-            return saved;
         }, cancellationToken);
+        return saved;
     }
 
     /// <inheritdoc />
@@ -215,27 +227,31 @@ public sealed class RecallStore(MnemoDatabase database, TimeProvider timeProvide
     }
 
     /// <inheritdoc />
-    public Task GiveUpAsync(IReadOnlyList<PendingEmbedding> messages, CancellationToken cancellationToken)
+    public async Task GiveUpAsync(IReadOnlyList<PendingEmbedding> messages, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        return database.WriteAsync(async (session, token) =>
+        await database.WriteForTenantsAsync([.. messages.Select(message => message.TenantId).Distinct(StringComparer.Ordinal)], async (session, admitted, token) =>
         {
-            foreach (var message in messages)
+            foreach (var message in messages.Where(message => admitted.Contains(message.TenantId)))
             {
                 await using var delete = session.ForTenant(message.TenantId)
                     .Command("DELETE FROM embedding_backlog WHERE tenant_id = @tenant_id AND message_id = @id").With("id", message.MessageId);
                 await delete.ExecuteAsync(token);
             }
-            return messages.Count;
         }, cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<long> CountPendingAsync(CancellationToken cancellationToken)
     {
-        await using var session = await database.ReadAsync(cancellationToken);
-        await using var command = session.Command("SELECT COUNT(*) FROM embedding_backlog");
-        return Convert.ToInt64(await command.ScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        long pending = 0;
+        await database.ForEachDatabaseAsync(async (_, token) =>
+        {
+            await using var session = await database.ReadAsync(token);
+            await using var command = session.Command("SELECT COUNT(*) FROM embedding_backlog");
+            pending += Convert.ToInt64(await command.ScalarAsync(token), System.Globalization.CultureInfo.InvariantCulture);
+        }, cancellationToken);
+        return pending;
     }
 
     /// <inheritdoc />
@@ -304,9 +320,14 @@ public sealed class RecallStore(MnemoDatabase database, TimeProvider timeProvide
 
     private async Task<List<string>> TenantIdsAsync(CancellationToken cancellationToken)
     {
-        await using var session = await database.ReadAsync(cancellationToken);
-        await using var command = session.Command("SELECT id FROM tenants ORDER BY id");
-        return await command.ListAsync(reader => reader.GetString(0), cancellationToken);
+        var tenantIds = new List<string>();
+        await database.ForEachDatabaseAsync(async (_, token) =>
+        {
+            await using var session = await database.ReadAsync(token);
+            await using var command = session.Command("SELECT id FROM tenants WHERE placed_here ORDER BY id");
+            tenantIds.AddRange(await command.ListAsync(reader => reader.GetString(0), token));
+        }, cancellationToken);
+        return tenantIds;
     }
 
     private static byte[] ToBytes(float[] vector) => MemoryMarshal.AsBytes(vector.AsSpan()).ToArray();

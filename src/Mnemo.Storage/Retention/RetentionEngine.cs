@@ -25,7 +25,21 @@ public sealed class RetentionEngine(MnemoDatabase database, TenantSettingsDefaul
     public JobLease Lease => _lease;
 
     /// <inheritdoc />
+    /// <remarks>Each database tenants live in has its own lease: one node at a time sweeps each.</remarks>
     public async Task<RetentionCounts?> RunPassAsync(string holder, CancellationToken cancellationToken)
+    {
+        RetentionCounts? total = null;
+        await database.ForEachDatabaseAsync(async (_, token) =>
+        {
+            if (await RunDatabasePassAsync(holder, token) is { } counts)
+            {
+                total = (total ?? new RetentionCounts()).Add(counts);
+            }
+        }, cancellationToken);
+        return total;
+    }
+
+    private async Task<RetentionCounts?> RunDatabasePassAsync(string holder, CancellationToken cancellationToken)
     {
         if (!await _lease.TryTakeAsync(holder, cancellationToken))
         {
@@ -35,12 +49,17 @@ public sealed class RetentionEngine(MnemoDatabase database, TenantSettingsDefaul
         {
             var total = new RetentionCounts();
             var tenants = new TenantStore(database);
+            // The settings are the catalog's: a database's copy of a tenant's row is for its keys.
+            var catalogTenants = new TenantStore(database.Catalog);
             string? after = null;
-            while (await tenants.ListAsync(after, 100, cancellationToken) is { Count: > 0 } page)
+            while (await tenants.ListPlacedHereAsync(after, 100, cancellationToken) is { Count: > 0 } page)
             {
-                foreach (var tenant in page)
+                foreach (var placed in page)
                 {
-                    total = total.Add(await RunTenantAsync(tenant.Id, tenant.Settings.WithDefaults(defaults), holder, cancellationToken));
+                    if (await catalogTenants.GetAsync(placed.Id, cancellationToken) is { } tenant)
+                    {
+                        total = total.Add(await RunTenantAsync(tenant.Id, tenant.Settings.WithDefaults(defaults), holder, cancellationToken));
+                    }
                 }
                 after = page[^1].Id;
             }

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Mnemo.Sessions;
-using Mnemo.Storage.Users;
 using Mnemo.Time;
 
 namespace Mnemo.Storage.Sessions;
@@ -25,15 +24,11 @@ public sealed class SessionStore(MnemoDatabase database, TimeProvider timeProvid
     private readonly SqlDialect _sql = database.Dialect;
 
     /// <inheritdoc />
-    public Task<TokenPair?> LoginAsync(string tenantId, string userId, TokenLifetimes lifetimes, CancellationToken cancellationToken)
+    public Task<TokenPair> LoginAsync(string tenantId, string userId, TokenLifetimes lifetimes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(lifetimes);
         return database.WriteAsync(tenantId, async (session, token) =>
         {
-            if (!await UserRows.ExistsAsync(session, userId, token))
-            {
-                return null;
-            }
             var now = timeProvider.GetUtcNowMicroseconds();
             var sessionId = Guid.CreateVersion7(now);
             await using (var insert = session.Command("INSERT INTO user_sessions (tenant_id, id, user_id, created_at) VALUES (@tenant_id, @id, @user_id, @now)")
@@ -41,7 +36,7 @@ public sealed class SessionStore(MnemoDatabase database, TimeProvider timeProvid
             {
                 await insert.ExecuteAsync(token);
             }
-            return (TokenPair?)await IssueAsync(session, sessionId, lifetimes, now, token);
+            return await IssueAsync(session, sessionId, lifetimes, now, token);
         }, cancellationToken);
     }
 

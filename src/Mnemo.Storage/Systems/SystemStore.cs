@@ -137,10 +137,6 @@ public sealed class SystemStore(MnemoDatabase database) : ISystemStore
             await using var overrides = session.Command("DELETE FROM tenant_config_revisions WHERE tenant_id = @tenant_id AND system_id = @system_id")
                 .With("system_id", systemId);
             await overrides.ExecuteAsync(token);
-            // A system no longer the tenant's is no entity of its categories either.
-            await using var assignments = session.Command(
-                "DELETE FROM entity_assignments WHERE tenant_id = @tenant_id AND entity_type = 'system' AND entity_id = @system_id").With("system_id", systemId);
-            await assignments.ExecuteAsync(token);
             await using var command = session.Command("DELETE FROM tenant_systems WHERE tenant_id = @tenant_id AND system_id = @system_id").With("system_id", systemId);
             return await command.ExecuteAsync(token) == 1;
         }, cancellationToken);

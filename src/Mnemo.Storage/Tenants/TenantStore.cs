@@ -11,8 +11,8 @@ public sealed class TenantStore(MnemoDatabase database) : ITenantStore
     private const string Columns = "id, name, status, settings, created_at, updated_at";
 
     private const string InsertSql = $"""
-        INSERT INTO tenants ({Columns})
-        VALUES (@id, @name, @status, @settings, @created_at, @updated_at)
+        INSERT INTO tenants ({Columns}, database_id, placed_here)
+        VALUES (@id, @name, @status, @settings, @created_at, @updated_at, @database_id, @placed_here)
         """;
 
     private const string SelectOneSql = $"SELECT {Columns} FROM tenants WHERE id = @id";
@@ -24,19 +24,29 @@ public sealed class TenantStore(MnemoDatabase database) : ITenantStore
         LIMIT @limit
         """;
 
-    private const string DeleteSql = "DELETE FROM tenants WHERE id = @id";
+    private const string DeleteSql = "DELETE FROM tenants WHERE id = @id RETURNING database_id";
+
+    private const string SelectPlacedHerePageSql = $"""
+        SELECT {Columns} FROM tenants
+        WHERE placed_here AND (CAST(@after_id AS text) IS NULL OR id > CAST(@after_id AS text))
+        ORDER BY id
+        LIMIT @limit
+        """;
 
     private readonly SqlDialect _sql = database.Dialect;
 
     /// <inheritdoc />
-    public async Task<bool> CreateAsync(Tenant tenant, CancellationToken cancellationToken)
+    public async Task<bool> CreateAsync(Tenant tenant, string? databaseId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tenant);
+        bool created;
         try
         {
-            return await database.WriteAsync(async (session, token) =>
+            created = await database.WriteAsync(async (session, token) =>
             {
                 await using var command = session.Command(InsertSql)
+                    .With("database_id", databaseId)
+                    .With("placed_here", databaseId is null)
                     .With("id", tenant.Id)
                     .With("name", tenant.Name)
                     .With("status", tenant.Status)
@@ -51,12 +61,27 @@ public sealed class TenantStore(MnemoDatabase database) : ITenantStore
         {
             return false;
         }
+        if (!created)
+        {
+            return false;
+        }
+        try
+        {
+            await database.MirrorTenantAsync(tenant.Id, created: true, formerDatabaseId: null, cancellationToken);
+        }
+        catch
+        {
+            // Its database could not take it: no tenant, rather than one whose writes all fail.
+            await DeleteAsync(tenant.Id, CancellationToken.None);
+            throw;
+        }
+        return true;
     }
 
     /// <inheritdoc />
     public async Task<Tenant?> GetAsync(string tenantId, CancellationToken cancellationToken)
     {
-        await using var session = await database.ReadAsync(tenantId, cancellationToken);
+        await using var session = await database.ReadAsync(cancellationToken);
         await using var command = session.Command(SelectOneSql).With("id", tenantId);
         return await command.SingleOrDefaultAsync(Read, cancellationToken);
     }
@@ -69,8 +94,19 @@ public sealed class TenantStore(MnemoDatabase database) : ITenantStore
         return await command.ListAsync(Read, cancellationToken);
     }
 
+    /// <summary>
+    /// A page of the tenants whose data lives in the database at hand (for a job sweeping each
+    /// database: the catalog also lists the tenants placed elsewhere).
+    /// </summary>
+    public async Task<IReadOnlyList<Tenant>> ListPlacedHereAsync(string? afterId, int limit, CancellationToken cancellationToken)
+    {
+        await using var session = await database.ReadAsync(cancellationToken);
+        await using var command = session.Command(SelectPlacedHerePageSql).With("after_id", afterId).With("limit", limit);
+        return await command.ListAsync(Read, cancellationToken);
+    }
+
     /// <inheritdoc />
-    public Task<Tenant?> UpdateAsync(string tenantId, TenantUpdate update, CancellationToken cancellationToken)
+    public async Task<Tenant?> UpdateAsync(string tenantId, TenantUpdate update, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(update);
         const string updateSql = $"""
@@ -85,7 +121,7 @@ public sealed class TenantStore(MnemoDatabase database) : ITenantStore
         // The stored settings are read with the row locked (PostgreSQL) or under the single
         // writer (SQLite), merged key by key, and written back: two concurrent partial updates
         // of different settings both survive.
-        return database.WriteAsync(tenantId, async (session, token) =>
+        var updated = await database.WriteAsync(async (session, token) =>
         {
             await using var read = session.Command($"SELECT settings FROM tenants WHERE id = @id {_sql.ForUpdate}")
                 .With("id", tenantId);
@@ -102,15 +138,27 @@ public sealed class TenantStore(MnemoDatabase database) : ITenantStore
                 .With("updated_at", update.UpdatedAt);
             return await command.SingleOrDefaultAsync(Read, token);
         }, cancellationToken);
+        if (updated is not null)
+        {
+            await database.MirrorTenantAsync(tenantId, created: false, formerDatabaseId: null, cancellationToken);
+        }
+        return updated;
     }
 
     /// <inheritdoc />
-    public Task<bool> DeleteAsync(string tenantId, CancellationToken cancellationToken) =>
-        database.WriteAsync(tenantId, async (session, token) =>
+    public async Task<bool> DeleteAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        var deleted = await database.WriteAsync(async (session, token) =>
         {
             await using var command = session.Command(DeleteSql).With("id", tenantId);
-            return await command.ExecuteAsync(token) > 0;
+            return await command.SingleOrDefaultAsync(reader => (Found: true, DatabaseId: reader.IsDBNull(0) ? null : reader.GetString(0)), token);
         }, cancellationToken);
+        if (deleted.Found)
+        {
+            await database.MirrorTenantAsync(tenantId, created: false, deleted.DatabaseId, cancellationToken);
+        }
+        return deleted.Found;
+    }
 
     private Tenant Read(DbDataReader reader) => new()
     {

@@ -145,11 +145,11 @@ public sealed class UserStore(MnemoDatabase database) : IUserStore
         {
             return;
         }
-        await database.WriteAsync(async (session, token) =>
-        {
-            await LaterTimes.WriteAsync(session, "users", "last_seen",
-                activity.Select(seen => new LaterTimes.Touch(seen.TenantId, seen.UserId, seen.SeenAt)), token);
-            return true;
-        }, cancellationToken);
+        // One transaction per database the tenants live in; a tenant moving (or gone) meanwhile
+        // loses these last-seen times, which the next requests will bring again.
+        await database.WriteForTenantsAsync([.. activity.Select(seen => seen.TenantId).Distinct(StringComparer.Ordinal)], (session, admitted, token) =>
+            LaterTimes.WriteAsync(session, "users", "last_seen",
+                activity.Where(seen => admitted.Contains(seen.TenantId)).Select(seen => new LaterTimes.Touch(seen.TenantId, seen.UserId, seen.SeenAt)), token),
+            cancellationToken);
     }
 }

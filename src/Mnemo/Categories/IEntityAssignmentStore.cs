@@ -20,4 +20,7 @@ public interface IEntityAssignmentStore
 
     /// <summary>Deletes it; false when missing.</summary>
     Task<bool> DeleteAsync(string tenantId, Guid assignmentId, CancellationToken cancellationToken);
+
+    /// <summary>Deletes every assignment of the entity (it went away); how many there were.</summary>
+    Task<int> DeleteForEntityAsync(string tenantId, string entityType, string entityId, CancellationToken cancellationToken);
 }

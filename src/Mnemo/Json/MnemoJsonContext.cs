@@ -3,6 +3,7 @@ using Mnemo.Access;
 using Mnemo.ApiKeys;
 using Mnemo.Health;
 using Mnemo.OAuth;
+using Mnemo.Placement;
 using Mnemo.Problems;
 using Mnemo.Retention;
 using Mnemo.Sessions;
@@ -154,4 +155,11 @@ namespace Mnemo.Json;
 [JsonSerializable(typeof(SummarizeResult))]
 [JsonSerializable(typeof(ErasureListResponse))]
 [JsonSerializable(typeof(ReapplyErasuresResponse))]
+[JsonSerializable(typeof(RegisterDatabaseRequest))]
+[JsonSerializable(typeof(UpdateDatabaseRequest))]
+[JsonSerializable(typeof(DatabaseInfo))]
+[JsonSerializable(typeof(DatabaseListResponse))]
+[JsonSerializable(typeof(TenantDatabaseResponse))]
+[JsonSerializable(typeof(MoveTenantRequest))]
+[JsonSerializable(typeof(MoveTenantResponse))]
 public sealed partial class MnemoJsonContext : JsonSerializerContext;

@@ -81,6 +81,16 @@ public static class ProblemCodes
     public const string CategoryNotFound = "category_not_found";
     /// <summary>404: the entity an assignment names does not exist in the tenant.</summary>
     public const string EntityNotFound = "entity_not_found";
+    /// <summary>409: this backend does not do that (tenant placement on SQLite, which is one file on one node).</summary>
+    public const string NotSupported = "not_supported";
+    /// <summary>409: the database is closed to new tenants.</summary>
+    public const string DatabaseClosed = "database_closed";
+    /// <summary>409: the tenant is being moved already.</summary>
+    public const string MoveInProgress = "move_in_progress";
+    /// <summary>400: Mnemo could not connect to the database or migrate it.</summary>
+    public const string DatabaseUnreachable = "database_unreachable";
+    /// <summary>503: the tenant is moving between databases; its writes resume in a moment (see <c>Retry-After</c>).</summary>
+    public const string TenantMoving = "tenant_moving";
     /// <summary>500: a fault of Mnemo's; the log has the details.</summary>
     public const string InternalError = "internal_error";
 

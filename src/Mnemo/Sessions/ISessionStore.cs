@@ -3,8 +3,8 @@ namespace Mnemo.Sessions;
 /// <summary>Sessions and their opaque tokens, stored hashed.</summary>
 public interface ISessionStore
 {
-    /// <summary>Starts a session for an existing user; null when the user does not exist.</summary>
-    Task<TokenPair?> LoginAsync(string tenantId, string userId, TokenLifetimes lifetimes, CancellationToken cancellationToken);
+    /// <summary>Starts a session for the user, whose existence the caller checks (users may live in another database).</summary>
+    Task<TokenPair> LoginAsync(string tenantId, string userId, TokenLifetimes lifetimes, CancellationToken cancellationToken);
 
     /// <summary>The tenant a token belongs to (to look up its lifetimes), or null when unknown.</summary>
     Task<string?> TenantOfAsync(string token, CancellationToken cancellationToken);

@@ -4,7 +4,7 @@ namespace Mnemo.Tenants;
 public interface ITenantStore
 {
     /// <summary>Inserts <paramref name="tenant"/>; false when the id is taken.</summary>
-    Task<bool> CreateAsync(Tenant tenant, CancellationToken cancellationToken);
+    Task<bool> CreateAsync(Tenant tenant, string? databaseId, CancellationToken cancellationToken);
 
     /// <summary>The tenant, or null.</summary>
     Task<Tenant?> GetAsync(string tenantId, CancellationToken cancellationToken);

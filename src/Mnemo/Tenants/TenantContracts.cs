@@ -20,17 +20,18 @@ public sealed record CreateTenantRequest : IValidatable
     /// <summary>Settings to start with.</summary>
     public TenantSettings? Settings { get; init; }
 
+    /// <summary>The database its data is to live in; by default the open database with the fewest tenants.</summary>
+    [RegularExpression(Identifiers.TenantIdSchemaPattern)]
+    public string? DatabaseId { get; init; }
+
     /// <inheritdoc />
     public void Validate(ValidationErrors errors)
     {
         ArgumentNullException.ThrowIfNull(errors);
-        if (string.IsNullOrEmpty(Id))
+        Identifiers.CheckSlug(errors, "id", Id, required: true);
+        if (DatabaseId is not null)
         {
-            errors.Add("id", "is required");
-        }
-        else if (!Identifiers.IsTenantId(Id))
-        {
-            errors.Add("id", Identifiers.TenantIdRule);
+            Identifiers.CheckSlug(errors, "database_id", DatabaseId, required: true);
         }
         TenantNames.Validate(Name, errors);
         Settings?.Validate(errors, "settings.");

@@ -38,6 +38,26 @@ public static partial class Identifiers
     /// <summary>Tenant ids are slugs: lowercase letters, digits, '_' and '-', 1 to 63 characters.</summary>
     public static bool IsTenantId(string? value) => value is not null && TenantIdPattern().IsMatch(value);
 
+    /// <summary>
+    /// Adds to <paramref name="errors"/> when <paramref name="value"/>, named <paramref name="field"/>,
+    /// is not a slug (tenant and database ids), or is missing where <paramref name="required"/>.
+    /// </summary>
+    public static void CheckSlug(ValidationErrors errors, string field, string? value, bool required)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        if (string.IsNullOrEmpty(value))
+        {
+            if (required)
+            {
+                errors.Add(field, "is required");
+            }
+        }
+        else if (!IsTenantId(value))
+        {
+            errors.Add(field, TenantIdRule);
+        }
+    }
+
     /// <summary>User ids: a letter or digit, then up to 127 of letters, digits and <c>_ . : @ -</c>.</summary>
     public static bool IsUserId(string? value) =>
         value is not null && UserIdPattern().IsMatch(value) && !string.Equals(value, ReservedUserId, StringComparison.OrdinalIgnoreCase);

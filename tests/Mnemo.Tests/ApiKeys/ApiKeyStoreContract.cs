@@ -19,7 +19,7 @@ public abstract class ApiKeyStoreContract(StoreFixture fixture)
         await _tenants.CreateAsync(new Tenant
         {
             Id = id, Name = id, Status = TenantStatus.Active, Settings = new TenantSettings(), CreatedAt = _now, UpdatedAt = _now,
-        }, CancellationToken.None);
+        }, databaseId: null, CancellationToken.None);
         return id;
     }
 

@@ -89,7 +89,7 @@ public abstract class UserContextStoreContract(StoreFixture fixture)
     public async Task Participant_and_plain_appends_queued_together_each_keep_their_rules_and_a_bad_one_fails_alone()
     {
         var tenant = await TenantWithCampaignAsync("spring");
-        var busyWriter = await BusyWriter.StartAsync(fixture.Database);
+        var busyWriter = await BusyWriter.StartAsync(fixture.Database, tenant);
 
         // Queued behind a busy writer, so (on a single writer) they form one batch of both kinds,
         // whose failing participant append sends it down the one-savepoint-per-item path.

@@ -199,7 +199,7 @@ public abstract class MessageStoreContract(StoreFixture fixture)
     public async Task A_bad_append_queued_behind_a_busy_writer_fails_alone()
     {
         var tenant = await TestTenants.CreateAsync(fixture.Database);
-        var busyWriter = await BusyWriter.StartAsync(fixture.Database);
+        var busyWriter = await BusyWriter.StartAsync(fixture.Database, tenant);
 
         // Queued while a writer is busy: behind a single writer they form one batch, whose first,
         // savepoint-free attempt fails on the doomed append and is written again item by item.
@@ -222,7 +222,7 @@ public abstract class MessageStoreContract(StoreFixture fixture)
     {
         var tenant = await TestTenants.CreateAsync(fixture.Database);
         var earlier = await _messages.AppendAsync(tenant, "a", [Say("stored before", key: "k")], CancellationToken.None);
-        var busyWriter = await BusyWriter.StartAsync(fixture.Database);
+        var busyWriter = await BusyWriter.StartAsync(fixture.Database, tenant);
 
         // Queued behind a busy writer, so (on a single writer) they are written as one batch: user
         // "a" had the key already, users "b" and "c" get it for the first time, each three times.

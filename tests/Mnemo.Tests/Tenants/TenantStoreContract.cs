@@ -27,7 +27,7 @@ public abstract class TenantStoreContract(StoreFixture fixture)
     {
         var tenant = NewTenant(settings: new TenantSettings { CampaignTtlDays = 30 });
 
-        Assert.True(await _store.CreateAsync(tenant, CancellationToken.None));
+        Assert.True(await _store.CreateAsync(tenant, databaseId: null, CancellationToken.None));
         var read = await _store.GetAsync(tenant.Id, CancellationToken.None);
 
         Assert.Equal(tenant, read);
@@ -37,9 +37,9 @@ public abstract class TenantStoreContract(StoreFixture fixture)
     public async Task Create_with_a_taken_id_returns_false_and_keeps_the_first()
     {
         var tenant = NewTenant();
-        await _store.CreateAsync(tenant, CancellationToken.None);
+        await _store.CreateAsync(tenant, databaseId: null, CancellationToken.None);
 
-        Assert.False(await _store.CreateAsync(tenant with { Name = "Other" }, CancellationToken.None));
+        Assert.False(await _store.CreateAsync(tenant with { Name = "Other" }, databaseId: null, CancellationToken.None));
         Assert.Equal("Acme", (await _store.GetAsync(tenant.Id, CancellationToken.None))!.Name);
     }
 
@@ -47,7 +47,7 @@ public abstract class TenantStoreContract(StoreFixture fixture)
     public async Task Update_is_partial_and_merges_settings_key_by_key_with_null_resetting()
     {
         var tenant = NewTenant(settings: new TenantSettings { CampaignTtlDays = 30, MessageRetentionDays = 7 });
-        await _store.CreateAsync(tenant, CancellationToken.None);
+        await _store.CreateAsync(tenant, databaseId: null, CancellationToken.None);
 
         var renamed = await _store.UpdateAsync(tenant.Id, new TenantUpdate { Name = "Renamed", UpdatedAt = _now.AddSeconds(1) }, CancellationToken.None);
         Assert.Equal("Renamed", renamed!.Name);
@@ -78,7 +78,7 @@ public abstract class TenantStoreContract(StoreFixture fixture)
         var ids = Enumerable.Range(0, 5).Select(i => $"{prefix}-{i}").ToList();
         foreach (var id in ids)
         {
-            await _store.CreateAsync(NewTenant(id), CancellationToken.None);
+            await _store.CreateAsync(NewTenant(id), databaseId: null, CancellationToken.None);
         }
 
         var seen = new List<string>();
@@ -102,7 +102,7 @@ public abstract class TenantStoreContract(StoreFixture fixture)
     public async Task Delete_removes_the_tenant_and_its_api_keys()
     {
         var tenant = NewTenant();
-        await _store.CreateAsync(tenant, CancellationToken.None);
+        await _store.CreateAsync(tenant, databaseId: null, CancellationToken.None);
         var keys = new ApiKeyStore(fixture.Database);
         var (secret, prefix) = ApiKeySecrets.Generate(ApiKeySecrets.TenantMarker);
         await keys.CreateAsync(new ApiKey
