@@ -210,30 +210,43 @@ public sealed class RoutedDatabase : MnemoDatabase
     }
 
     /// <summary>The database <paramref name="tenantId"/> lives in (the catalog for a tenant that does not exist).</summary>
-    public async Task<MnemoDatabase> HomeAsync(string tenantId, CancellationToken cancellationToken)
+    /// <remarks>Every tenant request asks this: a placement known and an open database answer without awaiting anything.</remarks>
+    public ValueTask<MnemoDatabase> HomeAsync(string tenantId, CancellationToken cancellationToken)
     {
         if (!PlacesTenants)
         {
-            return _catalog;
+            return ValueTask.FromResult(_catalog);
         }
-        var now = _timeProvider.GetUtcNow();
-        if (!_homes.TryGetValue(tenantId, out var known) || known.Until <= now)
+        if (_homes.TryGetValue(tenantId, out var known) && known.Until > _timeProvider.GetUtcNow())
         {
-            known = (await Registry.DatabaseOfAsync(tenantId, cancellationToken) ?? Registry.CatalogId, now + PlacementLifetime);
-            _homes[tenantId] = known;
+            return OpenAsync(known.DatabaseId, cancellationToken);
         }
-        return await OpenAsync(known.DatabaseId, cancellationToken);
+        return ReadHomeAsync(tenantId, cancellationToken);
+    }
+
+    private async ValueTask<MnemoDatabase> ReadHomeAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        var databaseId = await Registry.DatabaseOfAsync(tenantId, cancellationToken) ?? Registry.CatalogId;
+        _homes[tenantId] = (databaseId, _timeProvider.GetUtcNow() + PlacementLifetime);
+        return await OpenAsync(databaseId, cancellationToken);
     }
 
     /// <summary>The database registered as <paramref name="databaseId"/>, opened (and migrated) on first use.</summary>
     /// <exception cref="KeyNotFoundException">No database has that id.</exception>
-    public async Task<MnemoDatabase> OpenAsync(string databaseId, CancellationToken cancellationToken)
+    public ValueTask<MnemoDatabase> OpenAsync(string databaseId, CancellationToken cancellationToken)
     {
         if (databaseId == Registry.CatalogId)
         {
-            return _catalog;
+            return ValueTask.FromResult(_catalog);
         }
         var opening = _opened.GetOrAdd(databaseId, id => new Lazy<Task<MnemoDatabase>>(() => ConnectAsync(id)));
+        return opening.IsValueCreated && opening.Value.IsCompletedSuccessfully
+            ? ValueTask.FromResult(opening.Value.Result)
+            : WaitForOpeningAsync(databaseId, opening, cancellationToken);
+    }
+
+    private async ValueTask<MnemoDatabase> WaitForOpeningAsync(string databaseId, Lazy<Task<MnemoDatabase>> opening, CancellationToken cancellationToken)
+    {
         try
         {
             return await opening.Value.WaitAsync(cancellationToken);
