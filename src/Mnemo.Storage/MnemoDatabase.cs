@@ -122,16 +122,27 @@ public abstract class MnemoDatabase : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(tenantIds);
         ArgumentNullException.ThrowIfNull(work);
-        return WriteAsync(async (session, token) =>
+        return WriteChunksAsync(tenantIds, work, cancellationToken);
+    }
+
+    // A transaction holds one shared advisory lock per tenant it fences: a few hundred at a time
+    // keeps well inside PostgreSQL's lock table.
+    private async Task WriteChunksAsync(
+        IReadOnlyCollection<string> tenantIds, Func<StoreSession, IReadOnlySet<string>, CancellationToken, Task> work, CancellationToken cancellationToken)
+    {
+        foreach (var chunk in tenantIds.Chunk(200))
         {
-            var refused = await Placement.TenantFence.RefusedAsync(session, [.. tenantIds], token);
-            var admitted = tenantIds.Where(tenantId => !refused.Contains(tenantId)).ToHashSet(StringComparer.Ordinal);
-            if (admitted.Count > 0)
+            await WriteAsync(async (session, token) =>
             {
-                await work(session, admitted, token);
-            }
-            return admitted.Count;
-        }, cancellationToken);
+                var refused = await Placement.TenantFence.RefusedAsync(session, chunk, token);
+                var admitted = chunk.Where(tenantId => !refused.Contains(tenantId)).ToHashSet(StringComparer.Ordinal);
+                if (admitted.Count > 0)
+                {
+                    await work(session, admitted, token);
+                }
+                return admitted.Count;
+            }, cancellationToken);
+        }
     }
 
     /// <summary>

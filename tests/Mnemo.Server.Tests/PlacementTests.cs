@@ -51,6 +51,17 @@ public sealed class PlacementTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_catalog_started_under_one_id_refuses_to_start_under_another()
+    {
+        var catalog = await TestStores.CreateEmptyAsync(Backend.Postgres);
+        await (await MnemoTestServer.StartAsync(catalog)).DisposeAsync();
+
+        var failure = await Assert.ThrowsAsync<Hosting.MnemoConfigurationException>(() => MnemoTestServer.StartAsync(catalog,
+            new Dictionary<string, string?> { ["Mnemo:Storage:DatabaseId"] = "renamed" }));
+        Assert.Contains("first started as 'default'", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_tenant_placed_in_a_registered_database_has_every_row_of_its_data_there_and_none_in_the_catalog()
     {
         var catalog = await TestStores.CreateEmptyAsync(Backend.Postgres);

@@ -130,6 +130,11 @@ public static class MnemoServer
             throw new MnemoConfigurationException($"{settings.Storage} cannot be opened or reached ({exception.Message}); " +
                 $"it is configured by Mnemo__Storage__*, {string.Join(", ", StorageResolver.DatabaseUrlVariables)} or POSTGRES_*.");
         }
+        catch (StorageConfigurationException exception)
+        {
+            await app.DisposeAsync();
+            throw new MnemoConfigurationException(exception.Message);
+        }
         return app;
     }
 

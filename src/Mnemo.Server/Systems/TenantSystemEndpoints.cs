@@ -53,12 +53,16 @@ public static class TenantSystemEndpoints
         string tenant_id, string system_id, ISystemStore systems, Mnemo.Categories.IEntityAssignmentStore assignments, CancellationToken cancellationToken)
     {
         // A system no longer the tenant's is no entity of its categories either. Those live in the
-        // tenant's database, the assignment in the catalog: they go first, so that a failure
-        // between the two leaves the system assigned (and the call to retry), never orphans.
+        // tenant's database, the assignment in the catalog: they go before it, so that a failure
+        // between the two leaves the system assigned (and the call to retry), and again after it,
+        // for an assignment made in between (its check read the catalog before the unassignment).
         await assignments.DeleteForEntityAsync(tenant_id, "system", system_id, cancellationToken);
-        return await systems.UnassignAsync(tenant_id, system_id, cancellationToken)
-            ? TypedResults.NoContent()
-            : ApiProblems.NotFound($"System '{system_id}' is not assigned to tenant '{tenant_id}'.");
+        if (!await systems.UnassignAsync(tenant_id, system_id, cancellationToken))
+        {
+            return ApiProblems.NotFound($"System '{system_id}' is not assigned to tenant '{tenant_id}'.");
+        }
+        await assignments.DeleteForEntityAsync(tenant_id, "system", system_id, CancellationToken.None);
+        return TypedResults.NoContent();
     }
 
     private static async Task<Results<Ok<TenantConfigResponse>, ProblemHttpResult>> GetOverrideAsync(

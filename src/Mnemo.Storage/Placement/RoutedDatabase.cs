@@ -226,8 +226,10 @@ public sealed class RoutedDatabase : MnemoDatabase
 
     private async ValueTask<MnemoDatabase> ReadHomeAsync(string tenantId, CancellationToken cancellationToken)
     {
+        // The lifetime counts from before the read: a slow answer must not outlive a move's grace.
+        var readAt = _timeProvider.GetUtcNow();
         var databaseId = await Registry.DatabaseOfAsync(tenantId, cancellationToken) ?? Registry.CatalogId;
-        _homes[tenantId] = (databaseId, _timeProvider.GetUtcNow() + PlacementLifetime);
+        _homes[tenantId] = (databaseId, readAt + PlacementLifetime);
         return await OpenAsync(databaseId, cancellationToken);
     }
 
@@ -239,7 +241,10 @@ public sealed class RoutedDatabase : MnemoDatabase
         {
             return ValueTask.FromResult(_catalog);
         }
-        var opening = _opened.GetOrAdd(databaseId, id => new Lazy<Task<MnemoDatabase>>(() => ConnectAsync(id)));
+        if (!_opened.TryGetValue(databaseId, out var opening))
+        {
+            opening = _opened.GetOrAdd(databaseId, id => new Lazy<Task<MnemoDatabase>>(() => ConnectAsync(id)));
+        }
         return opening.IsValueCreated && opening.Value.IsCompletedSuccessfully
             ? ValueTask.FromResult(opening.Value.Result)
             : WaitForOpeningAsync(databaseId, opening, cancellationToken);

@@ -25,7 +25,8 @@ public sealed class MoveRefusedException(string code, string message) : Exceptio
 /// Reads go on, from the source.</item>
 /// <item>Every tenant table copied with binary COPY from one snapshot of the source into one
 /// transaction on the target (leftovers of an interrupted move there are deleted first).</item>
-/// <item>The catalog records the new placement; <paramref name="announce"/> tells the other nodes.</item>
+/// <item>The switch (<see cref="SwitchAsync"/>): the source marked not placed, the target placed, the
+/// catalog told; <paramref name="announce"/> tells the other nodes. A failure undoes it.</item>
 /// <item>A node that has not heard still reads the source for up to <see cref="RoutedDatabase.PlacementLifetime"/>:
 /// the move waits that out, writes still refused, then deletes the tenant's rows from the source
 /// and releases the lock. A write sent to the source later finds the tenant not placed there (503),
@@ -68,7 +69,7 @@ public sealed class TenantMover(RoutedDatabase databases, TimeProvider timeProvi
             var tables = await TenantRows.TablesAsync(sourceConnection, cancellationToken);
             var moved = await CopyAsync(sourceConnection, destination, tenantId, targetId, targetIsCatalog, tables, cancellationToken);
             // Past this point the move is not cancelled: it is finished, or undone.
-            await SwitchAsync(sourceConnection, destination, tenantId, targetId, targetIsCatalog, tables);
+            await SwitchAsync(source, destination, tenantId, targetId, targetIsCatalog, tables);
             databases.Forget(tenantId);
             await announce(tenantId, CancellationToken.None);
             // From here this node (and, with Redis, every node) writes to the target.
@@ -81,40 +82,84 @@ public sealed class TenantMover(RoutedDatabase databases, TimeProvider timeProvi
         }
         finally
         {
-            await ExecuteAsync(sourceConnection, "SELECT pg_advisory_unlock(hashtextextended(@key, 0))", CancellationToken.None, ("key", $"placement:{tenantId}"));
+            try
+            {
+                await ExecuteAsync(sourceConnection, "SELECT pg_advisory_unlock(hashtextextended(@key, 0))", CancellationToken.None, ("key", $"placement:{tenantId}"));
+            }
+            catch (NpgsqlException)
+            {
+                // A broken connection: closing it (below) ends its session, which releases the lock,
+                // and the failure that broke it is the one to report.
+            }
         }
     }
 
     /// <summary>
     /// The switch, in an order whose every prefix is safe: the source stops taking the tenant's
     /// writes for good (its fence then refuses them even once the lock is released), the target
-    /// starts, the catalog says so. If any step fails, or the tenant was deleted meanwhile (the
-    /// catalog has no row to switch), the target's copy goes and the source takes writes again.
+    /// starts, the catalog says so. If a step fails, or the tenant was deleted meanwhile (the
+    /// catalog has no row to switch), the source takes writes again and the target's copy goes;
+    /// unless the catalog, read again, says the switch did happen (its answer was lost).
     /// </summary>
     private async Task SwitchAsync(
-        NpgsqlConnection source, PostgresDatabase destination, string tenantId, string targetId, bool targetIsCatalog, IReadOnlyList<string> tables)
+        PostgresDatabase source, PostgresDatabase destination, string tenantId, string targetId, bool targetIsCatalog, IReadOnlyList<string> tables)
     {
-        await SetPlacedAsync(source, tenantId, placed: false);
         try
         {
+            await SetPlacedAsync(source, tenantId, placed: false);
             if (!targetIsCatalog)
             {
-                await using var target = await destination.OpenDirectConnectionAsync(CancellationToken.None);
-                await SetPlacedAsync(target, tenantId, placed: true);
+                await SetPlacedAsync(destination, tenantId, placed: true);
             }
             if (!await databases.Registry.PlaceAsync(tenantId, targetId, CancellationToken.None))
             {
                 throw new KeyNotFoundException($"tenant '{tenantId}' (deleted while it was being moved)");
             }
         }
-        catch
+        catch (Exception failure) when (failure is not KeyNotFoundException)
         {
-            await using (var target = await destination.OpenDirectConnectionAsync(CancellationToken.None))
+            if (await SwitchedAnywayAsync(tenantId, targetId))
             {
-                await DeleteTenantAsync(target, tenantId, tables, deleteItsRow: !targetIsCatalog);
+                return;
             }
-            await SetPlacedAsync(source, tenantId, placed: true);
+            await UndoAsync(source, destination, tenantId, targetIsCatalog, tables);
             throw;
+        }
+        catch (KeyNotFoundException)
+        {
+            await UndoAsync(source, destination, tenantId, targetIsCatalog, tables);
+            throw;
+        }
+    }
+
+    /// <summary>True when the catalog, read again, names the target: the switch committed though its answer was lost.</summary>
+    private async Task<bool> SwitchedAnywayAsync(string tenantId, string targetId)
+    {
+        try
+        {
+            return await databases.Registry.DatabaseOfAsync(tenantId, CancellationToken.None) == targetId;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            return false; // the catalog cannot say: the undo leaves the tenant where the catalog last put it
+        }
+    }
+
+    /// <summary>
+    /// Puts the tenant back in the source: the source first (on a connection of its own: the
+    /// move's may be what broke), then, as far as it can, the target's copy is deleted.
+    /// </summary>
+    private static async Task UndoAsync(
+        PostgresDatabase source, PostgresDatabase destination, string tenantId, bool targetIsCatalog, IReadOnlyList<string> tables)
+    {
+        try
+        {
+            await SetPlacedAsync(source, tenantId, placed: true);
+        }
+        finally
+        {
+            await using var target = await destination.OpenDirectConnectionAsync(CancellationToken.None);
+            await DeleteTenantAsync(target, tenantId, tables, deleteItsRow: !targetIsCatalog);
         }
     }
 
@@ -197,8 +242,11 @@ public sealed class TenantMover(RoutedDatabase databases, TimeProvider timeProvi
         await transaction.CommitAsync(CancellationToken.None);
     }
 
-    private static Task SetPlacedAsync(NpgsqlConnection connection, string tenantId, bool placed) =>
-        ExecuteAsync(connection, "UPDATE tenants SET placed_here = @placed WHERE id = @tenant", CancellationToken.None, ("tenant", tenantId), ("placed", placed));
+    private static async Task SetPlacedAsync(PostgresDatabase database, string tenantId, bool placed)
+    {
+        await using var connection = await database.OpenDirectConnectionAsync(CancellationToken.None);
+        await ExecuteAsync(connection, "UPDATE tenants SET placed_here = @placed WHERE id = @tenant", CancellationToken.None, ("tenant", tenantId), ("placed", placed));
+    }
 
     private static async Task<bool> TryLockAsync(NpgsqlConnection connection, string key, CancellationToken cancellationToken)
     {

@@ -56,9 +56,17 @@ public sealed class RetentionEngine(MnemoDatabase database, TenantSettingsDefaul
             {
                 foreach (var placed in page)
                 {
-                    if (await catalogTenants.GetAsync(placed.Id, cancellationToken) is { } tenant)
+                    if (await catalogTenants.GetAsync(placed.Id, cancellationToken) is not { } tenant)
+                    {
+                        continue;
+                    }
+                    try
                     {
                         total = total.Add(await RunTenantAsync(tenant.Id, tenant.Settings.WithDefaults(defaults), holder, cancellationToken));
+                    }
+                    catch (Mnemo.Placement.TenantMovingException)
+                    {
+                        // Moving: the next pass finds it in its new database; the others go on.
                     }
                 }
                 after = page[^1].Id;
