@@ -35,6 +35,7 @@ public sealed class DatabaseRegistry(MnemoDatabase catalog, string catalogId)
             await using var command = session.Command("""
                 INSERT INTO databases (id, connection_secret, status)
                 SELECT @id, NULL, 'open' WHERE NOT EXISTS (SELECT 1 FROM databases WHERE connection_secret IS NULL)
+                ON CONFLICT DO NOTHING
                 """).With("id", catalogId);
             return await command.ExecuteAsync(token);
         }, cancellationToken);
@@ -56,7 +57,8 @@ public sealed class DatabaseRegistry(MnemoDatabase catalog, string catalogId)
         ArgumentNullException.ThrowIfNull(database);
         return database.WriteAsync(async (session, token) =>
         {
-            await using (var mark = session.Command("INSERT INTO database_marker (database_id) SELECT @id WHERE NOT EXISTS (SELECT 1 FROM database_marker)")
+            // One row at most: of nodes or registrations marking it at once, the first wins and the others read its id.
+            await using (var mark = session.Command("INSERT INTO database_marker (database_id) VALUES (@id) ON CONFLICT DO NOTHING")
                 .With("id", databaseId))
             {
                 await mark.ExecuteAsync(token);

@@ -12,8 +12,10 @@ CREATE TABLE databases (
 ALTER TABLE tenants ADD COLUMN database_id text;
 ALTER TABLE tenants ADD COLUMN placed_here boolean NOT NULL DEFAULT true;
 
--- Which registered id this database answers to, so that one PostgreSQL database is never
--- registered twice (a move between two names of one database would delete what it copied).
+-- Which registered id this database answers to (one row at most), so that one PostgreSQL
+-- database is never registered twice (a move between two names of one database would delete
+-- what it copied), even by two registrations at once.
 CREATE TABLE database_marker (
-    database_id text PRIMARY KEY
+    only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+    database_id text NOT NULL
 );

@@ -10,5 +10,6 @@ ALTER TABLE tenants ADD COLUMN database_id text;
 ALTER TABLE tenants ADD COLUMN placed_here integer NOT NULL DEFAULT 1;
 
 CREATE TABLE database_marker (
-    database_id text PRIMARY KEY
-) WITHOUT ROWID;
+    only_row integer PRIMARY KEY DEFAULT 1 CHECK (only_row = 1),
+    database_id text NOT NULL
+) WITHOUT ROWID; -- so that only_row is a key of its own, not the rowid (which would count up)
