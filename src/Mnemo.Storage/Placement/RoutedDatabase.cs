@@ -73,47 +73,34 @@ public sealed class RoutedDatabase : MnemoDatabase
         Untenanted.WriteAsync(work, cancellationToken);
 
     /// <inheritdoc />
-    public override async Task<T> WriteAsync<T>(string tenantId, Func<StoreSession, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    public override Task<T> WriteAsync<T>(string tenantId, Func<StoreSession, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
-        var home = await HomeAsync(tenantId, cancellationToken);
-        try
+        return ForgettingOnRefusalAsync(tenantId, async () => await (await HomeAsync(tenantId, cancellationToken)).WriteAsync(tenantId, async (session, token) =>
         {
-            return await home.WriteAsync(tenantId, async (session, token) =>
-            {
-                await TenantFence.CheckAsync(session, tenantId, token);
-                return await work(session, token);
-            }, cancellationToken);
-        }
-        catch (TenantMovingException)
-        {
-            Forget(tenantId); // the retry reads the placement afresh
-            throw;
-        }
+            await TenantFence.CheckAsync(session, tenantId, token);
+            return await work(session, token);
+        }, cancellationToken));
     }
 
     /// <inheritdoc />
-    public override async Task<T> GroupWriteAsync<T>(
-        string tenantId, string lockKey, Func<StoreSession, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await (await HomeAsync(tenantId, cancellationToken)).GroupWriteAsync(tenantId, lockKey, work, cancellationToken);
-        }
-        catch (TenantMovingException)
-        {
-            Forget(tenantId);
-            throw;
-        }
-    }
+    public override Task<T> GroupWriteAsync<T>(
+        string tenantId, string lockKey, Func<StoreSession, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        ForgettingOnRefusalAsync(tenantId, async () =>
+            await (await HomeAsync(tenantId, cancellationToken)).GroupWriteAsync(tenantId, lockKey, work, cancellationToken));
 
     /// <inheritdoc />
-    public override async Task<TResult> GroupWriteAsync<TItem, TResult>(
-        string tenantId, string lockKey, TItem item, BatchWriter<TItem, TResult> writer, CancellationToken cancellationToken)
+    public override Task<TResult> GroupWriteAsync<TItem, TResult>(
+        string tenantId, string lockKey, TItem item, BatchWriter<TItem, TResult> writer, CancellationToken cancellationToken) =>
+        ForgettingOnRefusalAsync(tenantId, async () =>
+            await (await HomeAsync(tenantId, cancellationToken)).GroupWriteAsync(tenantId, lockKey, item, writer, cancellationToken));
+
+    /// <summary>Runs a write of <paramref name="tenantId"/>'s; when its database refuses it (moving), forgets where the tenant lives, so the retry reads it afresh.</summary>
+    private async Task<T> ForgettingOnRefusalAsync<T>(string tenantId, Func<Task<T>> write)
     {
         try
         {
-            return await (await HomeAsync(tenantId, cancellationToken)).GroupWriteAsync(tenantId, lockKey, item, writer, cancellationToken);
+            return await write();
         }
         catch (TenantMovingException)
         {
